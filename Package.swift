@@ -1,0 +1,73 @@
+// swift-tools-version:6.0
+// The M-density book: theory chapters, a numeric core on OpenBLAS/LAPACKE, figures through
+// Cairo + libpng, and (later) a CPU neural-network engine. See README.md for the layout.
+import PackageDescription
+
+let optimise: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+
+let package = Package(
+    name: "MDensityBook",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "NumericCore", targets: ["NumericCore"]),
+        .library(name: "Theory", targets: ["Theory"]),
+        .library(name: "Notebook", targets: ["Notebook"]),
+        .library(name: "NeuralNet", targets: ["NeuralNet"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
+    ],
+    targets: [
+        // MARK: - System libraries (Debian: libopenblas-dev, liblapacke-dev, libpng-dev, libcairo2-dev)
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CLAPACKE", pkgConfig: "lapacke", providers: [.apt(["liblapacke-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
+
+        // MARK: - Library
+        .target(name: "NumericCore", dependencies: ["CBLAS", "CLAPACKE"], swiftSettings: optimise),
+        .target(name: "Theory", dependencies: ["NumericCore"], swiftSettings: optimise),
+        .target(name: "Samplers", dependencies: ["NumericCore"], swiftSettings: optimise),
+        .target(name: "Figures", dependencies: ["CPNG", "CCairo"], swiftSettings: optimise),
+        .target(name: "NeuralNet", dependencies: ["NumericCore", "CBLAS"], swiftSettings: optimise),
+        .target(name: "Datasets", dependencies: ["NumericCore"], swiftSettings: optimise),
+        .target(name: "Notebook", dependencies: [
+            "NumericCore", "Figures",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], swiftSettings: optimise),
+
+        // MARK: - Chapters (one executable each)
+        chapter("chapter1-langevin", ["Theory", "Samplers"]),
+        chapter("chapter2-tweedie-miyasawa", ["Theory", "Samplers", "NeuralNet"]),
+        chapter("chapter3-condition-number", ["Theory"]),
+        chapter("chapter4-universality", ["Theory", "Samplers"]),
+        chapter("chapter5-gps-walk-jump", ["Theory", "Samplers", "NeuralNet", "Datasets"]),
+
+        // MARK: - Benchmarks
+        .executableTarget(name: "gps-bench", dependencies: [
+            "NumericCore", "NeuralNet", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], path: "Benchmarks/gps-bench", swiftSettings: optimise),
+
+        // MARK: - Tests
+        .testTarget(name: "NumericCoreTests", dependencies: [
+            "NumericCore", .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
+        .testTarget(name: "NotebookTests", dependencies: ["Notebook", "Figures"]),
+        .testTarget(name: "TheoryTests", dependencies: [
+            "Theory", "NumericCore", .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
+        .testTarget(name: "SamplersTests", dependencies: [
+            "Samplers", "Theory", "NumericCore", .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
+        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "NumericCore"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "NumericCore"]),
+    ]
+)
+
+/// A chapter is an executable under Chapters/<name>/ that uses the notebook layer plus `extra` modules.
+func chapter(_ name: String, _ extra: [Target.Dependency]) -> Target {
+    .executableTarget(
+        name: name, dependencies: ["NumericCore", "Notebook", "Figures"] + extra,
+        path: "Chapters/\(name)", swiftSettings: optimise)
+}
