@@ -19,10 +19,11 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
     ],
     targets: [
-        // MARK: - System libraries (Debian: libopenblas-dev, liblapacke-dev, libpng-dev, libcairo2-dev)
+        // MARK: - System libraries (Debian: libopenblas-dev, liblapacke-dev, libpng-dev, zlib1g-dev, libcairo2-dev)
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CLAPACKE", pkgConfig: "lapacke", providers: [.apt(["liblapacke-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
 
         // MARK: - Library
@@ -31,7 +32,7 @@ let package = Package(
         .target(name: "Samplers", dependencies: ["NumericCore"], swiftSettings: optimise),
         .target(name: "Figures", dependencies: ["CPNG", "CCairo"], swiftSettings: optimise),
         .target(name: "NeuralNet", dependencies: ["NumericCore", "CBLAS"], swiftSettings: optimise),
-        .target(name: "Datasets", dependencies: ["NumericCore"], swiftSettings: optimise),
+        .target(name: "Datasets", dependencies: ["NumericCore", "CZlib"], swiftSettings: optimise),
         .target(name: "Notebook", dependencies: [
             "NumericCore", "Figures",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
