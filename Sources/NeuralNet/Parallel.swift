@@ -1,0 +1,34 @@
+// Swift-side data parallelism over 2 workers. Every use splits work into disjoint index ranges
+// whose results do not depend on the split (no shared reductions), so outputs are bit-identical
+// for any number of workers.
+import Dispatch
+
+/// Work below this many elements runs serially: dispatch overhead (~µs) would dominate.
+let parallelThreshold = 1 << 15
+/// Number of chunks for Swift-side loops (the machine has 2 cores; OpenBLAS uses both in GEMMs).
+let parallelWorkers = 2
+
+/// Runs `body` over `0..<count` split into contiguous ranges, concurrently when `count` is large.
+@inline(__always)
+func parallelChunks(_ count: Int, minimum: Int = parallelThreshold, _ body: (Range<Int>) -> Void) {
+    if count < minimum || parallelWorkers < 2 {
+        body(0..<count)
+        return
+    }
+    let chunk = (count + parallelWorkers - 1) / parallelWorkers
+    DispatchQueue.concurrentPerform(iterations: parallelWorkers) { w in
+        let lo = w * chunk, hi = min(count, lo + chunk)
+        if lo < hi { body(lo..<hi) }
+    }
+}
+
+/// Runs `body(i)` for every independent item `i` in `0..<items` (e.g. images or (image, group)
+/// pairs), two workers when the total work `items × costPerItem` is large.
+@inline(__always)
+func parallelItems(_ items: Int, costPerItem: Int, _ body: (Int) -> Void) {
+    if items < 2 || items * costPerItem < parallelThreshold {
+        for i in 0..<items { body(i) }
+        return
+    }
+    parallelChunks(items, minimum: 0) { range in for i in range { body(i) } }
+}

@@ -1,0 +1,43 @@
+// x and y have any shape (same shape); y = x·σ(x), σ the logistic function.
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// SiLU (swish) activation: y = x / (1 + e^(−x)); dy/dx = σ(x)·(1 + x·(1 − σ(x))).
+public final class SiLU: Layer {
+    private var cachedInput: Tensor?
+    public init() {}
+    public var namedParameters: [(name: String, parameter: Parameter)] { [] }
+
+    public func forward(_ x: Tensor) -> Tensor {
+        cachedInput = x
+        return Tensor(shape: x.shape) { y in
+            x.data.withUnsafeBufferPointer { px in
+                parallelChunks(y.count) { range in
+                    for i in range { let v = px[i]; y[i] = v / (1 + expf(-v)) }
+                }
+            }
+        }
+    }
+
+    public func backward(_ gradOutput: Tensor) -> Tensor {
+        guard let x = cachedInput else { preconditionFailure("SiLU.backward before forward") }
+        precondition(gradOutput.shape == x.shape, "SiLU.backward: gradient \(gradOutput.shape) vs \(x.shape)")
+        return Tensor(shape: x.shape) { dx in
+            x.data.withUnsafeBufferPointer { px in
+                gradOutput.data.withUnsafeBufferPointer { g in
+                    parallelChunks(dx.count) { range in
+                        for i in range {
+                            let v = px[i], s = 1 / (1 + expf(-v))
+                            dx[i] = g[i] * s * (1 + v * (1 - s))
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    public func forwardNaive(_ x: Tensor) -> Tensor {
+        Tensor(shape: x.shape, data: x.data.map { $0 / (1 + expf(-$0)) })
+    }
+}

@@ -1,0 +1,70 @@
+/// How close a measured value must be to its expected value.
+public enum Tolerance: Sendable, CustomStringConvertible {
+    /// |measured − expected| ≤ r · |expected|
+    case relative(Double)
+    /// |measured − expected| ≤ a
+    case absolute(Double)
+    /// |measured − expected| ≤ k · se: a statistical check with standard error `se` (k ≈ 3–4).
+    case standardErrors(Double, se: Double)
+
+    public func allows(expected: Double, measured: Double) -> Bool {
+        guard expected.isFinite, measured.isFinite else { return false }
+        return error(expected: expected, measured: measured) <= bound
+    }
+
+    /// The error this tolerance measures: relative, absolute, or in units of |Δ|.
+    public func error(expected: Double, measured: Double) -> Double {
+        switch self {
+        case .relative: return abs(measured - expected) / max(abs(expected), .leastNormalMagnitude)
+        case .absolute, .standardErrors: return abs(measured - expected)
+        }
+    }
+
+    var bound: Double {
+        switch self {
+        case let .relative(r): return r
+        case let .absolute(a): return a
+        case let .standardErrors(k, se): return k * se
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case let .relative(r): return "rel. ≤ \(fmt(r))"
+        case let .absolute(a): return "abs. ≤ \(fmt(a))"
+        case let .standardErrors(k, se): return "≤ \(fmt(k)) s.e. = \(fmt(k * se))"
+        }
+    }
+}
+
+/// One "theory vs numerics" claim and its outcome.
+public struct CheckResult: Sendable {
+    public let claim: String
+    public let passed: Bool
+    /// "expected …, measured …, error … ≤ tolerance", or a free-form detail for qualitative checks.
+    public let detail: String
+
+    public var line: String { "\(passed ? "✓" : "✗") \(claim): \(detail)" }
+}
+
+/// Compact number formatting shared by check lines, tables and reports.
+public func fmt(_ x: Double, digits: Int = 6) -> String {
+    if x.isNaN { return "NaN" }
+    if x.isInfinite { return x > 0 ? "∞" : "−∞" }
+    if x == 0 { return "0" }
+    let a = abs(x)
+    if a >= 1e6 || a < 1e-4 { return String(format: "%.\(max(1, digits - 3))e", x) }
+    var s = String(format: "%.\(digits)g", x)
+    if s.contains("e") { s = String(format: "%.\(max(1, digits - 3))e", x) }
+    return s
+}
+
+/// Integer formatting with thin grouping for readability (12 345).
+public func fmt(_ n: Int) -> String {
+    let s = String(abs(n))
+    var out = ""
+    for (i, ch) in s.enumerated() { if i > 0 && (s.count - i) % 3 == 0 { out += " " }; out.append(ch) }
+    return (n < 0 ? "−" : "") + out
+}
+
+import Foundation
