@@ -16,10 +16,20 @@ func parallelChunks(_ count: Int, minimum: Int = parallelThreshold, _ body: (Ran
         return
     }
     let chunk = (count + parallelWorkers - 1) / parallelWorkers
-    DispatchQueue.concurrentPerform(iterations: parallelWorkers) { w in
-        let lo = w * chunk, hi = min(count, lo + chunk)
-        if lo < hi { body(lo..<hi) }
+    // The ranges are disjoint, so sharing `body` (and the buffers it captures) across the workers
+    // is race-free; the box only tells the compiler so.
+    withoutActuallyEscaping(body) { work in
+        let box = UncheckedSendable(work)
+        DispatchQueue.concurrentPerform(iterations: parallelWorkers) { w in
+            let lo = w * chunk, hi = min(count, lo + chunk)
+            if lo < hi { box.value(lo..<hi) }
+        }
     }
+}
+
+struct UncheckedSendable<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
 }
 
 /// Runs `body(i)` for every independent item `i` in `0..<items` (e.g. images or (image, group)

@@ -1,0 +1,44 @@
+/// # NeuralNet — a small CPU neural-network engine (Float, NCHW, OpenBLAS `sgemm`)
+///
+/// ```swift
+/// import NeuralNet
+/// import NumericCore
+///
+/// // Models. Every model is a `Layer` (a class): forward caches, backward accumulates.
+/// let unet = UNet.bench(channels: 1)                       // the fixed bench U-Net
+/// let unet2 = UNet(UNet.Configuration(channels: 3, baseWidth: 32, resolutions: 3), seed: 1)
+/// let mlp = MLP(inputDim: 2, hidden: [128, 128], outputDim: 2, seed: 0)
+/// let clf = Classifier(channels: 1, width: 32, classes: 10, seed: 0)
+///
+/// // One training step (x, target: Tensor of shape (B, C, H, W); mean-over-elements MSE).
+/// let opt = Adam(parameters: unet.parameters, learningRate: 2e-4, warmupSteps: 500, clipNorm: 1)
+/// unet.zeroGradients()
+/// let (loss, grad) = MSELoss.evaluate(unet.forward(x), target)
+/// _ = unet.backward(grad)          // returns ∂L/∂x; parameter gradients are accumulated (+=)
+/// opt.step()                       // returns / records `opt.gradientNorm` (before clipping)
+///
+/// // Classifier: logits = clf.forward(x) is (B, 10); SoftmaxCrossEntropy.evaluate(logits, labels:)
+/// // gives (loss, ∂L/∂logits); clf.features(x) is (B, F), the penultimate (pooled) features.
+///
+/// // Parameters by stable name, e.g. "down.0.conv1.weight", for checkpoints:
+/// let arrays: [NamedArray] = unet.exportParameters()    // [(name: String, shape: [Int], values: [Float])]
+/// try unet.loadParameters(arrays)                        // throws ParameterLoadError on missing/shape
+/// for (name, p) in unet.namedParameters { print(name, p.shape, p.count) }  // p: Parameter (shared)
+/// ```
+///
+/// - `Tensor`: `shape: [Int]` + contiguous row-major `data: [Float]`; images are (B, C, H, W),
+///   rows for Linear/MLP are (N, D). `allFinite` is the NaN/Inf guard.
+/// - Layers: `Linear`, `Conv2D` (3×3 pad 1 stride 1/2 via im2col + one batch-wide sgemm; 1×1),
+///   `GroupNorm`, `SiLU`, `Upsample2x`, `ChannelConcat`, `GlobalAveragePool`, `ResBlock`.
+///   Each has a plain-loop naive twin (`forwardNaive`, …) used by the tests.
+/// - Optimisers: `Adam`, `Adagrad` (both `Optimizer`): linear learning-rate warm-up over
+///   `warmupSteps`, optional global-norm clipping `clipNorm`, `gradientNorm` of the last step.
+/// - Init: He-normal N(0, 2/fan_in) weights, zero biases, GroupNorm γ = 1, β = 0, drawn from one
+///   `Xoshiro256(seed:)` in construction order, so a seed fixes every parameter bit for bit.
+/// - Determinism: Swift-side parallel loops split work into disjoint ranges (no shared
+///   reductions); with a fixed OpenBLAS thread count (`setBLASThreads`) results are bit-identical.
+/// - Threading: none of these objects is thread-safe; use one model per thread.
+public enum NeuralNet {
+    /// Version of the parameter naming scheme (bump if names or layouts change).
+    public static let parameterLayoutVersion = 1
+}

@@ -1,0 +1,137 @@
+// Optimisers update every Parameter in place from its `gradient` (shapes unchanged).
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Shared schedule and clipping for Adam and Adagrad.
+/// - Warm-up: the learning rate rises linearly, lr·t/warmupSteps for steps t = 1…warmupSteps.
+/// - Clipping: when `clipNorm` is set and the global gradient norm exceeds it, all gradients are
+///   scaled by clipNorm/norm before the update.
+public struct OptimizerSchedule: Sendable {
+    public var learningRate: Float
+    public var warmupSteps: Int
+    public var clipNorm: Float?
+    public init(learningRate: Float, warmupSteps: Int = 0, clipNorm: Float? = nil) {
+        self.learningRate = learningRate; self.warmupSteps = warmupSteps; self.clipNorm = clipNorm
+    }
+    /// Learning rate used at step t (1-based).
+    public func rate(atStep t: Int) -> Float {
+        warmupSteps > 0 && t < warmupSteps ? learningRate * Float(t) / Float(warmupSteps) : learningRate
+    }
+}
+
+/// Common interface: `step()` applies one update from the parameters' gradients and returns the
+/// global gradient norm measured before clipping.
+public protocol Optimizer: AnyObject {
+    var parameters: [Parameter] { get }
+    var schedule: OptimizerSchedule { get set }
+    var stepCount: Int { get }
+    var gradientNorm: Float { get }
+    @discardableResult func step() -> Float
+}
+
+/// Global L2 norm of all gradients, accumulated in Double in parameter order (deterministic).
+public func gradientNorm(_ parameters: [Parameter]) -> Float {
+    var s: Double = 0
+    for p in parameters {
+        p.gradient.withUnsafeBufferPointer { g in for v in g { s += Double(v) * Double(v) } }
+    }
+    return Float(s.squareRoot())
+}
+
+/// Gradient norm before clipping, and the factor (≤ 1) the gradients were multiplied by.
+func clipGradients(_ parameters: [Parameter], clipNorm: Float?) -> (norm: Float, scale: Float) {
+    let norm = gradientNorm(parameters)
+    guard let c = clipNorm, norm > c, norm.isFinite else { return (norm, 1) }
+    return (norm, c / norm)
+}
+
+/// Adam (Kingma & Ba 2015) with bias correction; β₁ = 0.9, β₂ = 0.999, ε = 1e-8 by default.
+public final class Adam: Optimizer {
+    public let parameters: [Parameter]
+    public var schedule: OptimizerSchedule
+    public let beta1: Float, beta2: Float, epsilon: Float
+    public private(set) var stepCount = 0
+    /// Global gradient norm (before clipping) seen by the last `step()`.
+    public private(set) var gradientNorm: Float = 0
+    private var m: [[Float]], v: [[Float]]
+
+    public init(parameters: [Parameter], learningRate: Float, warmupSteps: Int = 0, clipNorm: Float? = nil,
+                beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8) {
+        self.parameters = parameters
+        schedule = OptimizerSchedule(learningRate: learningRate, warmupSteps: warmupSteps, clipNorm: clipNorm)
+        self.beta1 = beta1; self.beta2 = beta2; self.epsilon = epsilon
+        m = parameters.map { [Float](repeating: 0, count: $0.count) }
+        v = m
+    }
+
+    /// One update from the current gradients (which are left unchanged; call `zeroGradients`).
+    /// Returns the gradient norm before clipping.
+    @discardableResult
+    public func step() -> Float {
+        stepCount += 1
+        let (norm, scale) = clipGradients(parameters, clipNorm: schedule.clipNorm)
+        gradientNorm = norm
+        let lr = schedule.rate(atStep: stepCount)
+        let b1 = beta1, b2 = beta2, eps = epsilon
+        let c1 = 1 - Float(pow(Double(b1), Double(stepCount))), c2 = 1 - Float(pow(Double(b2), Double(stepCount)))
+        let stepSize = lr / c1, c2root = c2.squareRoot()
+        for (j, p) in parameters.enumerated() {
+            p.gradient.withUnsafeBufferPointer { g in
+                p.value.withUnsafeMutableBufferPointer { w in
+                    m[j].withUnsafeMutableBufferPointer { mj in
+                        v[j].withUnsafeMutableBufferPointer { vj in
+                            for i in 0..<w.count {
+                                let gi = g[i] * scale
+                                mj[i] = b1 * mj[i] + (1 - b1) * gi
+                                vj[i] = b2 * vj[i] + (1 - b2) * gi * gi
+                                w[i] -= stepSize * mj[i] / (vj[i].squareRoot() / c2root + eps)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return norm
+    }
+}
+
+/// Adagrad (Duchi et al. 2011): G += g², w −= lr·g/(√G + ε); the GPS paper trains with it.
+public final class Adagrad: Optimizer {
+    public let parameters: [Parameter]
+    public var schedule: OptimizerSchedule
+    public let epsilon: Float
+    public private(set) var stepCount = 0
+    public private(set) var gradientNorm: Float = 0
+    private var accumulators: [[Float]]
+
+    public init(parameters: [Parameter], learningRate: Float, warmupSteps: Int = 0, clipNorm: Float? = nil,
+                initialAccumulator: Float = 0, epsilon: Float = 1e-10) {
+        self.parameters = parameters
+        schedule = OptimizerSchedule(learningRate: learningRate, warmupSteps: warmupSteps, clipNorm: clipNorm)
+        self.epsilon = epsilon
+        accumulators = parameters.map { [Float](repeating: initialAccumulator, count: $0.count) }
+    }
+
+    @discardableResult
+    public func step() -> Float {
+        stepCount += 1
+        let (norm, scale) = clipGradients(parameters, clipNorm: schedule.clipNorm)
+        gradientNorm = norm
+        let lr = schedule.rate(atStep: stepCount), eps = epsilon
+        for (j, p) in parameters.enumerated() {
+            p.gradient.withUnsafeBufferPointer { g in
+                p.value.withUnsafeMutableBufferPointer { w in
+                    accumulators[j].withUnsafeMutableBufferPointer { acc in
+                        for i in 0..<w.count {
+                            let gi = g[i] * scale
+                            acc[i] += gi * gi
+                            w[i] -= lr * gi / (acc[i].squareRoot() + eps)
+                        }
+                    }
+                }
+            }
+        }
+        return norm
+    }
+}
