@@ -77,7 +77,7 @@ public enum Gzip {
         if data.count >= 18 {
             let n = data.count
             let isize = Int(data[n - 4]) | Int(data[n - 3]) << 8 | Int(data[n - 2]) << 16 | Int(data[n - 1]) << 24
-            if isize > 0 { capacity = isize }
+            if isize > 0 { capacity = isize + 1 }  // +1: the stream end is seen without a regrow
         }
         var out = [UInt8](repeating: 0, count: max(capacity, 64))
         var produced = 0
@@ -115,16 +115,11 @@ public enum Gzip {
                 case Z_OK:
                     continue
                 case Z_BUF_ERROR:
-                    if remainingIn == 0 { failure = "unexpected end of data (truncated file)"; return }
-                    continue  // output full; grown at the top of the loop
-                default:
-                    let msg = stream.msg.map { String(cString: $0) } ?? "zlib error \(status)"
-                    failure = msg
-                    return
-                }
-                if remainingIn == 0 && stream.avail_out > 0 && status == Z_OK {
-                    // All input consumed, output space left, yet no stream end: truncated.
+                    if stream.avail_out == 0 { continue }  // output full: grown at the top of the loop
                     failure = "unexpected end of data (truncated file)"
+                    return
+                default:
+                    failure = stream.msg.map { String(cString: $0) } ?? "zlib error \(status)"
                     return
                 }
             }
