@@ -1,0 +1,133 @@
+// x is (B, Cin, H, W), weight is (Cout, Cin, k, k) with k = 3 (pad 1) or 1 (pad 0), bias is (Cout),
+// y is (B, Cout, Ho, Wo) with Ho = (H + 2·pad − k)/stride + 1 (stride 1 or 2; 28 → 14 → 7 → 4).
+import NumericCore
+
+/// Scratch memory for the im2col lowering, shared by the convolutions of one model so that a
+/// model holds one column buffer rather than one per layer. Not thread-safe (one model per thread).
+public final class ConvWorkspace {
+    /// Upper bound on the column matrix size in Floats; batches are processed in chunks of images
+    /// that fit (each chunk still gives GEMMs with thousands of columns).
+    public var maxColumnFloats = 1 << 23
+    private(set) var col = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+    private(set) var product = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+    private var colCapacity = 1, productCapacity = 1
+
+    public init() {}
+    deinit { col.deallocate(); product.deallocate() }
+
+    func reserve(col c: Int, product p: Int) {
+        if c > colCapacity { col.deallocate(); col = .allocate(capacity: c); colCapacity = c }
+        if p > productCapacity { product.deallocate(); product = .allocate(capacity: p); productCapacity = p }
+    }
+}
+
+/// 2-D convolution lowered onto `sgemm` through im2col, one GEMM per chunk of images.
+public final class Conv2D: Layer {
+    public let inChannels: Int, outChannels: Int, kernelSize: Int, stride: Int
+    public let weight: Parameter
+    public let bias: Parameter
+    public let workspace: ConvWorkspace
+    private var cachedInput: Tensor?
+
+    /// He-normal weights with fan-in Cin·k·k (or zeros when `zeroInitialized`), zero bias.
+    public init(_ inChannels: Int, _ outChannels: Int, kernelSize: Int = 3, stride: Int = 1,
+                zeroInitialized: Bool = false, workspace: ConvWorkspace = ConvWorkspace(), rng: inout Xoshiro256) {
+        precondition(kernelSize == 1 || kernelSize == 3, "Conv2D: kernel size must be 1 or 3")
+        precondition(stride == 1 || stride == 2, "Conv2D: stride must be 1 or 2")
+        self.inChannels = inChannels; self.outChannels = outChannels
+        self.kernelSize = kernelSize; self.stride = stride
+        let shape = [outChannels, inChannels, kernelSize, kernelSize]
+        weight = zeroInitialized ? .filled(shape: shape, 0)
+            : .heNormal(shape: shape, fanIn: inChannels * kernelSize * kernelSize, rng: &rng)
+        bias = .filled(shape: [outChannels], 0)
+        self.workspace = workspace
+    }
+
+    public var namedParameters: [(name: String, parameter: Parameter)] { [("weight", weight), ("bias", bias)] }
+
+    func geometry(_ x: Tensor) -> ConvGeometry {
+        precondition(x.rank == 4 && x.shape[1] == inChannels, "Conv2D: input \(x.shape), expected (B, \(inChannels), H, W)")
+        return ConvGeometry(inChannels: inChannels, height: x.shape[2], width: x.shape[3],
+                            kernel: kernelSize, stride: stride, pad: kernelSize / 2)
+    }
+
+    /// Images per GEMM so that the column matrix fits the workspace bound.
+    func chunkSize(_ g: ConvGeometry, batch: Int) -> Int {
+        max(1, min(batch, workspace.maxColumnFloats / max(1, g.rows * g.outPixels)))
+    }
+
+    public func forward(_ x: Tensor) -> Tensor {
+        let g = geometry(x)
+        cachedInput = x
+        let batch = x.shape[0], p = g.outPixels, co = outChannels, chunk = chunkSize(g, batch: batch)
+        workspace.reserve(col: g.rows * chunk * p, product: co * chunk * p)
+        let col = workspace.col, prod = workspace.product
+        return Tensor(shape: [batch, co, g.outHeight, g.outWidth]) { y in
+            x.data.withUnsafeBufferPointer { px in
+                weight.value.withUnsafeBufferPointer { pw in
+                    bias.value.withUnsafeBufferPointer { pb in
+                        for b0 in Swift.stride(from: 0, to: batch, by: chunk) {
+                            let nImg = min(chunk, batch - b0), n = nImg * p
+                            im2col(px.baseAddress! + b0 * g.inChannels * g.height * g.width, images: nImg, g, into: col)
+                            Float.gemm(transA: false, transB: false, m: co, n: n, k: g.rows, alpha: 1,
+                                       a: pw.baseAddress!, lda: g.rows, b: col, ldb: n, beta: 0, c: prod, ldc: n)
+                            // (Cout, n·P) → (n, Cout, P), adding the bias.
+                            let out = y.baseAddress! + b0 * co * p
+                            parallelItems(nImg * co, costPerItem: p) { item in
+                                let bi = item / co, c = item % co, bv = pb[c]
+                                let src = prod + c * n + bi * p, dst = out + item * p
+                                for i in 0..<p { dst[i] = src[i] + bv }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    public func backward(_ gradOutput: Tensor) -> Tensor {
+        guard let x = cachedInput else { preconditionFailure("Conv2D.backward before forward") }
+        let g = geometry(x)
+        let batch = x.shape[0], p = g.outPixels, co = outChannels, chunk = chunkSize(g, batch: batch)
+        precondition(gradOutput.shape == [batch, co, g.outHeight, g.outWidth], "Conv2D.backward: gradient \(gradOutput.shape)")
+        workspace.reserve(col: g.rows * chunk * p, product: co * chunk * p)
+        let col = workspace.col, prod = workspace.product
+        let imageSize = g.inChannels * g.height * g.width
+        return Tensor(shape: x.shape) { dx in
+            dx.update(repeating: 0)
+            x.data.withUnsafeBufferPointer { px in
+                gradOutput.data.withUnsafeBufferPointer { pg in
+                    weight.value.withUnsafeBufferPointer { pw in
+                        weight.gradient.withUnsafeMutableBufferPointer { gw in
+                            bias.gradient.withUnsafeMutableBufferPointer { gb in
+                                for b0 in Swift.stride(from: 0, to: batch, by: chunk) {
+                                    let nImg = min(chunk, batch - b0), n = nImg * p
+                                    // (n, Cout, P) → (Cout, n·P); bias gradient in a fixed order.
+                                    let src = pg.baseAddress! + b0 * co * p
+                                    parallelItems(co, costPerItem: n) { c in
+                                        for bi in 0..<nImg {
+                                            (prod + c * n + bi * p).update(from: src + (bi * co + c) * p, count: p)
+                                        }
+                                    }
+                                    for c in 0..<co {
+                                        var s: Float = 0
+                                        for i in 0..<n { s += prod[c * n + i] }
+                                        gb[c] += s
+                                    }
+                                    im2col(px.baseAddress! + b0 * imageSize, images: nImg, g, into: col)
+                                    // dW += dY · colᵀ
+                                    Float.gemm(transA: false, transB: true, m: co, n: g.rows, k: n, alpha: 1,
+                                               a: prod, lda: n, b: col, ldb: n, beta: 1, c: gw.baseAddress!, ldc: g.rows)
+                                    // dcol = Wᵀ · dY (reusing the column buffer), then scatter back.
+                                    Float.gemm(transA: true, transB: false, m: g.rows, n: n, k: co, alpha: 1,
+                                               a: pw.baseAddress!, lda: g.rows, b: prod, ldb: n, beta: 0, c: col, ldc: n)
+                                    col2im(col, images: nImg, g, addingInto: dx.baseAddress! + b0 * imageSize)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

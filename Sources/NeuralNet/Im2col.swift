@@ -1,0 +1,84 @@
+// im2col / col2im for k×k convolutions with zero padding `pad` and stride s.
+// x is (B, Cin, H, W); the column matrix is (Cin·k·k, n·Ho·Wo) for a chunk of n images, with row
+// r = (ci·k + ky)·k + kx and column j = image·Ho·Wo + oy·Wo + ox, so that one GEMM
+// W (Cout, Cin·k·k) × col covers the whole chunk.
+
+/// Sizes of one convolution (per image).
+struct ConvGeometry {
+    let inChannels: Int, height: Int, width: Int
+    let kernel: Int, stride: Int, pad: Int
+    var outHeight: Int { (height + 2 * pad - kernel) / stride + 1 }
+    var outWidth: Int { (width + 2 * pad - kernel) / stride + 1 }
+    var outPixels: Int { outHeight * outWidth }
+    var rows: Int { inChannels * kernel * kernel }
+
+    /// Output columns ox whose input column ix = ox·s + kx − pad lies in 0..<width.
+    @inline(__always)
+    func validColumns(kx: Int) -> Range<Int> {
+        let lo = max(0, (pad - kx + stride - 1) / stride)
+        let top = width - 1 - kx + pad
+        let hi = top < 0 ? 0 : min(outWidth, top / stride + 1)
+        return lo < hi ? lo..<hi : 0..<0
+    }
+}
+
+/// Writes the column matrix of `images` consecutive images starting at `x` into `col`.
+func im2col(_ x: UnsafePointer<Float>, images: Int, _ g: ConvGeometry, into col: UnsafeMutablePointer<Float>) {
+    let p = g.outPixels, n = images * p, k = g.kernel, s = g.stride
+    let (h, w, ho, wo) = (g.height, g.width, g.outHeight, g.outWidth)
+    parallelItems(g.rows, costPerItem: n) { r in
+        let ci = r / (k * k), ky = (r / k) % k, kx = r % k
+        let cols = g.validColumns(kx: kx)
+        for b in 0..<images {
+            let src = x + (b * g.inChannels + ci) * h * w
+            let dst = col + r * n + b * p
+            for oy in 0..<ho {
+                let iy = oy * s + ky - g.pad
+                let row = dst + oy * wo
+                if iy < 0 || iy >= h || cols.isEmpty {
+                    row.update(repeating: 0, count: wo)
+                    continue
+                }
+                let srcRow = src + iy * w + kx - g.pad   // srcRow[ox·s] is input column ox·s + kx − pad
+                for ox in 0..<cols.lowerBound { row[ox] = 0 }
+                if s == 1 {
+                    row.advanced(by: cols.lowerBound).update(from: srcRow + cols.lowerBound, count: cols.count)
+                } else {
+                    for ox in cols { row[ox] = srcRow[ox * s] }
+                }
+                for ox in cols.upperBound..<wo { row[ox] = 0 }
+            }
+        }
+    }
+}
+
+/// Adds the column-matrix gradient back onto the input gradient `dx` (which the caller zeroes).
+/// Parallel over input channels: each channel owns its k·k rows, so writes never overlap.
+func col2im(_ col: UnsafePointer<Float>, images: Int, _ g: ConvGeometry, addingInto dx: UnsafeMutablePointer<Float>) {
+    let p = g.outPixels, n = images * p, k = g.kernel, s = g.stride
+    let (h, w, ho, wo) = (g.height, g.width, g.outHeight, g.outWidth)
+    parallelItems(g.inChannels, costPerItem: n * k * k) { ci in
+        for ky in 0..<k {
+            for kx in 0..<k {
+                let r = (ci * k + ky) * k + kx
+                let cols = g.validColumns(kx: kx)
+                if cols.isEmpty { continue }
+                for b in 0..<images {
+                    let dst = dx + (b * g.inChannels + ci) * h * w
+                    let src = col + r * n + b * p
+                    for oy in 0..<ho {
+                        let iy = oy * s + ky - g.pad
+                        if iy < 0 || iy >= h { continue }
+                        let dstRow = dst + iy * w + kx - g.pad
+                        let srcRow = src + oy * wo
+                        if s == 1 {
+                            for ox in cols { dstRow[ox] += srcRow[ox] }
+                        } else {
+                            for ox in cols { dstRow[ox * s] += srcRow[ox] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,97 @@
+// Conv2D fast (im2col + sgemm) vs naive loops, and backward vs finite differences, for the
+// image layers. Fast-vs-naive tolerances are Float rounding of sums of ≲ 300 O(1) products (1e-4).
+import NeuralNet
+import NumericCore
+import Testing
+
+func randomizedConv(_ cin: Int, _ cout: Int, kernel: Int, stride: Int, seed: UInt64) -> Conv2D {
+    var rng = Xoshiro256(seed: seed)
+    let conv = Conv2D(cin, cout, kernelSize: kernel, stride: stride, rng: &rng)
+    conv.bias.value = rng.gaussiansFloat(cout)
+    return conv
+}
+
+@Suite struct ConvLayerTests {
+    @Test(arguments: [(3, 1), (3, 2), (1, 1)])
+    func convFastMatchesNaive(kernel: Int, stride: Int) {
+        for (h, w) in [(8, 8), (7, 5), (1, 1), (2, 3)] {
+            let conv = randomizedConv(3, 4, kernel: kernel, stride: stride, seed: UInt64(h * 10 + w))
+            let x = randomTensor([2, 3, h, w], seed: 1)
+            let y = conv.forward(x)
+            let yn = conv.forwardNaive(x)
+            #expect(y.shape == yn.shape)
+            #expect(maxAbsDifference(y.data, yn.data) < 1e-4, "forward k=\(kernel) s=\(stride) \(h)×\(w)")
+            let gy = randomTensor(y.shape, seed: 2)
+            conv.zeroGradients()
+            let dx = conv.backward(gy)
+            let naive = conv.backwardNaive(input: x, gradOutput: gy)
+            #expect(maxAbsDifference(dx.data, naive.input.data) < 1e-4, "dx k=\(kernel) s=\(stride) \(h)×\(w)")
+            #expect(maxAbsDifference(conv.weight.gradient, naive.weight) < 1e-4, "dW k=\(kernel) s=\(stride)")
+            #expect(maxAbsDifference(conv.bias.gradient, naive.bias) < 1e-4, "db k=\(kernel) s=\(stride)")
+        }
+    }
+
+    @Test func convChunkingDoesNotChangeResults() {
+        let conv = randomizedConv(4, 5, kernel: 3, stride: 2, seed: 3)
+        let x = randomTensor([5, 4, 6, 6], seed: 4), gy = randomTensor([5, 5, 3, 3], seed: 5)
+        let y1 = conv.forward(x); conv.zeroGradients(); let dx1 = conv.backward(gy); let dw1 = conv.weight.gradient
+        conv.workspace.maxColumnFloats = 36 * 9 * 2   // two images per GEMM (last chunk has one)
+        let y2 = conv.forward(x); conv.zeroGradients(); let dx2 = conv.backward(gy); let dw2 = conv.weight.gradient
+        #expect(maxAbsDifference(y1.data, y2.data) < 1e-5)
+        #expect(maxAbsDifference(dx1.data, dx2.data) < 1e-5)
+        #expect(maxAbsDifference(dw1, dw2) < 1e-4)
+    }
+
+    @Test(arguments: [(3, 1), (3, 2), (1, 1)])
+    func convGradientsMatchFiniteDifferences(kernel: Int, stride: Int) {
+        let conv = randomizedConv(2, 3, kernel: kernel, stride: stride, seed: 6)
+        let (name, err) = worstRelativeError(checkGradients(conv, input: randomTensor([2, 2, 5, 5], seed: 7)))
+        #expect(err < 1e-2, "worst: \(name) \(err)")
+    }
+
+    @Test func groupNormMatchesNaiveAndFiniteDifferences() {
+        let gn = GroupNorm(groups: 2, channels: 4)
+        var rng = Xoshiro256(seed: 8)
+        gn.gamma.value = rng.gaussiansFloat(4, mean: 1, std: 0.5)
+        gn.beta.value = rng.gaussiansFloat(4)
+        let x = randomTensor([2, 4, 3, 3], seed: 9, std: 2)
+        #expect(maxAbsDifference(gn.forward(x).data, gn.forwardNaive(x).data) < 1e-5)
+        let (name, err) = worstRelativeError(checkGradients(gn, input: x))
+        #expect(err < 1e-2, "worst: \(name) \(err)")
+    }
+
+    @Test func upsampleMatchesNaiveAndFiniteDifferences() {
+        let up = Upsample2x()
+        let x = randomTensor([2, 3, 3, 4], seed: 10)
+        #expect(up.forward(x).data == up.forwardNaive(x).data)
+        let (name, err) = worstRelativeError(checkGradients(up, input: x))
+        #expect(err < 1e-2, "worst: \(name) \(err)")
+    }
+
+    @Test func globalAveragePoolGradient() {
+        let (name, err) = worstRelativeError(checkGradients(GlobalAveragePool(), input: randomTensor([2, 3, 4, 4], seed: 11)))
+        #expect(err < 1e-2, "worst: \(name) \(err)")
+    }
+
+    @Test func concatSplitsGradientsExactly() {
+        var cat = ChannelConcat()
+        let a = randomTensor([2, 3, 2, 2], seed: 12), b = randomTensor([2, 1, 2, 2], seed: 13)
+        let y = cat.forward(a, b)
+        #expect(y.shape == [2, 4, 2, 2])
+        for n in 0..<2 {
+            #expect(Array(y.data[(n * 16)..<(n * 16 + 12)]) == Array(a.data[(n * 12)..<(n * 12 + 12)]))
+            #expect(Array(y.data[(n * 16 + 12)..<(n * 16 + 16)]) == Array(b.data[(n * 4)..<(n * 4 + 4)]))
+        }
+        let (ga, gb) = cat.backward(y)   // the gradient of ½‖y‖² is y itself
+        #expect(ga == a && gb == b)
+    }
+
+    @Test(arguments: [4, 8])
+    func resBlockGradientsMatchFiniteDifferences(outChannels: Int) {
+        var rng = Xoshiro256(seed: 14)
+        let block = ResBlock(4, outChannels, rng: &rng)
+        for p in block.parameters { for i in 0..<p.count { p.value[i] += Float(0.1 * rng.gaussian()) } }
+        let (name, err) = worstRelativeError(checkGradients(block, input: randomTensor([2, 4, 4, 4], seed: 15), probesPerTensor: 10))
+        #expect(err < 1e-2, "worst: \(name) \(err)")
+    }
+}
