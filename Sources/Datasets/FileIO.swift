@@ -72,14 +72,19 @@ public enum Gzip {
     /// Inflates a gzip stream (several concatenated members are joined, as `gunzip` does).
     public static func decompress(_ data: [UInt8]) throws(GzipError) -> [UInt8] {
         guard !data.isEmpty else { throw GzipError(reason: "empty input") }
-        // ISIZE (the last 4 bytes, little-endian) is the uncompressed size mod 2³²: a capacity hint only.
-        var capacity = data.count * 4
+        // ISIZE (the last 4 bytes, little-endian) is the uncompressed size mod 2³² — only a capacity
+        // hint, and garbage in a truncated file, so it is capped by deflate's 1032:1 maximum ratio
+        // and the buffer is malloc'ed (untouched pages of an over-large guess cost nothing).
+        var capacity = data.count * 4 + 64
         if data.count >= 18 {
             let n = data.count
             let isize = Int(data[n - 4]) | Int(data[n - 3]) << 8 | Int(data[n - 2]) << 16 | Int(data[n - 1]) << 24
-            if isize > 0 { capacity = isize + 1 }  // +1: the stream end is seen without a regrow
+            if isize > 0 && isize <= data.count * 1032 { capacity = isize + 1 }  // +1: stream end seen without a regrow
         }
-        var out = [UInt8](repeating: 0, count: max(capacity, 64))
+        guard var out = malloc(capacity)?.assumingMemoryBound(to: UInt8.self) else {
+            throw GzipError(reason: "cannot allocate \(capacity) bytes")
+        }
+        defer { free(out) }
         var produced = 0
         var stream = z_stream()
         // windowBits 15 + 16: gzip wrapper only (a zlib or raw stream is rejected as corrupt).
@@ -92,16 +97,19 @@ public enum Gzip {
             stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress!)
             var remainingIn = input.count
             while true {
-                if produced == out.count { out.append(contentsOf: repeatElement(0, count: max(out.count / 2, 1 << 16))) }
-                // avail_in / avail_out are 32-bit: feed at most 1 GiB per call.
+                if produced == capacity {
+                    let bigger = capacity + max(capacity / 2, 1 << 16)
+                    guard let grown = realloc(out, bigger) else { failure = "cannot allocate \(bigger) bytes"; return }
+                    out = grown.assumingMemoryBound(to: UInt8.self)
+                    capacity = bigger
+                }
+                // avail_in / avail_out are 32-bit: at most 1 GiB per call.
                 let chunkIn = min(remainingIn, 1 << 30)
-                let chunkOut = min(out.count - produced, 1 << 30)
+                let chunkOut = min(capacity - produced, 1 << 30)
                 stream.avail_in = UInt32(chunkIn)
                 stream.avail_out = UInt32(chunkOut)
-                let status = out.withUnsafeMutableBufferPointer { o -> Int32 in
-                    stream.next_out = o.baseAddress! + produced
-                    return inflate(&stream, Z_NO_FLUSH)
-                }
+                stream.next_out = out + produced
+                let status = inflate(&stream, Z_NO_FLUSH)
                 remainingIn -= chunkIn - Int(stream.avail_in)
                 produced += chunkOut - Int(stream.avail_out)
                 switch status {
@@ -125,8 +133,7 @@ public enum Gzip {
             }
         }
         if let failure { throw GzipError(reason: failure) }
-        out.removeSubrange(produced...)
-        return out
+        return Array(UnsafeBufferPointer(start: out, count: produced))
     }
 
     /// Deflates `data` into a single gzip member (`level` 0…9; -1 is zlib's default).

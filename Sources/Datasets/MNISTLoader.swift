@@ -29,12 +29,14 @@ public enum MNISTLoader {
     public static func loadImages(_ path: String, expectedSize: (rows: Int, columns: Int)? = nil)
         throws(DatasetError) -> (pixels: [Float], count: Int, rows: Int, columns: Int) {
         let (bytes, gz) = try DataFile.readMaybeGzipped(path)
+        if bytes.count >= 4 {
+            let magic = bigEndian32(bytes, 0)
+            guard magic == imagesMagic else {
+                throw .badMagic(path: path, found: magic, expected: imagesMagic, kind: magic == labelsMagic ? "IDX images; this is an IDX labels file" : "IDX images")
+            }
+        }
         guard bytes.count >= imagesHeaderSize else {
             throw .badHeader(path: path, problem: "file is \(bytes.count) bytes\(gz ? " after gzip decompression" : ""), shorter than the \(imagesHeaderSize)-byte IDX images header")
-        }
-        let magic = bigEndian32(bytes, 0)
-        guard magic == imagesMagic else {
-            throw .badMagic(path: path, found: magic, expected: imagesMagic, kind: magic == labelsMagic ? "IDX images; this is an IDX labels file" : "IDX images")
         }
         let count = Int(bigEndian32(bytes, 4)), rows = Int(bigEndian32(bytes, 8)), cols = Int(bigEndian32(bytes, 12))
         guard rows > 0, cols > 0, rows <= 1 << 14, cols <= 1 << 14 else {
@@ -56,12 +58,14 @@ public enum MNISTLoader {
     /// Reads and validates an IDX labels file; every label must be `< classCount`.
     public static func loadLabels(_ path: String, classCount: Int = 10) throws(DatasetError) -> [UInt8] {
         let (bytes, gz) = try DataFile.readMaybeGzipped(path)
+        if bytes.count >= 4 {
+            let magic = bigEndian32(bytes, 0)
+            guard magic == labelsMagic else {
+                throw .badMagic(path: path, found: magic, expected: labelsMagic, kind: magic == imagesMagic ? "IDX labels; this is an IDX images file" : "IDX labels")
+            }
+        }
         guard bytes.count >= labelsHeaderSize else {
             throw .badHeader(path: path, problem: "file is \(bytes.count) bytes\(gz ? " after gzip decompression" : ""), shorter than the \(labelsHeaderSize)-byte IDX labels header")
-        }
-        let magic = bigEndian32(bytes, 0)
-        guard magic == labelsMagic else {
-            throw .badMagic(path: path, found: magic, expected: labelsMagic, kind: magic == imagesMagic ? "IDX labels; this is an IDX images file" : "IDX labels")
         }
         let count = Int(bigEndian32(bytes, 4))
         let expected = labelsHeaderSize + count
