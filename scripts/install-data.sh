@@ -41,10 +41,13 @@ if ! fashion_present; then
     command -v apt-get >/dev/null 2>&1 || die "apt-get not found; cannot install dataset-fashion-mnist"
     echo "install-data: installing Debian package dataset-fashion-mnist (about 31 MB) ..." >&2
     export DEBIAN_FRONTEND=noninteractive
-    if ! as_root apt-get install -y -q dataset-fashion-mnist >/dev/null; then
+    reinstall=()
+    # Installed but files gone (deleted by hand): apt-get needs --reinstall to put them back.
+    if dpkg-query -W -f='${Status}' dataset-fashion-mnist 2>/dev/null | grep -q "ok installed"; then reinstall=(--reinstall); fi
+    if ! as_root apt-get install -y -q "${reinstall[@]}" dataset-fashion-mnist >/dev/null; then
         # A fresh machine may have no package lists yet.
         as_root apt-get update -q >/dev/null || die "apt-get update failed"
-        as_root apt-get install -y -q dataset-fashion-mnist >/dev/null \
+        as_root apt-get install -y -q "${reinstall[@]}" dataset-fashion-mnist >/dev/null \
             || die "apt-get install dataset-fashion-mnist failed"
     fi
     fashion_present || die "dataset-fashion-mnist is installed but $fashion_dir lacks the four IDX .gz files"

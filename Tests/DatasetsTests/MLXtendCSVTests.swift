@@ -71,6 +71,10 @@ struct RealDataTests {
         let mean = set.images.reduce(0, +) / Float(set.images.count)
         #expect(mean > 0.1 && mean < 0.16)
         #expect((0..<set.count).allSatisfy { set.image($0).contains { $0 > 0.5 } })
+        // The first line begins with 127 zeros, then 51,159,253,159,50 (checked with zcat); label 0.
+        #expect(set.image(0).prefix(127).allSatisfy { $0 == 0 })
+        #expect(Array(set.image(0).dropFirst(127).prefix(5)) == [51, 159, 253, 159, 50].map { Float($0) / 255 })
+        #expect(set.label(0) == 0 && set.label(4999) == 9)
         #expect(try DatasetCatalog.load(name: "mnist5k", dataDirectory: repositoryRoot + "/data") == set)
         print("mnist5k: loaded \(set) in \(elapsed) s (debug build)")
     }
@@ -86,10 +90,15 @@ struct RealDataTests {
         #expect(test.classCounts == [Int](repeating: 1000, count: 10))
         #expect(test.classNames[9] == "Ankle boot")
         #expect(test.images.min() == 0 && test.images.max() == 1)
+        // Reference values read with Python's gzip module: first labels, byte sum of image 0.
+        #expect(Array(test.labels.prefix(10)) == [9, 2, 1, 1, 6, 1, 4, 6, 5, 7])
+        #expect(test.image(0).reduce(0) { $0 + Int(($1 * 255).rounded()) } == 33456)
         print("fashion-mnist test split: \(test) in \(elapsed) s (debug build)")
         let trainWatch = Stopwatch()
         let train = try DatasetCatalog.load(name: "fashion-mnist", dataDirectory: empty.path, split: .train)
         #expect(train.count == 60_000 && train.classCounts == [Int](repeating: 6000, count: 10))
+        #expect(Array(train.labels.prefix(10)) == [9, 0, 0, 3, 0, 2, 7, 2, 5, 5])
+        #expect(train.image(0).reduce(0) { $0 + Int(($1 * 255).rounded()) } == 76247)
         print("fashion-mnist train split: \(train) in \(trainWatch.seconds) s (debug build)")
     }
 }
