@@ -1,0 +1,424 @@
+// Training loops for chapter 5: the single-noise-level GPS denoiser (THEORY T4.5)
+//
+//     L(θ) = E ‖x − ν_θ(x + σ_eff ε)‖²      (reported per pixel: the mean over all elements)
+//
+// and a small classifier (for Fréchet distances on its features). Includes a one-line progress bar,
+// periodic validation, atomic safetensors checkpoints with resume, and a NaN/Inf guard.
+//
+// Reproducibility without saving generator state: the random draws of step t (which images, which
+// noise) come from `Xoshiro256(seed: stepSeed(seed, t))` and the epoch permutations from
+// `Xoshiro256(seed: epochSeed(seed, e))`, so the data stream is a pure function of (seed, step) and a
+// resumed run sees exactly the batches the uninterrupted run would have seen.
+import Foundation
+import NumericCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// MARK: - Seeds
+
+@inline(__always) func mixSeed(_ a: UInt64, _ b: UInt64) -> UInt64 {
+    var z = a &+ 0x9E37_79B9_7F4A_7C15 &* (b &+ 1)
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+}
+
+// MARK: - Progress bar
+
+/// A one-line progress bar: `[#####.....] 120/1000  loss 0.0123  85.1 img/s  ETA 1m23s`.
+/// On a terminal it rewrites one line with carriage returns (at most ~5 times a second); when
+/// standard output is not a terminal it prints a plain line every `plainEvery` updates instead.
+public final class ProgressBar {
+    public let total: Int
+    public let label: String
+    public let isTerminal: Bool
+    public var plainEvery: Int
+    private var lastDraw = Stopwatch()
+    private var drewOnce = false
+    private var lastLength = 0
+
+    public init(total: Int, label: String = "", isTerminal: Bool = isatty(1) != 0, plainEvery: Int? = nil) {
+        self.total = max(1, total); self.label = label; self.isTerminal = isTerminal
+        self.plainEvery = plainEvery ?? max(1, total / 20)
+    }
+
+    /// Formats seconds as `1h02m`, `3m07s` or `12s`.
+    public static func duration(_ seconds: Double) -> String {
+        guard seconds.isFinite, seconds >= 0 else { return "?" }
+        let s = Int(seconds.rounded())
+        if s >= 3600 { return "\(s / 3600)h\(String(format: "%02d", (s % 3600) / 60))m" }
+        if s >= 60 { return "\(s / 60)m\(String(format: "%02d", s % 60))s" }
+        return "\(s)s"
+    }
+
+    /// The text of the bar for `done` of `total` with free-form `fields` (e.g. "loss 0.012").
+    public func line(done: Int, fields: [String], rate: Double?, unit: String, eta: Double?) -> String {
+        let width = 24, filled = min(width, done * width / total)
+        var parts = ["[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "]",
+                     "\(done)/\(total)"]
+        parts += fields
+        if let r = rate { parts.append(String(format: "%.1f %@", r, unit)) }
+        if let e = eta { parts.append("ETA " + ProgressBar.duration(e)) }
+        return (label.isEmpty ? "" : label + " ") + parts.joined(separator: "  ")
+    }
+
+    public func update(done: Int, fields: [String], rate: Double?, unit: String = "img/s", eta: Double?, force: Bool = false) {
+        let text = line(done: done, fields: fields, rate: rate, unit: unit, eta: eta)
+        if isTerminal {
+            guard force || !drewOnce || lastDraw.seconds > 0.2 || done >= total else { return }
+            let pad = max(0, lastLength - text.count)
+            print("\r" + text + String(repeating: " ", count: pad), terminator: "")
+            fflush(nil)
+            lastLength = text.count
+            lastDraw.restart(); drewOnce = true
+        } else if force || done % plainEvery == 0 || done >= total {
+            print(text)
+        }
+    }
+
+    /// Ends the bar's line (on a terminal) so that the next print starts on a fresh line.
+    public func finish() {
+        if isTerminal && drewOnce { print(""); fflush(nil) }
+        drewOnce = false; lastLength = 0
+    }
+
+    /// Prints a message above the bar (ending the bar's line first on a terminal).
+    public func message(_ text: String) {
+        if isTerminal && drewOnce { print("\r" + String(repeating: " ", count: lastLength) + "\r", terminator: "") }
+        print(text)
+        lastLength = 0; drewOnce = false
+    }
+}
+
+// MARK: - Errors
+
+public enum TrainingError: Error, CustomStringConvertible {
+    case nonFiniteLoss(step: Int, loss: Float, learningRate: Float, checkpoint: String?)
+    case incompatibleCheckpoint(path: String, problem: String)
+
+    public var description: String {
+        switch self {
+        case let .nonFiniteLoss(step, loss, lr, checkpoint):
+            let kept = checkpoint.map { "; the last good checkpoint is kept at \($0)" } ?? ""
+            return "training loss became \(loss) at step \(step) (learning rate \(lr)); try a smaller learning rate, e.g. --lr \(lr / 4)\(kept)"
+        case let .incompatibleCheckpoint(path, problem):
+            return "\(path): cannot resume from this checkpoint: \(problem)"
+        }
+    }
+}
+
+// MARK: - Batched inference
+
+/// Applies `model` to `count` images of shape `imageShape` (C, H, W) stored contiguously in
+/// `images`, `batch` at a time; returns the outputs (each output row has `outputSize` Floats,
+/// inferred from the first batch).
+public func forwardBatched(_ apply: (Tensor) -> Tensor, images: [Float], count: Int, imageShape: [Int], batch: Int) -> [Float] {
+    let p = imageShape.reduce(1, *)
+    precondition(images.count == count * p, "forwardBatched: \(images.count) values for \(count) images of \(imageShape)")
+    var out = [Float]()
+    var start = 0
+    while start < count {
+        let n = min(batch, count - start)
+        let x = Tensor(shape: [n] + imageShape, data: Array(images[(start * p)..<((start + n) * p)]))
+        let y = apply(x)
+        if out.isEmpty { out.reserveCapacity(count * (y.count / n)) }
+        out += y.data
+        start += n
+    }
+    return out
+}
+
+// MARK: - Denoiser training
+
+/// Settings of a denoiser training run (one σ_eff; loss per pixel).
+public struct DenoiserTrainingConfiguration: Sendable, Equatable {
+    public var steps: Int
+    public var batchSize: Int
+    public var learningRate: Float
+    public var warmupSteps: Int
+    public var clipNorm: Float?
+    public var sigmaEffective: Float
+    public var seed: UInt64
+    /// Validation every this many steps (0: only at the end).
+    public var validateEvery: Int
+    /// Checkpoint every this many steps (0: only at the end).
+    public var checkpointEvery: Int
+
+    public init(steps: Int, batchSize: Int, learningRate: Float, warmupSteps: Int = 100, clipNorm: Float? = 1,
+                sigmaEffective: Float, seed: UInt64 = 1, validateEvery: Int = 0, checkpointEvery: Int = 0) {
+        self.steps = steps; self.batchSize = batchSize; self.learningRate = learningRate; self.warmupSteps = warmupSteps
+        self.clipNorm = clipNorm; self.sigmaEffective = sigmaEffective; self.seed = seed
+        self.validateEvery = validateEvery; self.checkpointEvery = checkpointEvery
+    }
+}
+
+/// Trains ν_θ with E‖x − ν_θ(x + σ_eff ε)‖² on a set of images with Adam (warm-up, clipping).
+public final class DenoiserTrainer {
+    public let model: Layer
+    public let optimizer: Adam
+    public let configuration: DenoiserTrainingConfiguration
+    /// Training images, (N, C, H, W) contiguous, and their shape (C, H, W).
+    public let images: [Float]
+    public let imageCount: Int
+    public let imageShape: [Int]
+    /// Completed optimisation steps.
+    public private(set) var step = 0
+    /// (step, training loss of that batch, per pixel).
+    public private(set) var trainingLoss: [(step: Int, loss: Float)] = []
+    /// (step, validation loss per pixel).
+    public private(set) var validationLoss: [(step: Int, loss: Double)] = []
+    /// Wall time spent in training steps (excluding validation and checkpoints) and images seen.
+    public private(set) var trainingSeconds = 0.0
+    public private(set) var imagesSeen = 0
+    /// Whether optimiser moments were restored on resume (the engine's Adam does not expose them).
+    public private(set) var resumedWithoutOptimizerState = false
+
+    private var cachedEpoch = -1
+    private var cachedPermutation: [Int] = []
+
+    public init(model: Layer, configuration: DenoiserTrainingConfiguration, images: [Float], count: Int, imageShape: [Int]) {
+        precondition(imageShape.count == 3 && images.count == count * imageShape.reduce(1, *) && count > 0,
+                     "DenoiserTrainer: \(images.count) values for \(count) images of \(imageShape)")
+        self.model = model; self.configuration = configuration
+        self.images = images; imageCount = count; self.imageShape = imageShape
+        optimizer = Adam(parameters: model.parameters, learningRate: configuration.learningRate,
+                         warmupSteps: configuration.warmupSteps, clipNorm: configuration.clipNorm)
+    }
+
+    var pixelsPerImage: Int { imageShape.reduce(1, *) }
+
+    /// The training batch of step `t` (1-based): clean images x and noisy inputs x + σ_eff ε.
+    public func batch(atStep t: Int) -> (clean: Tensor, noisy: Tensor) {
+        let b = configuration.batchSize, p = pixelsPerImage, n = imageCount
+        var clean = [Float](repeating: 0, count: b * p)
+        images.withUnsafeBufferPointer { src in
+            clean.withUnsafeMutableBufferPointer { dst in
+                for k in 0..<b {
+                    let position = (t - 1) * b + k
+                    let epoch = position / n
+                    if epoch != cachedEpoch {
+                        var r = Xoshiro256(seed: mixSeed(configuration.seed ^ 0xE90C, UInt64(epoch)))
+                        cachedPermutation = r.permutation(n); cachedEpoch = epoch
+                    }
+                    let i = cachedPermutation[position % n]
+                    (dst.baseAddress! + k * p).update(from: src.baseAddress! + i * p, count: p)
+                }
+            }
+        }
+        var rng = Xoshiro256(seed: mixSeed(configuration.seed, UInt64(t)))
+        var noisy = rng.gaussiansFloat(b * p, mean: 0, std: configuration.sigmaEffective)
+        for i in 0..<noisy.count { noisy[i] += clean[i] }
+        let shape = [b] + imageShape
+        return (Tensor(shape: shape, data: clean), Tensor(shape: shape, data: noisy))
+    }
+
+    /// One optimisation step; throws (before touching the weights) when the loss is NaN/Inf.
+    @discardableResult
+    public func trainStep() throws -> Float {
+        let clock = Stopwatch()
+        let t = step + 1
+        let (clean, noisy) = batch(atStep: t)
+        model.zeroGradients()
+        let prediction = model.forward(noisy)
+        let (loss, gradient) = MSELoss.evaluate(prediction, clean)
+        guard loss.isFinite, prediction.allFinite else {
+            throw TrainingError.nonFiniteLoss(step: t, loss: loss, learningRate: optimizer.schedule.rate(atStep: t), checkpoint: nil)
+        }
+        _ = model.backward(gradient)
+        optimizer.step()
+        step = t
+        trainingLoss.append((t, loss))
+        trainingSeconds += clock.seconds
+        imagesSeen += configuration.batchSize
+        return loss
+    }
+
+    public var imagesPerSecond: Double { trainingSeconds > 0 ? Double(imagesSeen) / trainingSeconds : 0 }
+
+    /// Mean per-pixel loss ‖x − ν(x + σ_eff ε)‖²/d on `images` with noise drawn from `seed` (fixed
+    /// across calls, so successive validations are comparable). Also returns the identity baseline
+    /// (x̂ = ȳ) on the same noise.
+    public func validate(images val: [Float], count: Int, seed: UInt64 = 0xBA11, batch: Int = 100) -> (model: Double, identity: Double) {
+        DenoiserTrainer.denoisingLoss(apply: { self.model.forward($0) }, images: val, count: count, imageShape: imageShape,
+                                      sigma: configuration.sigmaEffective, seed: seed, batch: batch)
+    }
+
+    /// Per-pixel denoising loss of any estimator `apply` and of the identity, on `count` images with
+    /// noise σ from `seed`.
+    public static func denoisingLoss(apply: (Tensor) -> Tensor, images val: [Float], count: Int, imageShape: [Int],
+                                     sigma: Float, seed: UInt64, batch: Int = 100) -> (model: Double, identity: Double) {
+        let p = imageShape.reduce(1, *)
+        var rng = Xoshiro256(seed: seed)
+        var noisy = rng.gaussiansFloat(count * p, mean: 0, std: sigma)
+        var identity = 0.0
+        for i in 0..<noisy.count { identity += Double(noisy[i]) * Double(noisy[i]); noisy[i] += val[i] }
+        let out = forwardBatched(apply, images: noisy, count: count, imageShape: imageShape, batch: batch)
+        var s = 0.0
+        for i in 0..<out.count { let d = Double(out[i] - val[i]); s += d * d }
+        return (s / Double(count * p), identity / Double(count * p))
+    }
+
+    /// Trains until `configuration.steps`, validating on `validation` and checkpointing to
+    /// `checkpointPath` (atomically) as configured and at the end. `progress` is redrawn every step;
+    /// `log` receives validation lines. On a NaN/Inf loss, throws `TrainingError.nonFiniteLoss`
+    /// naming the step; the checkpoint on disk is the last good one.
+    public func run(validation: (images: [Float], count: Int)?, checkpointPath: String?, metadata: [String: String] = [:],
+                    progress: ProgressBar? = nil, log: (String) -> Void = { print($0) }) throws {
+        let c = configuration
+        let startStep = step, startImages = imagesSeen, startSeconds = trainingSeconds
+        var recent = [Float]()
+        while step < c.steps {
+            let loss: Float
+            do {
+                loss = try trainStep()
+            } catch TrainingError.nonFiniteLoss(let s, let l, let lr, _) {
+                progress?.finish()
+                throw TrainingError.nonFiniteLoss(step: s, loss: l, learningRate: lr,
+                                                  checkpoint: checkpointPath.flatMap { fileExists($0) ? $0 : nil })
+            }
+            recent.append(loss); if recent.count > 20 { recent.removeFirst() }
+            let rate = Double(imagesSeen - startImages) / max(1e-9, trainingSeconds - startSeconds)
+            let eta = Double(c.steps - step) * Double(c.batchSize) / max(rate, 1e-9)
+            let avg = recent.reduce(0, +) / Float(recent.count)
+            progress?.update(done: step, fields: [String(format: "loss %.5f", avg)], rate: rate, eta: step > startStep + 2 ? eta : nil)
+            let last = step == c.steps
+            if let v = validation, (c.validateEvery > 0 && step % c.validateEvery == 0) || last {
+                let r = validate(images: v.images, count: v.count)
+                validationLoss.append((step, r.model))
+                let text = String(format: "  step %d: validation loss %.6f per pixel (identity %.6f, ratio %.3f)",
+                                  step, r.model, r.identity, r.model / r.identity)
+                if let progress { progress.message(text) } else { log(text) }
+            }
+            if let path = checkpointPath, (c.checkpointEvery > 0 && step % c.checkpointEvery == 0) || last {
+                try save(to: path, metadata: metadata)
+            }
+        }
+        progress?.finish()
+    }
+
+    // MARK: Checkpoints
+
+    static let historyTrain = "trainer.history.train", historyValidation = "trainer.history.validation"
+
+    /// Weights, the loss histories and the step, with `metadata`, written atomically (safetensors).
+    public func save(to path: String, metadata: [String: String] = [:]) throws {
+        var tensors = model.exportParameters()
+        tensors.append((name: DenoiserTrainer.historyTrain, shape: [trainingLoss.count, 2],
+                        values: trainingLoss.flatMap { [Float($0.step), $0.loss] }))
+        tensors.append((name: DenoiserTrainer.historyValidation, shape: [validationLoss.count, 2],
+                        values: validationLoss.flatMap { [Float($0.step), Float($0.loss)] }))
+        var meta = metadata
+        meta["step"] = String(step)
+        meta["sigma_eff"] = String(configuration.sigmaEffective)
+        meta["batch"] = String(configuration.batchSize)
+        meta["seed"] = String(configuration.seed)
+        meta["learning_rate"] = String(configuration.learningRate)
+        meta["train_seconds"] = String(trainingSeconds)
+        meta["images_seen"] = String(imagesSeen)
+        meta["optimizer"] = "adam (moments not stored: resume restarts them)"
+        try makeParentDirectory(path)
+        try Safetensors.write(tensors, metadata: meta, to: path)
+    }
+
+    /// Restores weights, step and histories from a checkpoint written by `save`. The checkpoint's
+    /// σ_eff, batch size and seed must match this trainer's (otherwise the resumed data stream would
+    /// differ). Returns the checkpoint's metadata.
+    @discardableResult
+    public func resume(from path: String) throws -> [String: String] {
+        let (tensors, meta) = try Safetensors.read(path)
+        for (key, mine) in [("sigma_eff", String(configuration.sigmaEffective)), ("batch", String(configuration.batchSize)),
+                            ("seed", String(configuration.seed))] {
+            if let theirs = meta[key], theirs != mine {
+                throw TrainingError.incompatibleCheckpoint(path: path, problem: "it has \(key) = \(theirs), this run has \(mine)")
+            }
+        }
+        do { try model.loadParameters(tensors) } catch {
+            throw TrainingError.incompatibleCheckpoint(path: path, problem: "\(error) (different --width or --resolutions?)")
+        }
+        step = Int(meta["step"] ?? "0") ?? 0
+        trainingSeconds = Double(meta["train_seconds"] ?? "0") ?? 0
+        imagesSeen = Int(meta["images_seen"] ?? "0") ?? 0
+        for t in tensors {
+            let rows = t.shape.first ?? 0
+            if t.name == DenoiserTrainer.historyTrain {
+                trainingLoss = (0..<rows).map { (Int(t.values[2 * $0]), t.values[2 * $0 + 1]) }
+            } else if t.name == DenoiserTrainer.historyValidation {
+                validationLoss = (0..<rows).map { (Int(t.values[2 * $0]), Double(t.values[2 * $0 + 1])) }
+            }
+        }
+        resumedWithoutOptimizerState = true
+        return meta
+    }
+}
+
+// MARK: - Classifier training
+
+/// Result of `trainClassifier`.
+public struct ClassifierTrainingResult: Sendable {
+    public var losses: [Float]
+    public var seconds: Double
+    public var imagesPerSecond: Double
+}
+
+/// Trains a classifier with softmax cross-entropy and Adam on (images, labels), `steps` batches of
+/// `batchSize`, epoch permutations from `seed`.
+public func trainClassifier(_ model: Layer, images: [Float], labels: [Int], imageShape: [Int], steps: Int, batchSize: Int,
+                            learningRate: Float, seed: UInt64, progress: ProgressBar? = nil) -> ClassifierTrainingResult {
+    let n = labels.count, p = imageShape.reduce(1, *)
+    precondition(images.count == n * p && n > 0, "trainClassifier: \(images.count) values for \(n) images of \(imageShape)")
+    let opt = Adam(parameters: model.parameters, learningRate: learningRate, warmupSteps: min(50, steps / 10), clipNorm: 5)
+    var losses = [Float](), clock = Stopwatch()
+    var epoch = -1, perm = [Int]()
+    var x = [Float](repeating: 0, count: batchSize * p), y = [Int](repeating: 0, count: batchSize)
+    for t in 1...max(1, steps) {
+        for k in 0..<batchSize {
+            let position = (t - 1) * batchSize + k
+            if position / n != epoch {
+                epoch = position / n
+                var r = Xoshiro256(seed: mixSeed(seed ^ 0xC1A5, UInt64(epoch)))
+                perm = r.permutation(n)
+            }
+            let i = perm[position % n]
+            for j in 0..<p { x[k * p + j] = images[i * p + j] }
+            y[k] = labels[i]
+        }
+        model.zeroGradients()
+        let logits = model.forward(Tensor(shape: [batchSize] + imageShape, data: x))
+        let (loss, g) = SoftmaxCrossEntropy.evaluate(logits, labels: y)
+        _ = model.backward(g)
+        opt.step()
+        losses.append(loss)
+        let rate = Double(t * batchSize) / max(1e-9, clock.seconds)
+        progress?.update(done: t, fields: [String(format: "loss %.4f", loss)], rate: rate,
+                         eta: Double(steps - t) * Double(batchSize) / max(rate, 1e-9))
+    }
+    progress?.finish()
+    let s = clock.seconds
+    return ClassifierTrainingResult(losses: losses, seconds: s, imagesPerSecond: Double(steps * batchSize) / max(s, 1e-9))
+}
+
+/// Fraction of `labels` the classifier predicts correctly (batched inference).
+public func classifierAccuracy(_ model: Layer, images: [Float], labels: [Int], imageShape: [Int], batch: Int = 200) -> Double {
+    let logits = forwardBatched({ model.forward($0) }, images: images, count: labels.count, imageShape: imageShape, batch: batch)
+    let k = logits.count / max(1, labels.count)
+    let predicted = SoftmaxCrossEntropy.predictions(Tensor(shape: [labels.count, k], data: logits))
+    return Double(zip(predicted, labels).filter { $0 == $1 }.count) / Double(max(1, labels.count))
+}
+
+// MARK: - Files
+
+func fileExists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+
+/// Creates the parent directory of `path` (and its parents) if needed.
+func makeParentDirectory(_ path: String) throws {
+    guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return }
+    let dir = String(path[..<slash])
+    var current = dir.hasPrefix("/") ? "" : "."
+    for part in dir.split(separator: "/") {
+        current += "/" + part
+        if mkdir(current, 0o755) != 0 && errno != EEXIST {
+            throw CheckpointError(file: path, problem: "cannot create directory \(current): \(String(cString: strerror(errno)))")
+        }
+    }
+}

@@ -1,0 +1,209 @@
+// Walk-jump sampling of a GPS-parametrised M-density (THEORY §1, §4, §5), batched over chains.
+//
+// State: B independent chains, each y = (y_1, …, y_M) ∈ R^{Md}, stored as one flat Float array in
+// [m][b][i] order (measurement-major), with velocities v of the same layout.
+//
+// Walk (one step = one network call for all B chains and any M): underdamped Langevin, A-B-O-B-A,
+//     y ← y + (δ/2) v
+//     ψ_m ← (ν(ȳ) − y_m)/σ²            GPS score, ȳ = (1/M) Σ_m y_m, ν called once on the B means
+//     v ← v + (uδ/2) ψ;  v ← e^{−γδ} v + √(u(1 − e^{−2γδ})) ε;  v ← v + (uδ/2) ψ
+//     y ← y + (δ/2) v
+// Jump: x̂ = ν(ȳ) at the current state. Jumps never feed back into the chain.
+import NumericCore
+
+/// How the chains start.
+public enum WalkJumpStart: Sendable {
+    /// y₀ = U(0,1)^d + σε drawn once per chain and copied into every measurement (walk-jump code).
+    case uniformPlusNoiseCopied
+    /// y_m = U(0,1)^d + σε_m with independent noise per measurement.
+    case uniformPlusNoiseIndependent
+}
+
+/// Settings of one walk-jump run: the member (M, σ) and the integrator.
+public struct WalkJumpConfiguration: Sendable, CustomStringConvertible {
+    public var measurements: Int
+    public var sigma: Double
+    /// δ; the published rule is δ = σ/2.
+    public var step: Double
+    /// γδ, the effective friction.
+    public var effectiveFriction: Double
+    /// u, the inverse mass.
+    public var inverseMass: Double
+
+    public init(measurements: Int, sigma: Double, step: Double? = nil, effectiveFriction: Double = 1, inverseMass: Double = 1) {
+        precondition(measurements >= 1 && sigma > 0, "WalkJumpConfiguration: need M ≥ 1, σ > 0")
+        self.measurements = measurements; self.sigma = sigma
+        self.step = step ?? sigma / 2
+        self.effectiveFriction = effectiveFriction; self.inverseMass = inverseMass
+        precondition(self.step > 0 && effectiveFriction > 0 && inverseMass > 0, "WalkJumpConfiguration: need δ, γδ, u > 0")
+    }
+
+    /// σ_eff = σ/√M, the class this member belongs to.
+    public var sigmaEffective: Double { sigma / Double(measurements).squareRoot() }
+
+    /// The underdamped integrator with these settings.
+    public var integrator: UnderdampedLangevin {
+        UnderdampedLangevin(step: step, effectiveFriction: effectiveFriction, inverseMass: inverseMass)
+    }
+
+    public var description: String { "(M=\(measurements), σ=\(sigma), δ=\(step), γδ=\(effectiveFriction))" }
+}
+
+/// B walk-jump chains sharing one denoiser ν: R^d → R^d (batched: `denoise(input, count)` maps
+/// `count` rows of d Floats to `count` rows of d Floats).
+public final class WalkJumpSampler {
+    public typealias Denoiser = (_ input: [Float], _ count: Int) -> [Float]
+
+    public let configuration: WalkJumpConfiguration
+    public let chains: Int
+    public let dimension: Int
+    public let denoiser: Denoiser
+    /// Positions, [m][b][i] layout (M·B·d Floats).
+    public private(set) var y: [Float]
+    /// Velocities, same layout.
+    public private(set) var v: [Float]
+    public private(set) var stepCount = 0
+    /// Wall time spent inside ν during `step()` and in the walk's own arithmetic (drifts, kicks,
+    /// the O-step noise, the mean ȳ), summed over all steps.
+    public private(set) var networkSeconds = 0.0
+    public private(set) var walkSeconds = 0.0
+    private var noise: [Float]
+    private var ybar: [Float]
+
+    /// Starts B chains (v = 0) from `start`, drawing from `rng`.
+    public init(configuration: WalkJumpConfiguration, chains: Int, dimension: Int,
+                start: WalkJumpStart = .uniformPlusNoiseCopied, rng: inout Xoshiro256, denoiser: @escaping Denoiser) {
+        precondition(chains >= 1 && dimension >= 1, "WalkJumpSampler: need ≥ 1 chain of dimension ≥ 1")
+        self.configuration = configuration; self.chains = chains; self.dimension = dimension; self.denoiser = denoiser
+        let M = configuration.measurements, n = M * chains * dimension, bd = chains * dimension
+        let s = Float(configuration.sigma)
+        var y0 = [Float](repeating: 0, count: n)
+        var base = [Float](repeating: 0, count: bd)
+        for j in 0..<bd { base[j] = Float(rng.uniform()) }
+        switch start {
+        case .uniformPlusNoiseCopied:
+            let e = rng.gaussiansFloat(bd)
+            for j in 0..<bd { base[j] += s * e[j] }
+            for m in 0..<M { for j in 0..<bd { y0[m * bd + j] = base[j] } }
+        case .uniformPlusNoiseIndependent:
+            let e = rng.gaussiansFloat(n)
+            for m in 0..<M { for j in 0..<bd { y0[m * bd + j] = base[j] + s * e[m * bd + j] } }
+        }
+        y = y0
+        v = [Float](repeating: 0, count: n)
+        noise = [Float](repeating: 0, count: n)
+        ybar = [Float](repeating: 0, count: bd)
+    }
+
+    /// Replaces the state (e.g. to start from given positions); velocities are reset to 0 unless given.
+    public func setState(y newY: [Float], v newV: [Float]? = nil) {
+        precondition(newY.count == y.count && (newV == nil || newV!.count == v.count), "setState: wrong length")
+        y = newY
+        v = newV ?? [Float](repeating: 0, count: y.count)
+    }
+
+    /// ȳ for every chain: B rows of d Floats.
+    public var mean: [Float] {
+        computeMean()
+        return ybar
+    }
+
+    private func computeMean() {
+        let M = configuration.measurements, bd = chains * dimension
+        let inv = 1 / Float(M)
+        y.withUnsafeBufferPointer { py in
+            ybar.withUnsafeMutableBufferPointer { pb in
+                for j in 0..<bd { pb[j] = py[j] }
+                for m in 1..<max(1, M) { let o = m * bd; for j in 0..<bd { pb[j] += py[o + j] } }
+                if M > 1 { for j in 0..<bd { pb[j] *= inv } }
+            }
+        }
+    }
+
+    /// One A-B-O-B-A step of every chain: one call of ν on B rows.
+    public func step(rng: inout Xoshiro256) {
+        let c = configuration, M = c.measurements, bd = chains * dimension, n = M * bd
+        let half = Float(c.step / 2), kick = Float(c.inverseMass * c.step / 2)
+        let integ = c.integrator
+        let decay = Float(integ.velocityDecay), scale = Float(integ.velocityNoise)
+        let invS2 = Float(1 / (c.sigma * c.sigma))
+        var clock = Stopwatch()
+        // A: half drift.
+        y.withUnsafeMutableBufferPointer { py in v.withUnsafeBufferPointer { pv in for i in 0..<n { py[i] += half * pv[i] } } }
+        computeMean()
+        var walk = clock.seconds
+        clock.restart()
+        let nu = denoiser(ybar, chains)
+        networkSeconds += clock.seconds
+        precondition(nu.count == bd, "WalkJumpSampler: denoiser returned \(nu.count) values, expected \(bd)")
+        clock.restart()
+        // O-step noise, then B-O-B fused per element with ψ = (ν − y_m)/σ².
+        noise.withUnsafeMutableBufferPointer { rng.fillGaussian($0) }
+        y.withUnsafeMutableBufferPointer { py in
+            v.withUnsafeMutableBufferPointer { pv in
+                noise.withUnsafeBufferPointer { pe in
+                    nu.withUnsafeBufferPointer { pn in
+                        for m in 0..<M {
+                            let o = m * bd
+                            for j in 0..<bd {
+                                let i = o + j
+                                let psi = (pn[j] - py[i]) * invS2
+                                var vi = pv[i] + kick * psi
+                                vi = decay * vi + scale * pe[i]
+                                vi = vi + kick * psi
+                                pv[i] = vi
+                                py[i] += half * vi  // A: half drift
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        walk += clock.seconds
+        walkSeconds += walk
+        stepCount += 1
+    }
+
+    /// The jump x̂ = ν(ȳ) of every chain at the current state (B rows of d; one network call).
+    public func jump() -> [Float] {
+        computeMean()
+        return denoiser(ybar, chains)
+    }
+
+    /// Runs `steps` steps, jumping every `jumpEvery` steps (and calling `onJump(stepCount, x̂, ȳ)`).
+    public func run(steps: Int, jumpEvery: Int, rng: inout Xoshiro256,
+                    onJump: (_ step: Int, _ jump: [Float], _ mean: [Float]) -> Void) {
+        precondition(jumpEvery >= 1, "WalkJumpSampler.run: jumpEvery must be ≥ 1")
+        for _ in 0..<steps {
+            step(rng: &rng)
+            if stepCount % jumpEvery == 0 {
+                let x = jump()
+                onJump(stepCount, x, ybar)
+            }
+        }
+    }
+
+    /// Fraction of the walk's wall time spent outside the network (the sampler's own arithmetic).
+    public var walkFraction: Double {
+        let t = networkSeconds + walkSeconds
+        return t > 0 ? walkSeconds / t : 0
+    }
+
+    /// Whether every position and velocity is finite.
+    public var isFinite: Bool {
+        for a in y where !a.isFinite { return false }
+        for a in v where !a.isFinite { return false }
+        return true
+    }
+
+    /// Per chain, the variance of the (M − 1)d "difference directions" y_m − ȳ (THEORY T4.7: exactly
+    /// σ² at stationarity): Σ_m ‖y_m − ȳ‖² / ((M − 1) d), averaged over chains. NaN for M = 1.
+    public var differenceVariance: Double {
+        let M = configuration.measurements, bd = chains * dimension
+        guard M > 1 else { return .nan }
+        computeMean()
+        var s = 0.0
+        for m in 0..<M { for j in 0..<bd { let d = Double(y[m * bd + j] - ybar[j]); s += d * d } }
+        return s / Double((M - 1) * bd)
+    }
+}

@@ -1,0 +1,87 @@
+// Walk-jump sampler: finite chains, agreement with the generic A-B-O-B-A integrator, and the
+// stationary statistics of ȳ and of the difference directions for a Gaussian prior (THEORY T4.7).
+import NumericCore
+import Samplers
+import Testing
+
+@Suite struct WalkJumpTests {
+    @Test func chainStaysFiniteWithANonlinearDenoiser() {
+        var rng = Xoshiro256(seed: 1)
+        // A squashing "denoiser" ν(ȳ) = clamp(ȳ, 0, 1)² (bounded, like an image denoiser).
+        let nu: WalkJumpSampler.Denoiser = { x, _ in x.map { let c = min(max($0, 0), 1); return c * c } }
+        let s = WalkJumpSampler(configuration: WalkJumpConfiguration(measurements: 4, sigma: 0.5),
+                                chains: 8, dimension: 16, rng: &rng, denoiser: nu)
+        var jumps = 0
+        s.run(steps: 400, jumpEvery: 50, rng: &rng) { _, x, m in
+            jumps += 1
+            #expect(x.count == 8 * 16 && m.count == 8 * 16)
+        }
+        #expect(jumps == 8)
+        #expect(s.isFinite)
+        #expect(s.stepCount == 400)
+        // The difference directions carry N(0, σ²) noise: their variance is of order σ² = 0.25.
+        #expect(s.differenceVariance > 0.15 && s.differenceVariance < 0.35, "\(s.differenceVariance)")
+    }
+
+    @Test func copiedStartPutsEveryMeasurementAtTheSamePoint() {
+        var rng = Xoshiro256(seed: 2)
+        let s = WalkJumpSampler(configuration: WalkJumpConfiguration(measurements: 3, sigma: 1),
+                                chains: 2, dimension: 5, rng: &rng) { x, _ in x }
+        #expect(Array(s.y[0..<10]) == Array(s.y[10..<20]) && Array(s.y[0..<10]) == Array(s.y[20..<30]))
+        #expect(s.v.allSatisfy { $0 == 0 })
+        #expect(s.differenceVariance < 1e-12)
+    }
+
+    @Test func fusedStepMatchesTheGenericIntegrator() {
+        // The same step through UnderdampedLangevin.step with the GPS score closure.
+        let M = 4, B = 3, d = 7, sigma = 0.8
+        let config = WalkJumpConfiguration(measurements: M, sigma: sigma, effectiveFriction: 0.5)
+        let nu: WalkJumpSampler.Denoiser = { x, _ in x.map { 0.5 * $0 + 0.1 } }
+        var rngA = Xoshiro256(seed: 3)
+        let s = WalkJumpSampler(configuration: config, chains: B, dimension: d,
+                                start: .uniformPlusNoiseIndependent, rng: &rngA, denoiser: nu)
+        var y = s.y, v = s.v, noise = [Float]()
+        var rngB = rngA
+        let invS2 = Float(1 / (sigma * sigma)), bd = B * d
+        let score: ([Float], inout [Float]) -> Void = { y, out in
+            var mean = [Float](repeating: 0, count: bd)
+            for m in 0..<M { for j in 0..<bd { mean[j] += y[m * bd + j] } }
+            for j in 0..<bd { mean[j] *= 1 / Float(M) }
+            let n = nu(mean, B)
+            for m in 0..<M { for j in 0..<bd { out[m * bd + j] = (n[j] - y[m * bd + j]) * invS2 } }
+        }
+        for _ in 0..<20 {
+            s.step(rng: &rngA)
+            config.integrator.step(y: &y, v: &v, noise: &noise, score: score, rng: &rngB)
+        }
+        let dy = zip(s.y, y).map { abs($0 - $1) }.max()!, dv = zip(s.v, v).map { abs($0 - $1) }.max()!
+        #expect(dy < 1e-5 && dv < 1e-5, "max |Δy| = \(dy), |Δv| = \(dv)")
+    }
+
+    @Test func gaussianPriorGivesTheExactMeanAndDifferenceStatistics() {
+        // X ~ N(0, λ I_d): ν(ȳ) = E[X | ȳ] = λ/(λ + s²) ȳ, s = σ/√M, exactly. Then ȳ ~ N(0, λ + s²)
+        // and every difference direction y_m − ȳ has variance σ²(M−1)/M per coordinate, i.e. the
+        // (M−1)d-dimensional difference subspace has variance σ² (THEORY T4.7).
+        let M = 4, sigma = 1.0, lambda: Float = 1, d = 4, B = 400
+        let s2 = Float(sigma * sigma) / Float(M)
+        let shrink = lambda / (lambda + s2)
+        let config = WalkJumpConfiguration(measurements: M, sigma: sigma, step: 0.1, effectiveFriction: 0.2)
+        var rng = Xoshiro256(seed: 5)
+        let s = WalkJumpSampler(configuration: config, chains: B, dimension: d, rng: &rng) { x, _ in x.map { shrink * $0 } }
+        var sum = 0.0, sumSq = 0.0, count = 0.0, diffVar = [Double]()
+        for t in 1...1500 {
+            s.step(rng: &rng)
+            if t > 500 && t % 10 == 0 {
+                for m in s.mean { sum += Double(m); sumSq += Double(m) * Double(m); count += 1 }
+                diffVar.append(s.differenceVariance)
+            }
+        }
+        let mean = sum / count, variance = sumSq / count - mean * mean
+        let expected = Double(lambda + s2)  // 1.25
+        #expect(abs(mean) < 0.05, "mean of ȳ \(mean)")
+        #expect(abs(variance - expected) < 0.05 * expected, "Var ȳ \(variance) vs \(expected)")
+        let dv = Stats.mean(diffVar)
+        #expect(abs(dv - sigma * sigma) < 0.03, "difference variance \(dv) vs σ² = \(sigma * sigma)")
+        #expect(s.walkSeconds > 0 && s.networkSeconds > 0)
+    }
+}
