@@ -71,13 +71,8 @@ public final class Conv2D: Layer {
                             im2col(px.baseAddress! + b0 * g.inChannels * g.height * g.width, images: nImg, g, into: col)
                             Float.gemm(transA: false, transB: false, m: co, n: n, k: g.rows, alpha: 1,
                                        a: pw.baseAddress!, lda: g.rows, b: col, ldb: n, beta: 0, c: prod, ldc: n)
-                            // (Cout, n·P) → (n, Cout, P), adding the bias.
-                            let out = y.baseAddress! + b0 * co * p
-                            parallelItems(nImg * co, costPerItem: p) { item in
-                                let bi = item / co, c = item % co, bv = pb[c]
-                                let src = prod + c * n + bi * p, dst = out + item * p
-                                for i in 0..<p { dst[i] = src[i] + bv }
-                            }
+                            scatterToImages(prod, channels: co, images: nImg, pixels: p, bias: pb.baseAddress!,
+                                            into: y.baseAddress! + b0 * co * p)
                         }
                     }
                 }
@@ -85,43 +80,68 @@ public final class Conv2D: Layer {
         }
     }
 
+    /// Weights for the input gradient of a stride-1 convolution, which is itself a convolution of
+    /// ∂L/∂y: W'[ci, co, u, v] = W[co, ci, k−1−u, k−1−v], shape (Cin, Cout, k, k).
+    func transposedFlippedWeights() -> [Float] {
+        let (ci, co, k) = (inChannels, outChannels, kernelSize)
+        var out = [Float](repeating: 0, count: weight.count)
+        for o in 0..<co {
+            for i in 0..<ci {
+                for u in 0..<k { for v in 0..<k {
+                    out[((i * co + o) * k + u) * k + v] = weight.value[((o * ci + i) * k + (k - 1 - u)) * k + (k - 1 - v)]
+                } }
+            }
+        }
+        return out
+    }
+
+    /// Per chunk: gather ∂L/∂y to (Cout, n·P); db += row sums; dW += dY·colᵀ (col = im2col(x)).
+    /// ∂L/∂x: stride 1 — a convolution of ∂L/∂y with the flipped, transposed weights (im2col of
+    /// ∂L/∂y and one GEMM with inner dimension Cout·k², no scatter-add); stride 2 — Wᵀ·dY then col2im.
     public func backward(_ gradOutput: Tensor) -> Tensor {
         guard let x = cachedInput else { preconditionFailure("Conv2D.backward before forward") }
         let g = geometry(x)
-        let batch = x.shape[0], p = g.outPixels, co = outChannels, chunk = chunkSize(g, batch: batch)
+        let batch = x.shape[0], p = g.outPixels, co = outChannels, ci = inChannels, chunk = chunkSize(g, batch: batch)
         precondition(gradOutput.shape == [batch, co, g.outHeight, g.outWidth], "Conv2D.backward: gradient \(gradOutput.shape)")
-        workspace.reserve(col: g.rows * chunk * p, product: co * chunk * p)
+        let flippedGeometry = ConvGeometry(inChannels: co, height: g.outHeight, width: g.outWidth,
+                                           kernel: kernelSize, stride: 1, pad: kernelSize / 2)
+        workspace.reserve(col: max(g.rows, flippedGeometry.rows) * chunk * p, product: max(co, ci) * chunk * p)
         let col = workspace.col, prod = workspace.product
-        let imageSize = g.inChannels * g.height * g.width
+        let imageSize = ci * g.height * g.width
+        let flipped = stride == 1 ? transposedFlippedWeights() : []
         return Tensor(shape: x.shape) { dx in
-            dx.update(repeating: 0)
+            if stride != 1 { dx.update(repeating: 0) }
             x.data.withUnsafeBufferPointer { px in
                 gradOutput.data.withUnsafeBufferPointer { pg in
                     weight.value.withUnsafeBufferPointer { pw in
-                        weight.gradient.withUnsafeMutableBufferPointer { gw in
-                            bias.gradient.withUnsafeMutableBufferPointer { gb in
-                                for b0 in Swift.stride(from: 0, to: batch, by: chunk) {
-                                    let nImg = min(chunk, batch - b0), n = nImg * p
-                                    // (n, Cout, P) → (Cout, n·P); bias gradient in a fixed order.
-                                    let src = pg.baseAddress! + b0 * co * p
-                                    parallelItems(co, costPerItem: n) { c in
-                                        for bi in 0..<nImg {
-                                            (prod + c * n + bi * p).update(from: src + (bi * co + c) * p, count: p)
+                        flipped.withUnsafeBufferPointer { pf in
+                            weight.gradient.withUnsafeMutableBufferPointer { gw in
+                                bias.gradient.withUnsafeMutableBufferPointer { gb in
+                                    for b0 in Swift.stride(from: 0, to: batch, by: chunk) {
+                                        let nImg = min(chunk, batch - b0), n = nImg * p
+                                        let gy = pg.baseAddress! + b0 * co * p
+                                        gatherFromImages(gy, channels: co, images: nImg, pixels: p, into: prod)
+                                        for c in 0..<co {
+                                            var s: Float = 0
+                                            for i in 0..<n { s += prod[c * n + i] }
+                                            gb[c] += s
+                                        }
+                                        im2col(px.baseAddress! + b0 * imageSize, images: nImg, g, into: col)
+                                        Float.gemm(transA: false, transB: true, m: co, n: g.rows, k: n, alpha: 1,
+                                                   a: prod, lda: n, b: col, ldb: n, beta: 1, c: gw.baseAddress!, ldc: g.rows)
+                                        let dxChunk = dx.baseAddress! + b0 * imageSize
+                                        if stride == 1 {
+                                            im2col(gy, images: nImg, flippedGeometry, into: col)
+                                            Float.gemm(transA: false, transB: false, m: ci, n: n, k: flippedGeometry.rows, alpha: 1,
+                                                       a: pf.baseAddress!, lda: flippedGeometry.rows, b: col, ldb: n,
+                                                       beta: 0, c: prod, ldc: n)
+                                            scatterToImages(prod, channels: ci, images: nImg, pixels: p, bias: nil, into: dxChunk)
+                                        } else {
+                                            Float.gemm(transA: true, transB: false, m: g.rows, n: n, k: co, alpha: 1,
+                                                       a: pw.baseAddress!, lda: g.rows, b: prod, ldb: n, beta: 0, c: col, ldc: n)
+                                            col2im(col, images: nImg, g, addingInto: dxChunk)
                                         }
                                     }
-                                    for c in 0..<co {
-                                        var s: Float = 0
-                                        for i in 0..<n { s += prod[c * n + i] }
-                                        gb[c] += s
-                                    }
-                                    im2col(px.baseAddress! + b0 * imageSize, images: nImg, g, into: col)
-                                    // dW += dY · colᵀ
-                                    Float.gemm(transA: false, transB: true, m: co, n: g.rows, k: n, alpha: 1,
-                                               a: prod, lda: n, b: col, ldb: n, beta: 1, c: gw.baseAddress!, ldc: g.rows)
-                                    // dcol = Wᵀ · dY (reusing the column buffer), then scatter back.
-                                    Float.gemm(transA: true, transB: false, m: g.rows, n: n, k: co, alpha: 1,
-                                               a: pw.baseAddress!, lda: g.rows, b: prod, ldb: n, beta: 0, c: col, ldc: n)
-                                    col2im(col, images: nImg, g, addingInto: dx.baseAddress! + b0 * imageSize)
                                 }
                             }
                         }
