@@ -1,0 +1,257 @@
+import NumericCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The M-density of a Gaussian-mixture prior under the (M, σ) noise model (THEORY §3–4), in closed form.
+///
+/// X ~ Σ_k π_k N(μ_k, τ² I_d), Y_m = X + σ N_m (m = 1…M). A point y ∈ R^{Md} is stored flat and
+/// measurement-major: y_m occupies `y[m*d ..< (m+1)*d]`. Three routes to log p(y), which the chapter and
+/// the tests compare:
+///
+/// - `logDensityDirect`: given component k, y is Gaussian in R^{Md} with mean 1_M ⊗ μ_k and covariance
+///   (τ² 1 1ᵀ + σ² I_M) ⊗ I_d. Its inverse and determinant come from Sherman–Morrison:
+///   per data coordinate C⁻¹ = (I − β 1 1ᵀ)/σ², β = τ²/(σ² + Mτ²); log det = d[(M−1) log σ² + log(σ² + Mτ²)].
+/// - `logDensityFactorised` (= `logDensity`): T4.1,
+///   log p(y) = log C_{M,σ} − Σ_m ‖y_m − ȳ‖²/(2σ²) + log p_{σ/√M}(ȳ).
+/// - `logDensityDense`: the plain twin — build the Md×Md covariance, Cholesky-factorise it with LAPACK
+///   and solve; O((Md)³), for small Md only.
+///
+/// All arithmetic is in Double.
+public struct MixtureMDensity: Density {
+    public let prior: GaussianMixture
+    /// M, the number of measurements.
+    public let measurements: Int
+    /// σ, the noise level of every measurement.
+    public let noiseStd: Double
+
+    public init(prior: GaussianMixture, measurements: Int, noiseStd: Double) {
+        precondition(measurements >= 1, "MixtureMDensity: M must be ≥ 1")
+        precondition(noiseStd > 0, "MixtureMDensity: σ must be positive")
+        self.prior = prior; self.measurements = measurements; self.noiseStd = noiseStd
+    }
+
+    /// d, the data dimension.
+    public var dataDimension: Int { prior.dimension }
+    /// Md, the dimension of y.
+    public var dimension: Int { measurements * prior.dimension }
+    /// σ_eff = σ/√M, the label of the universality class (THEORY §4).
+    public var effectiveNoiseStd: Double { noiseStd / Double(measurements).squareRoot() }
+    /// p_{σ/√M} = p_X * N(0, σ²/M I): the law of ȳ (T1.4 applied with s² = σ²/M).
+    public var measurementMeanDensity: GaussianMixture { prior.smoothed(noiseVariance: noiseStd * noiseStd / Double(measurements)) }
+
+    /// ȳ = (1/M) Σ_m y_m.
+    public func measurementMean(_ y: [Double]) -> [Double] { MixtureMDensity.measurementMean(y, measurements: measurements) }
+
+    public static func measurementMean(_ y: [Double], measurements M: Int) -> [Double] {
+        precondition(M >= 1 && y.count % M == 0, "measurementMean: \(y.count) entries do not split into \(M) measurements")
+        let d = y.count / M
+        var mean = [Double](repeating: 0, count: d)
+        for m in 0..<M { for i in 0..<d { mean[i] += y[m * d + i] } }
+        let inv = 1 / Double(M)
+        for i in 0..<d { mean[i] *= inv }
+        return mean
+    }
+
+    /// Σ_m ‖y_m − ȳ‖²: the squared length of y's component in the (M−1)d difference directions.
+    public static func differenceSquaredNorm(_ y: [Double], measurements M: Int) -> Double {
+        let mean = measurementMean(y, measurements: M)
+        let d = mean.count
+        var s = 0.0
+        for m in 0..<M { for i in 0..<d { let e = y[m * d + i] - mean[i]; s += e * e } }
+        return s
+    }
+
+    /// log C_{M,σ} = −(Md/2) log(2πσ²) + (d/2) log(2πσ²/M)   (T4.1).
+    public var logNormaliser: Double {
+        let d = Double(dataDimension), M = Double(measurements), s2 = noiseStd * noiseStd
+        return -0.5 * M * d * log(2 * Double.pi * s2) + 0.5 * d * log(2 * Double.pi * s2 / M)
+    }
+
+    // MARK: - log p(y)
+
+    /// T4.1, the factorised form (the default `logDensity`).
+    public func logDensityFactorised(_ y: [Double]) -> Double {
+        precondition(y.count == dimension, "MixtureMDensity: y has \(y.count) entries, expected \(dimension)")
+        let spread = MixtureMDensity.differenceSquaredNorm(y, measurements: measurements)
+        return logNormaliser - spread / (2 * noiseStd * noiseStd) + measurementMeanDensity.logDensity(measurementMean(y))
+    }
+
+    public func logDensity(_ y: [Double]) -> Double { logDensityFactorised(y) }
+
+    /// log π_k + log N(y; 1 ⊗ μ_k, (τ² 11ᵀ + σ² I) ⊗ I) for every component k, by Sherman–Morrison
+    /// (no use of the T4.1 identity).
+    public func componentLogDensitiesDirect(_ y: [Double]) -> [Double] {
+        precondition(y.count == dimension, "MixtureMDensity: y has \(y.count) entries, expected \(dimension)")
+        let d = dataDimension, M = measurements
+        let s2 = noiseStd * noiseStd, t2 = prior.variance
+        let beta = t2 / (s2 + Double(M) * t2)
+        let logDet = Double(d) * (Double(M - 1) * log(s2) + log(s2 + Double(M) * t2))
+        let constant = -0.5 * Double(M * d) * log(2 * Double.pi) - 0.5 * logDet
+        return prior.means.indices.map { k in
+            let mu = prior.means[k]
+            var quad = 0.0
+            for i in 0..<d {
+                var sumSq = 0.0, sum = 0.0
+                for m in 0..<M { let r = y[m * d + i] - mu[i]; sumSq += r * r; sum += r }
+                quad += sumSq - beta * sum * sum
+            }
+            return log(prior.weights[k]) + constant - 0.5 * quad / s2
+        }
+    }
+
+    /// log p(y) = logsumexp_k of `componentLogDensitiesDirect`.
+    public func logDensityDirect(_ y: [Double]) -> Double { Stats.logSumExp(componentLogDensitiesDirect(y)) }
+
+    /// The plain twin: dense Md×Md covariance, LAPACK Cholesky, triangular solve by loops.
+    public func logDensityDense(_ y: [Double]) throws -> Double {
+        let d = dataDimension, M = measurements, n = dimension
+        let s2 = noiseStd * noiseStd, t2 = prior.variance
+        let cov = Matrix<Double>(rows: n, columns: n) { a, b in
+            (a % d == b % d ? t2 : 0) + (a == b ? s2 : 0)
+        }
+        let l = try cholesky(cov)
+        var logDet = 0.0
+        for j in 0..<n { logDet += 2 * log(l[j, j]) }
+        let terms: [Double] = prior.means.indices.map { k in
+            var r = [Double](repeating: 0, count: n)
+            for m in 0..<M { for i in 0..<d { r[m * d + i] = y[m * d + i] - prior.means[k][i] } }
+            var z = [Double](repeating: 0, count: n)  // L z = r
+            for a in 0..<n {
+                var s = r[a]
+                for b in 0..<a { s -= l[a, b] * z[b] }
+                z[a] = s / l[a, a]
+            }
+            let quad = z.reduce(0) { $0 + $1 * $1 }
+            return log(prior.weights[k]) - 0.5 * (Double(n) * log(2 * Double.pi) + logDet + quad)
+        }
+        return Stats.logSumExp(terms)
+    }
+
+    // MARK: - Scores
+
+    /// T4.2: ∇_{y_m} log p(y) = (ȳ − y_m)/σ² + (1/M) ∇log p_{σ/√M}(ȳ).
+    public func score(_ y: [Double]) -> [Double] {
+        precondition(y.count == dimension, "MixtureMDensity: y has \(y.count) entries, expected \(dimension)")
+        let d = dataDimension, M = measurements, s2 = noiseStd * noiseStd
+        let mean = measurementMean(y)
+        let g = measurementMeanDensity.score(mean)
+        var out = [Double](repeating: 0, count: dimension)
+        for m in 0..<M { for i in 0..<d { out[m * d + i] = (mean[i] - y[m * d + i]) / s2 + g[i] / Double(M) } }
+        return out
+    }
+
+    /// The score from the direct form, by differentiating each component Gaussian:
+    /// ∇_{y_m} log p = Σ_k w_k(y) · (−1/σ²)(r_mk − β Σ_m' r_m'k), r_mk = y_m − μ_k.
+    /// Independent of T4.1/T4.2, so the two can be compared.
+    public func scoreDirect(_ y: [Double]) -> [Double] {
+        let d = dataDimension, M = measurements, s2 = noiseStd * noiseStd
+        let beta = prior.variance / (s2 + Double(M) * prior.variance)
+        let w = posteriorComponentProbabilities(y)
+        var out = [Double](repeating: 0, count: dimension)
+        for k in prior.means.indices {
+            let mu = prior.means[k]
+            for i in 0..<d {
+                var sum = 0.0
+                for m in 0..<M { sum += y[m * d + i] - mu[i] }
+                for m in 0..<M { out[m * d + i] -= w[k] * ((y[m * d + i] - mu[i]) - beta * sum) / s2 }
+            }
+        }
+        return out
+    }
+
+    /// P(component k | Y = y), from the direct component densities.
+    public func posteriorComponentProbabilities(_ y: [Double]) -> [Double] {
+        let l = componentLogDensitiesDirect(y)
+        let top = l.max()!
+        let e = l.map { exp($0 - top) }
+        let total = e.reduce(0, +)
+        return e.map { $0 / total }
+    }
+
+    // MARK: - Bayes estimator and posterior
+
+    /// T3.1: x̂(y) = y_m + σ² ∇_{y_m} log p(y) for the measurement index m (same for every m), with the
+    /// score from the direct form.
+    public func bayesEstimator(_ y: [Double], measurement m: Int) -> [Double] {
+        precondition((0..<measurements).contains(m), "bayesEstimator: measurement \(m) out of 0..<\(measurements)")
+        let d = dataDimension, s2 = noiseStd * noiseStd
+        let g = scoreDirect(y)
+        return (0..<d).map { y[m * d + $0] + s2 * g[m * d + $0] }
+    }
+
+    /// T4.3: x̂(y) = ȳ + (σ²/M) ∇log p_{σ/√M}(ȳ) — Tweedie for ȳ = X + (σ/√M) ε.
+    public func bayesEstimator(_ y: [Double]) -> [Double] {
+        let mean = measurementMean(y)
+        let g = measurementMeanDensity.score(mean)
+        let c = noiseStd * noiseStd / Double(measurements)
+        return mean.indices.map { mean[$0] + c * g[$0] }
+    }
+
+    /// Posterior of X given y: component probabilities w_k(y), component means
+    /// μ_k + τ²/(τ² + s²)(ȳ − μ_k) and the common component variance τ²s²/(τ² + s²), s² = σ²/M.
+    public func posteriorComponents(_ y: [Double]) -> (weights: [Double], means: [[Double]], variance: Double) {
+        let s2 = noiseStd * noiseStd / Double(measurements), t2 = prior.variance
+        let shrink = t2 / (t2 + s2)
+        let mean = measurementMean(y)
+        let w = posteriorComponentProbabilities(y)
+        let means = prior.means.map { mu in mu.indices.map { mu[$0] + shrink * (mean[$0] - mu[$0]) } }
+        return (w, means, t2 * s2 / (t2 + s2))
+    }
+
+    /// E[X | Y = y] computed from the posterior components (a third route besides T3.1 and T4.3).
+    public func posteriorMean(_ y: [Double]) -> [Double] {
+        let post = posteriorComponents(y)
+        var out = [Double](repeating: 0, count: dataDimension)
+        for k in post.means.indices { for i in out.indices { out[i] += post.weights[k] * post.means[k][i] } }
+        return out
+    }
+
+    /// Var[X_i | Y = y] for each data coordinate i (the diagonal of the posterior covariance):
+    /// τ²s²/(τ²+s²) + Σ_k w_k m_ki² − (Σ_k w_k m_ki)². For one component this is λs²/(λ+s²), s = σ/√M,
+    /// which shrinks as M grows at fixed σ (T4.3).
+    public func posteriorVariance(_ y: [Double]) -> [Double] {
+        let post = posteriorComponents(y)
+        return (0..<dataDimension).map { i in
+            var m1 = 0.0, m2 = 0.0
+            for k in post.means.indices { let c = post.means[k][i]; m1 += post.weights[k] * c; m2 += post.weights[k] * c * c }
+            return post.variance + max(0, m2 - m1 * m1)
+        }
+    }
+
+    // MARK: - Sampling
+
+    /// n independent draws (x, y): x from the prior, y_m = x + σ ε_m. y is an exact draw from the M-density.
+    public func sample(_ n: Int, using rng: inout Xoshiro256) -> (x: [[Double]], y: [[Double]]) {
+        let xs = prior.sample(n, using: &rng)
+        let d = dataDimension, M = measurements
+        let ys: [[Double]] = xs.map { x in
+            var y = [Double](repeating: 0, count: M * d)
+            for m in 0..<M { for i in 0..<d { y[m * d + i] = x[i] + noiseStd * rng.gaussian() } }
+            return y
+        }
+        return (xs, ys)
+    }
+}
+
+/// Σ_m ‖y_m − x‖² = Σ_m ‖y_m − ȳ‖² + M‖ȳ − x‖²: both sides of the T4.1 identity.
+public func measurementIdentitySides(_ y: [Double], x: [Double], measurements M: Int) -> (left: Double, right: Double) {
+    let d = x.count
+    var left = 0.0
+    for m in 0..<M { for i in 0..<d { let e = y[m * d + i] - x[i]; left += e * e } }
+    let mean = MixtureMDensity.measurementMean(y, measurements: M)
+    var gap = 0.0
+    for i in 0..<d { let e = mean[i] - x[i]; gap += e * e }
+    return (left, MixtureMDensity.differenceSquaredNorm(y, measurements: M) + Double(M) * gap)
+}
+
+extension GaussianMixture {
+    /// The toy prior of chapter 4: K equally weighted components N(μ_k, τ² I_d) on the first K vertices
+    /// of the cube {−Δ/2, +Δ/2}^d (binary order), so that neighbouring means are exactly Δ apart.
+    /// Needs 1 ≤ K ≤ 2^d.
+    public static func cubeVertices(dimension d: Int, components K: Int, separation: Double, tau: Double) -> GaussianMixture {
+        precondition(d >= 1 && K >= 1 && (d >= 62 || K <= 1 << d), "cubeVertices: need 1 ≤ K ≤ 2^d")
+        let means: [[Double]] = (0..<K).map { k in (0..<d).map { i in (k >> i) & 1 == 1 ? separation / 2 : -separation / 2 } }
+        return GaussianMixture(means: means, variance: tau * tau)
+    }
+}
