@@ -55,6 +55,9 @@ public final class Adam: Optimizer {
     /// Global gradient norm (before clipping) seen by the last `step()`.
     public private(set) var gradientNorm: Float = 0
     private var m: [[Float]], v: [[Float]]
+    var firstMoments: [[Float]] { m }
+    var secondMoments: [[Float]] { v }
+    func restore(step: Int, first: [[Float]], second: [[Float]]) { stepCount = step; m = first; v = second }
 
     public init(parameters: [Parameter], learningRate: Float, warmupSteps: Int = 0, clipNorm: Float? = nil,
                 beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8) {
@@ -104,6 +107,8 @@ public final class Adagrad: Optimizer {
     public private(set) var stepCount = 0
     public private(set) var gradientNorm: Float = 0
     private var accumulators: [[Float]]
+    var sums: [[Float]] { accumulators }
+    func restore(step: Int, sums: [[Float]]) { stepCount = step; accumulators = sums }
 
     public init(parameters: [Parameter], learningRate: Float, warmupSteps: Int = 0, clipNorm: Float? = nil,
                 initialAccumulator: Float = 0, epsilon: Float = 1e-10) {

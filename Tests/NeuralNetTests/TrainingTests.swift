@@ -67,3 +67,33 @@ func trainMLP(seed: UInt64, steps: Int, optimizer: (MLP) -> Optimizer) -> (first
         #expect(abs(p.value[0] + 0.1) < 1e-4 && abs(p.value[1] + 0.1) < 1e-4)
     }
 }
+
+@Suite struct OptimizerStateTests {
+    /// Training 6 steps straight equals 3 steps, export/load into a fresh optimiser, 3 more steps.
+    @Test(arguments: ["adam", "adagrad"])
+    func resumeFromExportedStateIsBitIdentical(kind: String) throws {
+        let (x, y) = toyRegressionData()
+        func make(_ m: MLP) -> Optimizer {
+            kind == "adam" ? Adam(parameters: m.parameters, learningRate: 1e-2, warmupSteps: 4)
+                : Adagrad(parameters: m.parameters, learningRate: 1e-2, warmupSteps: 4)
+        }
+        func train(_ m: MLP, _ o: Optimizer, _ steps: Int) {
+            for _ in 0..<steps {
+                m.zeroGradients(); _ = m.backward(MSELoss.gradient(m.forward(x), y)); o.step()
+            }
+        }
+        let a = MLP(inputDim: 2, hidden: [8], outputDim: 2, seed: 1)
+        train(a, make(a), 6)
+        let b = MLP(inputDim: 2, hidden: [8], outputDim: 2, seed: 1)
+        let ob = make(b)
+        train(b, ob, 3)
+        let state = (ob as? Adam)?.exportState() ?? (ob as! Adagrad).exportState()
+        let c = MLP(inputDim: 2, hidden: [8], outputDim: 2, seed: 99)
+        try c.loadParameters(b.exportParameters())
+        let oc = make(c)
+        if let adam = oc as? Adam { try adam.loadState(state) } else { try (oc as! Adagrad).loadState(state) }
+        #expect(oc.stepCount == 3)
+        train(c, oc, 3)
+        #expect(a.exportParameters().map(\.values) == c.exportParameters().map(\.values))
+    }
+}
