@@ -19,6 +19,10 @@ public enum MeasurementChain {
         /// Per chain, the average over recorded steps of Σ_m ‖y_m − ȳ‖² / ((M−1)d): the variance of the
         /// state along the (M−1)d orthonormal difference directions (exactly σ² at stationarity; NaN for M = 1).
         public let differenceVariance: [Double]
+        /// Per chain, the same average for the velocity, Σ_m ‖v_m − v̄‖² / ((M−1)d), at the end of each step.
+        /// For a quadratic energy with curvature 1/σ² the A-B-O-B-A scheme leaves it at u/(1 − uδ²/(4σ²)), not u
+        /// (`abobaVelocityVariance`). NaN for M = 1.
+        public let differenceVelocityVariance: [Double]
 
         /// Coordinate i of chain c's ȳ trace.
         public func meanTrace(chain c: Int, coordinate i: Int) -> [Double] {
@@ -47,8 +51,8 @@ public enum MeasurementChain {
         var v = [Double](repeating: 0, count: y.count), noise = [Double](repeating: 0, count: y.count)
         var traces = [[Double]](repeating: [], count: chains)
         for c in 0..<chains { traces[c].reserveCapacity(steps * d) }
-        var spread = [Double](repeating: 0, count: chains)
-        var mean = [Double](repeating: 0, count: d)
+        var spread = [Double](repeating: 0, count: chains), velocitySpread = [Double](repeating: 0, count: chains)
+        var mean = [Double](repeating: 0, count: d), vbar = [Double](repeating: 0, count: d)
         let invM = 1 / Double(M)
         for t in 0..<(burnIn + steps) {
             integrator.step(y: &y, v: &v, noise: &noise, score: score, rng: &rng)
@@ -63,12 +67,27 @@ public enum MeasurementChain {
                     var s = 0.0
                     for m in 0..<M { for i in 0..<d { let e = y[base + m * d + i] - mean[i]; s += e * e } }
                     spread[c] += s
+                    var sv = 0.0
+                    for i in 0..<d { vbar[i] = 0 }
+                    for m in 0..<M { for i in 0..<d { vbar[i] += v[base + m * d + i] } }
+                    for i in 0..<d { vbar[i] *= invM }
+                    for m in 0..<M { for i in 0..<d { let e = v[base + m * d + i] - vbar[i]; sv += e * e } }
+                    velocitySpread[c] += sv
                 }
             }
         }
         let norm = Double(steps * (M - 1) * d)
         return Record(measurements: M, dataDimension: d, chains: chains, recordedSteps: steps, meanTraces: traces,
-                      differenceVariance: spread.map { M > 1 ? $0 / norm : .nan })
+                      differenceVariance: spread.map { M > 1 ? $0 / norm : .nan },
+                      differenceVelocityVariance: velocitySpread.map { M > 1 ? $0 / norm : .nan })
+    }
+
+    /// Stationary variances of A-B-O-B-A (step δ, inverse mass u, any friction) for the quadratic energy
+    /// y²/(2s²), from the 2×2 stationary covariance equation Σ = T Σ Tᵀ + noise of the linear one-step map:
+    /// the position variance is exactly s² (no step-size bias), the end-of-step velocity variance is
+    /// u/(1 − uδ²/(4s²)). Stable for uδ² < 4s².
+    public static func abobaStationaryVariances(variance s2: Double, step: Double, inverseMass u: Double) -> (position: Double, velocity: Double) {
+        (s2, u / (1 - u * step * step / (4 * s2)))
     }
 
     /// Orthonormal (Helmert) coordinates of y ∈ R^{Md}: block 0 is z = √M ȳ (the mean direction), block j
