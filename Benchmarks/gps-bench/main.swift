@@ -1,1 +1,371 @@
-print("not yet written")
+// gps-bench: throughput of the NeuralNet engine on the fixed bench U-Net, against OpenBLAS sgemm
+// (this machine's reference peak) and against PyTorch / JAX (Benchmarks/peers/results.json).
+//
+//   swift run -c release gps-bench [--batch 64] [--iterations 10] [--threads 2] [--seed 0]
+//
+// Measured, for 28×28×1 and 32×32×3 inputs: forward images/s and training-step images/s
+// (forward + MSE + backward + Adam; median of `iterations` timed steps after 2 warm-up steps).
+// The engine has no timing hooks, so the GEMM share is measured by replaying, on the same
+// OpenBLAS threads, exactly the sgemm calls (shape, transposes, β) the engine's Conv2D issues for
+// one forward / one training step — derived from the model's parameter names and shapes and the
+// engine's im2col chunking rule — and dividing by the measured step time.
+import ArgumentParser
+import CBLAS
+import Foundation
+import NeuralNet
+import NumericCore
+
+// MARK: - Convolution inventory (public API only)
+
+/// One Conv2D of the model: name prefix, channels, kernel, stride and input resolution.
+struct ConvSpec {
+    let name: String
+    let inChannels: Int, outChannels: Int, kernel: Int, stride: Int
+    let height: Int, width: Int
+    var pad: Int { kernel / 2 }
+    var outHeight: Int { (height + 2 * pad - kernel) / stride + 1 }
+    var outWidth: Int { (width + 2 * pad - kernel) / stride + 1 }
+    var outPixels: Int { outHeight * outWidth }
+    var rows: Int { inChannels * kernel * kernel }
+    /// Multiply-adds ×2 per image.
+    var forwardFLOPs: Int { 2 * outChannels * rows * outPixels }
+}
+
+/// The U-Net's convolutions, recovered from `namedParameters`: every 4-D `.weight` is a conv
+/// (Cout, Cin, k, k). Level (resolution H/2^level) and stride follow the U-Net's naming scheme
+/// (`UNet.swift`): `input`, `output.conv` at level 0; `down.i.*`, `up.i.*`, `upsample.i` at level i;
+/// `downsample.i` is the stride-2 conv reading level i; `mid.*` at the deepest level.
+func convolutions(of model: UNet, height: Int, width: Int) -> [ConvSpec] {
+    let deepest = model.configuration.resolutions - 1
+    var out = [ConvSpec]()
+    for (name, p) in model.namedParameters where name.hasSuffix(".weight") && p.shape.count == 4 {
+        let parts = name.split(separator: ".").map(String.init)
+        var level = 0, stride = 1
+        switch parts[0] {
+        case "down", "up", "upsample": level = Int(parts[1]) ?? 0
+        case "downsample": level = Int(parts[1]) ?? 0; stride = 2
+        case "mid": level = deepest
+        default: level = 0
+        }
+        out.append(ConvSpec(name: String(name.dropLast(".weight".count)), inChannels: p.shape[1], outChannels: p.shape[0],
+                            kernel: p.shape[2], stride: stride, height: height >> level, width: width >> level))
+    }
+    return out
+}
+
+/// One sgemm call as the engine issues it (row-major).
+struct GEMMCall: Hashable {
+    let transA: Bool, transB: Bool
+    let m: Int, n: Int, k: Int
+    let beta: Float
+    var flops: Double { 2 * Double(m) * Double(n) * Double(k) }
+}
+
+/// The sgemm calls of Conv2D.forward / Conv2D.backward (Conv2D.swift): images are processed in
+/// chunks of max(1, min(B, maxColumnFloats / (Cin·k²·P))); per chunk of n = images·P columns,
+/// forward: Y = W·col (Cout × n, inner Cin·k²); backward: dW += dY·colᵀ (Cout × Cin·k², inner n);
+/// dX: stride 1 — W'·col(dY) (Cin × n, inner Cout·k²); stride 2 — Wᵀ·dY (Cin·k² × n, inner Cout).
+func gemmCalls(_ c: ConvSpec, batch: Int, maxColumnFloats: Int, backward: Bool) -> [GEMMCall] {
+    let chunk = max(1, min(batch, maxColumnFloats / max(1, c.rows * c.outPixels)))
+    var calls = [GEMMCall]()
+    for b0 in stride(from: 0, to: batch, by: chunk) {
+        let n = min(chunk, batch - b0) * c.outPixels
+        if !backward {
+            calls.append(GEMMCall(transA: false, transB: false, m: c.outChannels, n: n, k: c.rows, beta: 0))
+        } else {
+            calls.append(GEMMCall(transA: false, transB: true, m: c.outChannels, n: c.rows, k: n, beta: 1))
+            if c.stride == 1 {
+                calls.append(GEMMCall(transA: false, transB: false, m: c.inChannels, n: n,
+                                      k: c.outChannels * c.kernel * c.kernel, beta: 0))
+            } else {
+                calls.append(GEMMCall(transA: true, transB: false, m: c.rows, n: n, k: c.outChannels, beta: 0))
+            }
+        }
+    }
+    return calls
+}
+
+/// Operand buffers big enough for every call, filled with N(0,1) values (never denormal/zero).
+final class GEMMBuffers {
+    let a: [Float], b: [Float]
+    var c: [Float]
+    init(_ calls: [GEMMCall], seed: UInt64) {
+        var rng = Xoshiro256(seed: seed)
+        let sa = calls.map { $0.m * $0.k }.max() ?? 1, sb = calls.map { $0.k * $0.n }.max() ?? 1
+        let sc = calls.map { $0.m * $0.n }.max() ?? 1
+        a = rng.gaussiansFloat(sa); b = rng.gaussiansFloat(sb); c = rng.gaussiansFloat(sc)
+    }
+    func run(_ calls: [GEMMCall]) {
+        a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                c.withUnsafeMutableBufferPointer { pc in
+                    for g in calls {
+                        Float.gemm(transA: g.transA, transB: g.transB, m: g.m, n: g.n, k: g.k, alpha: 1,
+                                   a: pa.baseAddress!, lda: g.transA ? g.m : g.k,
+                                   b: pb.baseAddress!, ldb: g.transB ? g.k : g.n,
+                                   beta: g.beta, c: pc.baseAddress!, ldc: g.n)
+                    }
+                }
+            }
+        }
+    }
+}
+
+// MARK: - Timing helpers
+
+/// Median seconds of `repeats` runs after `warmup` untimed runs.
+func medianSeconds(warmup: Int = 1, repeats: Int, _ body: () -> Void) -> Double {
+    for _ in 0..<warmup { body() }
+    var t = [Double]()
+    for _ in 0..<max(1, repeats) { let w = Stopwatch(); body(); t.append(w.seconds) }
+    t.sort()
+    return t.count % 2 == 1 ? t[t.count / 2] : (t[t.count / 2 - 1] + t[t.count / 2]) / 2
+}
+
+func median(_ xs: [Double]) -> Double {
+    let t = xs.sorted()
+    return t.count % 2 == 1 ? t[t.count / 2] : (t[t.count / 2 - 1] + t[t.count / 2]) / 2
+}
+
+func loadAverage() -> String {
+    (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
+}
+
+func cpuModel() -> String {
+    guard let s = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return "?" }
+    for line in s.split(separator: "\n") where line.hasPrefix("model name") {
+        return line.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "?"
+    }
+    return "?"
+}
+
+func f(_ x: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", x) }
+func pad(_ s: String, _ w: Int) -> String { s.count >= w ? s : String(repeating: " ", count: w - s.count) + s }
+func padRight(_ s: String, _ w: Int) -> String { s.count >= w ? s : s + String(repeating: " ", count: w - s.count) }
+
+// MARK: - Results
+
+struct ShapeResult {
+    let label: String            // "28x28x1"
+    let parameters: Int
+    let forwardMFLOPPerImage: Double
+    let forwardImagesPerSecond: Double
+    let trainImagesPerSecond: Double
+    let forwardGEMMSeconds: Double, forwardSeconds: Double
+    let trainGEMMSeconds: Double, trainSeconds: Double
+    let forwardGEMMFLOPs: Double, trainGEMMFLOPs: Double
+}
+
+// MARK: - Command
+
+@main
+struct GPSBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gps-bench",
+        abstract: "Throughput of the NeuralNet bench U-Net vs OpenBLAS sgemm, PyTorch and JAX.")
+
+    @Option(help: "Images per batch.") var batch = 64
+    @Option(help: "Timed iterations per measurement (after 2 warm-up iterations).") var iterations = 10
+    @Option(help: "OpenBLAS threads (the engine's own loops always use 2 workers).") var threads = 2
+    @Option(help: "Seed for parameters and data.") var seed: UInt64 = 0
+    @Option(help: "Peer results written by Benchmarks/peers/run.sh.") var peers = "Benchmarks/peers/results.json"
+    @Option(help: "Also write this run's numbers as JSON to this path.") var json: String?
+    @Option(help: "Profiling mode: run only `forward` or `train` steps (for perf/callgrind), no report.")
+    var profile: String?
+    @Option(help: "Input shape for --profile: 28x28x1 or 32x32x3.") var shape = "28x28x1"
+    @Option(help: "Override the engine's ConvWorkspace.maxColumnFloats (im2col chunk bound) for experiments.")
+    var maxColumnFloats: Int?
+
+    mutating func run() throws {
+        setBLASThreads(threads)
+        if let profile {
+            let dims = shape.split(separator: "x").compactMap { Int($0) }
+            guard dims.count == 3, ["forward", "train"].contains(profile) else {
+                throw ValidationError("--profile forward|train with --shape HxWxC, e.g. 28x28x1")
+            }
+            let model = UNet.bench(channels: dims[2], seed: seed)
+            if let maxColumnFloats { model.workspace.maxColumnFloats = maxColumnFloats }
+            var rng = Xoshiro256(seed: seed &+ 1)
+            let x = Tensor.gaussian(shape: [batch, dims[2], dims[0], dims[1]], rng: &rng)
+            let target = Tensor.gaussian(shape: x.shape, rng: &rng)
+            let optimizer = Adam(parameters: model.parameters, learningRate: 1e-4)
+            let clock = Stopwatch()
+            for _ in 0..<iterations {
+                if profile == "forward" { _ = model.forward(x); continue }
+                model.zeroGradients()
+                _ = model.backward(MSELoss.gradient(model.forward(x), target))
+                optimizer.step()
+            }
+            print("\(profile) \(shape) batch \(batch): \(f(clock.seconds / Double(iterations) * 1e3)) ms/iteration")
+            return
+        }
+        let loadBefore = loadAverage()
+        let config = String(cString: openblas_get_config())
+        print("gps-bench — NeuralNet bench U-Net, batch \(batch), \(iterations) timed iterations, seed \(seed)")
+        print("CPU: \(cpuModel()), \(ProcessInfo.processInfo.activeProcessorCount) cores; OpenBLAS \(config); "
+              + "BLAS threads \(blasThreads); load average \(loadBefore)")
+        print("date: \(ISO8601DateFormatter().string(from: Date()))")
+
+        // 1. Reference peak: square sgemm.
+        print("\n## OpenBLAS sgemm (reference peak)")
+        var peak = 0.0
+        for n in [512, 1024, 2048] {
+            let call = GEMMCall(transA: false, transB: false, m: n, n: n, k: n, beta: 0)
+            let buffers = GEMMBuffers([call], seed: seed)
+            let t = medianSeconds(warmup: 1, repeats: n >= 2048 ? 3 : 7) { buffers.run([call]) }
+            let gf = call.flops / t / 1e9
+            print("  sgemm \(n)×\(n)×\(n): \(f(t * 1e3, 2)) ms, \(f(gf)) GFLOP/s")
+            if n == 1024 { peak = gf }
+        }
+        print("  reference peak (1024³): \(f(peak)) GFLOP/s")
+
+        // 2. The U-Net at both shapes.
+        var results = [ShapeResult]()
+        for (c, h, w) in [(1, 28, 28), (3, 32, 32)] {
+            results.append(measure(channels: c, height: h, width: w, peak: peak))
+        }
+
+        // 3. Summary.
+        print("\n## Summary (batch \(batch), \(threads) BLAS threads)")
+        print("  " + padRight("input", 9) + pad("params", 9) + pad("MFLOP/img", 11) + pad("fwd img/s", 11)
+              + pad("train img/s", 13) + pad("GEMM share fwd/train", 22) + pad("conv GFLOP/s fwd/train", 24)
+              + pad("of sgemm", 13))
+        for r in results {
+            let share = "\(f(100 * r.forwardGEMMSeconds / r.forwardSeconds, 0))% / \(f(100 * r.trainGEMMSeconds / r.trainSeconds, 0))%"
+            let gfF = r.forwardGEMMFLOPs / r.forwardSeconds / 1e9, gfT = r.trainGEMMFLOPs / r.trainSeconds / 1e9
+            print("  " + padRight(r.label, 9) + pad(String(r.parameters), 9) + pad(f(r.forwardMFLOPPerImage), 11)
+                  + pad(f(r.forwardImagesPerSecond), 11) + pad(f(r.trainImagesPerSecond), 13) + pad(share, 22)
+                  + pad("\(f(gfF)) / \(f(gfT))", 24) + pad("\(f(100 * gfF / peak, 0))% / \(f(100 * gfT / peak, 0))%", 13))
+        }
+        let loadAfter = loadAverage()
+        print("  load average before/after: \(loadBefore) / \(loadAfter)"
+              + ((Double(loadAfter.split(separator: " ").first ?? "0") ?? 0) > 1.5 ? "  (busy machine: numbers are noisy)" : ""))
+
+        if let json { try writeJSON(results, peak: peak, config: config, to: json) }
+        comparePeers(results)
+    }
+
+    func measure(channels: Int, height: Int, width: Int, peak: Double) -> ShapeResult {
+        let label = "\(height)x\(width)x\(channels)"
+        print("\n## \(label): UNet.bench(channels: \(channels)), batch \(batch)")
+        let model = UNet.bench(channels: channels, seed: seed)
+        if let maxColumnFloats { model.workspace.maxColumnFloats = maxColumnFloats }
+        var rng = Xoshiro256(seed: seed &+ 1)
+        let x = Tensor.gaussian(shape: [batch, channels, height, width], rng: &rng)
+        let target = Tensor.gaussian(shape: [batch, channels, height, width], rng: &rng)
+        let optimizer = Adam(parameters: model.parameters, learningRate: 1e-4)
+
+        let convs = convolutions(of: model, height: height, width: width)
+        let perImage = Double(convs.reduce(0) { $0 + $1.forwardFLOPs })
+        print("  parameters: \(model.parameterCount); convolutions: \(convs.count); "
+              + "forward conv FLOPs: \(f(perImage / 1e6)) MFLOP/image (training step ≈ 3×: \(f(3 * perImage / 1e6)) MFLOP/image)")
+
+        // GEMM replay buffers and call lists.
+        let cap = model.workspace.maxColumnFloats
+        let fwdCalls = convs.flatMap { gemmCalls($0, batch: batch, maxColumnFloats: cap, backward: false) }
+        let bwdCalls = convs.flatMap { gemmCalls($0, batch: batch, maxColumnFloats: cap, backward: true) }
+        let buffers = GEMMBuffers(fwdCalls + bwdCalls, seed: seed)
+
+        // Engine and replay are timed alternately (engine, replay, engine, …) so that both see the
+        // same background load on a shared machine; each result is the median over `iterations`.
+        var lastLoss: Float = 0
+        let trainStep = {
+            model.zeroGradients()
+            let (loss, grad) = MSELoss.evaluate(model.forward(x), target)
+            _ = model.backward(grad)
+            optimizer.step()
+            lastLoss = loss
+        }
+        for _ in 0..<2 { _ = model.forward(x); trainStep(); buffers.run(fwdCalls); buffers.run(bwdCalls) }
+        var tf = [Double](), tt = [Double](), gf = [Double](), gb = [Double]()
+        for _ in 0..<max(1, iterations) {
+            var w = Stopwatch(); _ = model.forward(x); tf.append(w.seconds)
+            w.restart(); buffers.run(fwdCalls); gf.append(w.seconds)
+            w.restart(); trainStep(); tt.append(w.seconds)
+            w.restart(); buffers.run(bwdCalls); gb.append(w.seconds)
+        }
+        precondition(lastLoss.isFinite, "training produced a non-finite loss")
+        let forwardTime = median(tf), trainTime = median(tt), gemmForward = median(gf), gemmBackward = median(gb)
+        print("  best of \(tf.count): forward \(f(tf.min()! * 1e3)) ms, training step \(f(tt.min()! * 1e3)) ms")
+        let fwdFLOPs = fwdCalls.reduce(0) { $0 + $1.flops }, bwdFLOPs = bwdCalls.reduce(0) { $0 + $1.flops }
+
+        let fwdIPS = Double(batch) / forwardTime, trainIPS = Double(batch) / trainTime
+        print("  forward:       \(f(forwardTime * 1e3)) ms/batch  →  \(f(fwdIPS)) images/s")
+        print("  training step: \(f(trainTime * 1e3)) ms/batch  →  \(f(trainIPS)) images/s  (forward + MSE + backward + Adam; loss \(lastLoss))")
+        print("  sgemm replay of the engine's conv GEMMs (\(fwdCalls.count) forward + \(bwdCalls.count) backward calls):")
+        print("    forward GEMMs:  \(f(gemmForward * 1e3)) ms = \(f(fwdFLOPs / gemmForward / 1e9)) GFLOP/s; "
+              + "share of forward time \(f(100 * gemmForward / forwardTime))%, rest \(f(1e3 * (forwardTime - gemmForward))) ms")
+        print("    backward GEMMs: \(f(gemmBackward * 1e3)) ms = \(f(bwdFLOPs / gemmBackward / 1e9)) GFLOP/s")
+        let trainGEMM = gemmForward + gemmBackward
+        print("    training step:  GEMM \(f(trainGEMM * 1e3)) ms = \(f(100 * trainGEMM / trainTime))% of the step, "
+              + "rest (im2col/col2im, GroupNorm, SiLU, copies, Adam) \(f(1e3 * (trainTime - trainGEMM))) ms")
+        let gfF = fwdFLOPs / forwardTime / 1e9, gfT = (fwdFLOPs + bwdFLOPs) / trainTime / 1e9
+        print("  achieved convolution GFLOP/s (conv FLOPs / wall time): forward \(f(gfF)) (\(f(100 * gfF / peak))% of sgemm 1024³), "
+              + "training \(f(gfT)) (\(f(100 * gfT / peak))%)")
+        return ShapeResult(label: label, parameters: model.parameterCount, forwardMFLOPPerImage: perImage / 1e6,
+                           forwardImagesPerSecond: fwdIPS, trainImagesPerSecond: trainIPS,
+                           forwardGEMMSeconds: gemmForward, forwardSeconds: forwardTime,
+                           trainGEMMSeconds: trainGEMM, trainSeconds: trainTime,
+                           forwardGEMMFLOPs: fwdFLOPs, trainGEMMFLOPs: fwdFLOPs + bwdFLOPs)
+    }
+
+    func writeJSON(_ results: [ShapeResult], peak: Double, config: String, to path: String) throws {
+        var shapes = [String: Any]()
+        for r in results {
+            shapes[r.label] = [
+                "parameters": r.parameters, "forward_mflop_per_image": r.forwardMFLOPPerImage,
+                "forward_images_per_s": r.forwardImagesPerSecond, "train_images_per_s": r.trainImagesPerSecond,
+                "forward_gemm_share": r.forwardGEMMSeconds / r.forwardSeconds,
+                "train_gemm_share": r.trainGEMMSeconds / r.trainSeconds,
+            ]
+        }
+        let object: [String: Any] = [
+            "framework": "swift-neuralnet", "date": ISO8601DateFormatter().string(from: Date()),
+            "batch": batch, "threads": threads, "iterations": iterations, "openblas": config,
+            "sgemm_1024_gflops": peak, "results": shapes,
+        ]
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+        try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+        print("\nwrote \(path)")
+    }
+
+    func comparePeers(_ results: [ShapeResult]) {
+        print("\n## Peers (\(peers))")
+        guard let data = FileManager.default.contents(atPath: peers),
+              let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let frameworks = root["frameworks"] as? [String: Any] else {
+            print("  no peer results at \(peers). Produce them (creates .venv-peers with CPU-only torch and jax[cpu]) with:")
+            print("    bash Benchmarks/peers/run.sh")
+            print("  then run gps-bench again.")
+            return
+        }
+        func number(_ any: Any?) -> Double? { (any as? NSNumber)?.doubleValue }
+        var header = "  " + padRight("input", 9) + padRight("measure", 8) + pad("Swift", 10)
+        let names = [("pytorch", "PyTorch"), ("jax", "JAX")].filter { frameworks[$0.0] != nil }
+        for (key, display) in names {
+            let fw = frameworks[key] as? [String: Any]
+            let v = fw?["version"] as? String ?? "?"
+            let b = number(fw?["batch"]).map { String(Int($0)) } ?? "?", t = number(fw?["threads"]).map { String(Int($0)) } ?? "?"
+            print("  \(display) \(v): batch \(b), \(t) threads, measured \(fw?["date"] as? String ?? "?")")
+            header += pad(display, 10) + pad("Swift/\(display)", 15)
+        }
+        print(header)
+        for r in results {
+            for (measure, swiftValue, key) in [("forward", r.forwardImagesPerSecond, "forward_images_per_s"),
+                                                ("train", r.trainImagesPerSecond, "train_images_per_s")] {
+                var line = "  " + padRight(r.label, 9) + padRight(measure, 8) + pad(f(swiftValue), 10)
+                for (fwKey, _) in names {
+                    let res = ((frameworks[fwKey] as? [String: Any])?["results"] as? [String: Any])?[r.label] as? [String: Any]
+                    if let v = number(res?[key]), v > 0 {
+                        line += pad(f(v), 10) + pad(f(swiftValue / v, 2) + "×", 15)
+                    } else {
+                        line += pad("—", 10) + pad("—", 15)
+                    }
+                }
+                print(line)
+            }
+        }
+        print("  (images/s; ratio > 1 means the Swift engine is faster. Peers are not re-measured here —"
+              + " run Benchmarks/peers/run.sh back to back with gps-bench for a fair comparison.)")
+    }
+}
