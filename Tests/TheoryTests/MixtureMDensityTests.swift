@@ -1,0 +1,107 @@
+import NumericCore
+import PropertyBased
+import Testing
+import Theory
+
+/// The closed-form M-density of a Gaussian mixture (THEORY T3.1, T4.1–T4.3) on random inputs. Each
+/// property draws M, σ and a seed for the point y; tolerances are stated in the expectations.
+struct MixtureMDensityTests {
+    /// A random prior (means on cube vertices, d ∈ 1…3) and a point y = x + σ·spread·ε.
+    static func randomCase(M: Int, sigma: Double, seed: Int) -> (MixtureMDensity, [Double], [Double]) {
+        var rng = Xoshiro256(seed: UInt64(seed))
+        let d = 1 + rng.int(below: 3)
+        let K = 1 + rng.int(below: 1 << d)
+        let prior = GaussianMixture.cubeVertices(dimension: d, components: K, separation: 1 + 3 * rng.uniform(), tau: 0.2 + rng.uniform())
+        let density = MixtureMDensity(prior: prior, measurements: M, noiseStd: sigma)
+        let x = prior.sample(1, using: &rng)[0]
+        let spread = 0.5 + 1.5 * rng.uniform()
+        let y = (0..<(M * d)).map { x[$0 % d] + sigma * spread * rng.gaussian() }
+        return (density, y, x)
+    }
+
+    @Test("T4.1: factorised, direct (Sherman–Morrison) and dense (Cholesky) log p(y) agree to 1e-10 relative")
+    func factorisation() async {
+        await propertyCheck(count: 60, input: Gen.int(in: 1...8), Gen.double(in: 0.2...2.0), Gen.int(in: 0...1_000_000)) { M, sigma, seed in
+            let (density, y, x) = Self.randomCase(M: M, sigma: sigma, seed: seed)
+            let direct = density.logDensityDirect(y)
+            #expect(Stats.relativeError(density.logDensityFactorised(y), direct) < 1e-10)
+            let dense = try density.logDensityDense(y)
+            #expect(Stats.relativeError(dense, direct) < 1e-10)
+            let sides = measurementIdentitySides(y, x: x, measurements: M)
+            #expect(Stats.relativeError(sides.right, sides.left) < 1e-12)
+        }
+    }
+
+    @Test("T4.2: the score equals finite differences of the direct log p (1e-6) and the direct score (1e-10)")
+    func score() async {
+        await propertyCheck(count: 40, input: Gen.int(in: 1...8), Gen.double(in: 0.2...2.0), Gen.int(in: 0...1_000_000)) { M, sigma, seed in
+            let (density, y, _) = Self.randomCase(M: M, sigma: sigma, seed: seed)
+            let g = density.score(y)
+            let scale = max(1, g.map(abs).max()!)
+            var fd = [Double](repeating: 0, count: y.count), yp = y
+            let h = 1e-5
+            for i in y.indices {
+                yp[i] = y[i] + h; let fp = density.logDensityDirect(yp)
+                yp[i] = y[i] - h; let fm = density.logDensityDirect(yp)
+                yp[i] = y[i]
+                fd[i] = (fp - fm) / (2 * h)
+            }
+            #expect(Stats.maxAbsoluteError(fd, g) / scale < 1e-6)
+            #expect(Stats.maxAbsoluteError(density.scoreDirect(y), g) / scale < 1e-10)
+            // The protocol's own finite-difference twin agrees as well.
+            #expect(Stats.maxAbsoluteError(density.finiteDifferenceScore(y), g) / scale < 1e-6)
+        }
+    }
+
+    @Test("T3.1 = T4.3: y_m + σ²∇_{y_m} log p is the same for every m and equals ȳ + (σ²/M)∇log p_{σ/√M}(ȳ) (1e-10)")
+    func bayesEstimator() async {
+        await propertyCheck(count: 60, input: Gen.int(in: 1...8), Gen.double(in: 0.2...2.0), Gen.int(in: 0...1_000_000)) { M, sigma, seed in
+            let (density, y, _) = Self.randomCase(M: M, sigma: sigma, seed: seed)
+            let t43 = density.bayesEstimator(y)
+            for m in 0..<M {
+                #expect(Stats.maxAbsoluteError(density.bayesEstimator(y, measurement: m), t43) < 1e-10)
+            }
+            #expect(Stats.maxAbsoluteError(density.posteriorMean(y), t43) < 1e-10)
+            let single = density.prior.posteriorMean(density.measurementMean(y), noiseStd: density.effectiveNoiseStd)
+            #expect(Stats.maxAbsoluteError(single, t43) < 1e-10)
+        }
+    }
+
+    @Test("T4.3: Gaussian prior N(0, λ): Var[X | y] = λs²/(λ + s²), s = σ/√M, and it shrinks as M grows")
+    func posteriorVarianceShrinks() async {
+        await propertyCheck(count: 50, input: Gen.double(in: 0.1...4.0), Gen.double(in: 0.1...3.0), Gen.int(in: 1...32)) { lambda, sigma, M in
+            let prior = GaussianMixture(means: [[0, 0]], variance: lambda)
+            let y = (0..<(2 * M)).map { Double($0 % 5) - 2 }
+            let v = MixtureMDensity(prior: prior, measurements: M, noiseStd: sigma).posteriorVariance(y)
+            let s2 = sigma * sigma / Double(M)
+            #expect(Stats.relativeError(v[0], lambda * s2 / (lambda + s2)) < 1e-12)
+            let more = MixtureMDensity(prior: prior, measurements: M + 1, noiseStd: sigma)
+                .posteriorVariance(y + [0, 0])
+            #expect(more[0] < v[0])
+        }
+    }
+
+    @Test("mixture prior: E‖X − x̂(Y)‖² = E tr Var[X | Y] (law of total variance; paired Monte Carlo, seed 7, 4 s.e.)")
+    func posteriorVarianceMatchesError() {
+        var rng = Xoshiro256(seed: 7)
+        let prior = GaussianMixture.cubeVertices(dimension: 2, components: 4, separation: 3, tau: 0.5)
+        let density = MixtureMDensity(prior: prior, measurements: 4, noiseStd: 1)
+        let (xs, ys) = density.sample(4000, using: &rng)
+        let diff: [Double] = zip(xs, ys).map { x, y in
+            let e = density.bayesEstimator(y)
+            return zip(x, e).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) } - density.posteriorVariance(y).reduce(0, +)
+        }
+        #expect(abs(Stats.mean(diff)) <= 4 * Stats.standardError(diff))
+    }
+
+    @Test("log p(y) is invariant under permuting the measurements")
+    func permutationInvariance() async {
+        await propertyCheck(count: 40, input: Gen.int(in: 2...8), Gen.double(in: 0.2...2.0), Gen.int(in: 0...1_000_000)) { M, sigma, seed in
+            let (density, y, _) = Self.randomCase(M: M, sigma: sigma, seed: seed)
+            var rng = Xoshiro256(seed: UInt64(seed) &+ 1)
+            let py = GPS.permuteMeasurements(y, measurements: M, by: rng.permutation(M))
+            #expect(Stats.relativeError(density.logDensityDirect(py), density.logDensityDirect(y)) < 1e-12)
+            #expect(Stats.relativeError(density.logDensity(py), density.logDensity(y)) < 1e-12)
+        }
+    }
+}
