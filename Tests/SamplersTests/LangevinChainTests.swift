@@ -1,0 +1,150 @@
+import Foundation
+import NumericCore
+import PropertyBased
+import Samplers
+import Testing
+import Theory
+
+/// T1.1, T1.2 and T1.6 against seeded runs, plus the divergence detector.
+@Suite struct LangevinChainTests {
+    @Test func overdampedStationaryVarianceMatchesAR1Formula() {
+        // T1.1: N(0, τ²) with τ² = 2, h = 1: Var_∞ = τ²/(1 − h/(2τ²)) = 2/(3/4) = 8/3.
+        let tau2 = 2.0, h = 1.0
+        let exact = LangevinTheory.overdampedStationaryVariance(precision: 1 / tau2, step: h)!
+        #expect(abs(exact - 8.0 / 3.0) < 1e-12)
+        var rng = Xoshiro256(seed: 7)
+        let run = OverdampedLangevin(step: h).run(from: [0], steps: 200_000, score: { [-$0[0] / tau2] }, rng: &rng)
+        #expect(run.divergedAt == nil)
+        let sq = run.coordinate(0).dropFirst(100).map { $0 * $0 }
+        let bm = ChainDiagnostics.batchMeans(Array(sq), batches: 40)
+        #expect(abs(bm.mean - exact) <= 4 * bm.standardError, "measured \(bm.mean) ± \(bm.standardError), exact \(exact)")
+        #expect(abs(bm.mean - tau2) > 4 * bm.standardError, "the discretisation bias must be visible at h = τ²/2")
+    }
+
+    @Test func stationaryVarianceFormulaIsTheAR1FixedPoint() async {
+        // Var = ρ² Var + 2h at the fixed point, for any stable (λ, h).
+        await propertyCheck(count: 200, input: Gen.double(in: 0.1...10), Gen.double(in: 0.01...1.99)) { lambda, frac in
+            let h = frac / lambda
+            let v = LangevinTheory.overdampedStationaryVariance(precision: lambda, step: h)!
+            let rho = 1 - h * lambda
+            #expect(abs(v - (rho * rho * v + 2 * h)) <= 1e-9 * v)
+            #expect(abs(v - 1 / (lambda * (1 - h * lambda / 2))) <= 1e-9 * v)
+        }
+        #expect(LangevinTheory.overdampedStationaryVariance(precision: 1, step: 2) == nil)
+    }
+
+    @Test func divergentStepIsDetectedNotPropagated() {
+        var rng = Xoshiro256(seed: 1)
+        let run = OverdampedLangevin(step: 2.2).run(from: [1], steps: 100_000, score: { [-$0[0]] }, rng: &rng)
+        let t = try! #require(run.divergedAt)
+        #expect(t < 100_000)
+        #expect(run.trace.allSatisfy { $0.isFinite })
+    }
+
+    @Test func sokalIATMatchesAR1Theory() {
+        // AR(1) with ρ = 0.9 generated directly: IAT = 19.
+        var rng = Xoshiro256(seed: 3)
+        let rho = 0.9, n = 200_000
+        var x = [Double](repeating: 0, count: n)
+        for t in 1..<n { x[t] = rho * x[t - 1] + rng.gaussian() }
+        let iat = ChainDiagnostics.integratedAutocorrelationTime(x)
+        let theory = LangevinTheory.ar1IntegratedAutocorrelationTime(rho: rho)
+        #expect(iat.converged)
+        #expect(abs(iat.tau - theory) <= 4 * iat.standardError, "τ̂ = \(iat.tau) ± \(iat.standardError), theory \(theory)")
+        let acf = ChainDiagnostics.autocorrelation(x, maxLag: 5)
+        #expect(acf[0] == 1)
+        #expect(abs(acf[1] - rho) < 0.01)
+        let bm = ChainDiagnostics.batchMeans(x, batches: 40)
+        // The batch-means IAT has a relative sd of about √(2/(B − 1)) (a χ² with B − 1 degrees of freedom).
+        #expect(abs(bm.impliedIAT - theory) < 4 * (2.0 / 39).squareRoot() * theory)
+    }
+
+    @Test func batchMeansOfIndependentDrawsAgreesWithPlainStandardError() {
+        var rng = Xoshiro256(seed: 11)
+        let x = rng.gaussians(100_000)
+        let bm = ChainDiagnostics.batchMeans(x, batches: 50)
+        let plain = Stats.standardError(x)
+        #expect(abs(bm.standardError / plain - 1) < 0.35)
+        #expect(abs(bm.mean - Stats.mean(x)) < 1e-12)
+    }
+
+    @Test func modeSwitchesUseHysteresis() {
+        let labels: [Int?] = [0, nil, 0, nil, 1, 1, nil, 1, nil, 0, nil, nil, 0]
+        let sw = ChainDiagnostics.modeSwitches(labels)
+        #expect(sw.count == 2)
+        #expect(sw.times == [4, 9])
+        #expect(sw.modesVisited == 2)
+        let none = ChainDiagnostics.modeSwitches([nil, 1, nil, 1, 1])
+        #expect(none.count == 0 && none.meanInterval == .infinity)
+        let labelsFromTrace = ChainDiagnostics.coreLabels(trace: [-2, 0, 2.1, 0.5, -1.9], dimension: 1, centres: [[-2], [2]], radius: 0.5)
+        #expect(labelsFromTrace == [0, nil, 1, nil, 0])
+    }
+
+    @Test func energyDistanceSeparatesLaws() {
+        var rng = Xoshiro256(seed: 5)
+        let a = (0..<300).map { _ in [rng.gaussian(), rng.gaussian()] }
+        let b = (0..<300).map { _ in [rng.gaussian(), rng.gaussian()] }
+        let c = (0..<300).map { _ in [rng.gaussian() + 1, rng.gaussian()] }
+        let same = SampleDistance.energy(a, b), shifted = SampleDistance.energy(a, c)
+        #expect(abs(same) < 0.05)
+        #expect(shifted > 0.3)
+        #expect(abs(SampleDistance.energy(a, c) - SampleDistance.energy(c, a)) < 1e-12)
+        let ell = SampleDistance.medianDistance(a)
+        #expect(SampleDistance.mmdSquared(a, c, bandwidth: ell) > 10 * abs(SampleDistance.mmdSquared(a, b, bandwidth: ell)))
+    }
+}
+
+/// T1.6: A-B-O-B-A on Gaussians.
+@Suite struct UnderdampedTests {
+    @Test func closedFormStationaryCovarianceSolvesTheLyapunovEquation() async {
+        await propertyCheck(count: 100, input: Gen.double(in: 0.2...5), Gen.double(in: 0.05...1.9), Gen.double(in: 0.05...3)) { lambda, frac, gammaDelta in
+            let delta = frac / lambda.squareRoot()  // δ²λ < 4
+            let (m, nvec) = LangevinTheory.abobaLinearMap(precision: lambda, step: delta, friction: gammaDelta / delta)
+            var s = [0.0, 0.0, 0.0]  // yy, yv, vv
+            for _ in 0..<20_000 {
+                let a = m[0], b = m[1], c = m[2], d = m[3]
+                let yy = a * a * s[0] + 2 * a * b * s[1] + b * b * s[2] + nvec[0] * nvec[0]
+                let yv = a * c * s[0] + (a * d + b * c) * s[1] + b * d * s[2] + nvec[0] * nvec[1]
+                let vv = c * c * s[0] + 2 * c * d * s[1] + d * d * s[2] + nvec[1] * nvec[1]
+                s = [yy, yv, vv]
+            }
+            let exact = LangevinTheory.abobaStationaryCovariance(precision: lambda, step: delta)!
+            #expect(abs(s[0] - exact.yy) <= 1e-6 * exact.yy)
+            #expect(abs(s[1]) <= 1e-6 * exact.yy.squareRoot() * exact.vv.squareRoot())
+            #expect(abs(s[2] - exact.vv) <= 1e-6 * exact.vv)
+        }
+    }
+
+    @Test func velocityBiasShrinksWithDeltaAndChainStaysFinite() {
+        let lambda = 2.0
+        var measured = [Double]()
+        for (i, delta) in [1.0, 0.5].enumerated() {
+            var rng = Xoshiro256(seed: 20 + UInt64(i))
+            let sampler = UnderdampedLangevin(step: delta, effectiveFriction: 1)
+            let (ys, vs) = sampler.run(y: [0], steps: 100_000, recordVelocity: true,
+                                       score: { y, g in g[0] = -lambda * y[0] }, rng: &rng)
+            #expect(ys.divergedAt == nil)
+            #expect(ys.trace.allSatisfy { $0.isFinite })
+            let v2 = ChainDiagnostics.batchMeans(vs!.trace.map { $0 * $0 }, batches: 40)
+            let y2 = ChainDiagnostics.batchMeans(ys.trace.map { $0 * $0 }, batches: 40)
+            let exact = LangevinTheory.abobaStationaryCovariance(precision: lambda, step: delta)!
+            #expect(abs(v2.mean - exact.vv) <= 4 * v2.standardError, "δ = \(delta): Var(v) \(v2.mean) ± \(v2.standardError) vs \(exact.vv)")
+            #expect(abs(y2.mean - 1 / lambda) <= 4 * y2.standardError, "δ = \(delta): Var(y) \(y2.mean) ± \(y2.standardError)")
+            measured.append(v2.mean - 1)
+        }
+        #expect(measured[1] < measured[0] / 2, "velocity bias must shrink with δ: \(measured)")
+    }
+
+    @Test func floatChainOnAGaussianStaysFinite() {
+        var rng = Xoshiro256(seed: 4)
+        let sampler = UnderdampedLangevin(step: 0.5, effectiveFriction: 0.5)
+        var y = [Float](repeating: 3, count: 64), v = [Float](repeating: 0, count: 64), noise = [Float]()
+        var sum: Double = 0
+        for _ in 0..<5_000 {
+            sampler.step(y: &y, v: &v, noise: &noise, score: { y, g in for i in y.indices { g[i] = -y[i] } }, rng: &rng)
+            sum += y.reduce(0.0) { $0 + Double($1 * $1) }
+        }
+        #expect(y.allSatisfy { $0.isFinite })
+        #expect(abs(sum / 5_000 / 64 - 1) < 0.1)
+    }
+}
