@@ -1,1 +1,93 @@
-print("not yet written")
+import ArgumentParser
+import Notebook
+
+/// Chapter 5: GPS training of a U-Net denoiser ν_θ at one σ_eff on real images, and walk-jump
+/// sampling of several members (M, σ = σ_eff √M) of its universality class (THEORY §1, §4, §5).
+/// (Not `@main`: main.swift is top-level code; the entry point is the call at the bottom.)
+struct GPSWalkJumpChapter: ChapterCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "chapter5-gps-walk-jump",
+        abstract: "Chapter 5 — train a GPS denoiser on MNIST (CPU) and sample it by walk-jump sampling for several members of one class.",
+        discussion: """
+            MODE is all (default: train, then sample), train, or sample (needs a checkpoint from train). \
+            Pixels are in [0, 1] for every data set (CIFAR-10 included). --preset tiny|default|full sets every size \
+            (tiny: seconds, for CI; default: about 10 minutes of training on two cores; full: at most an hour, the \
+            committed figures); each field is overridable by its flag. Checkpoints are written atomically to \
+            --checkpoint every --checkpoint-every steps and at the end; --resume continues from it. Figures and a \
+            Markdown report go to <figures-dir>/chapter5-gps-walk-jump/. Exit code 0 when every check passes, 1 when \
+            one fails, 2 for bad input or missing data files (nothing written).
+            """)
+
+    @OptionGroup var common: CommonOptions
+
+    @Argument(help: "all | train | sample")
+    var mode = "all"
+
+    @Option(help: "Run size: tiny, default or full.")
+    var preset = "default"
+
+    @Option(help: "Data set: mnist5k (5,000 real MNIST digits, installed by scripts/install-data.sh), mnist, fashion-mnist, cifar10.")
+    var dataset = "mnist5k"
+
+    @Option(help: "Folder with the data sets.")
+    var dataDir = "data"
+
+    @Option(help: "σ_eff of the class the denoiser is trained for (the single training noise level).")
+    var sigmaEff = 0.25
+
+    @Option(help: "Checkpoint file (default: checkpoints/chapter5-<dataset>-<preset>-w<width>r<res>-seff<σ_eff>.safetensors).")
+    var checkpoint: String?
+
+    @Flag(help: "Continue training from --checkpoint (weights, step, loss history; the data stream continues exactly).")
+    var resume = false
+
+    // Training (override the preset)
+    @Option(help: "Training steps.") var steps: Int?
+    @Option(help: "Batch size.") var batch: Int?
+    @Option(help: "U-Net base width (multiple of 8).") var width: Int?
+    @Option(help: "U-Net resolutions (2 or 3).") var resolutions: Int?
+    @Option(help: "Adam learning rate.") var lr: Double?
+    @Option(help: "Linear learning-rate warm-up steps.") var warmup: Int?
+    @Option(help: "Checkpoint every N steps (0: only at the end).") var checkpointEvery: Int?
+    @Option(help: "Validation loss every N steps (0: only at the end).") var validateEvery: Int?
+    @Option(help: "Training images used (0: the whole training split).") var trainImages: Int?
+    @Option(help: "Held-out images (validation loss, classifier accuracy, FD reference).") var heldOut: Int?
+    @Option(help: "Classifier training steps.") var classifierSteps: Int?
+
+    // Sampling
+    @Option(help: "Members of the class as a list of M (σ = σ_eff √M).")
+    var members = "1,4,16"
+    @Option(help: "Walk step δ for every member (default: the published rule δ = σ/2).")
+    var step: Double?
+    @Option(help: "Effective friction γδ of the underdamped walk.")
+    var friction = 1.0
+    @Option(help: "Other step sizes compared for the long-chain member, as multiples of σ (δ = factor·σ).")
+    var stepFactors = "0.25,1"
+    @Option(help: "Parallel chains per member.") var chains: Int?
+    @Option(help: "Walk steps per chain and member.") var sampleSteps: Int?
+    @Option(help: "Steps discarded before the first jump is kept.") var burnIn: Int?
+    @Option(help: "Jump every k steps.") var jumpEvery: Int?
+    @Option(help: "M of the member run as long chains (default: the middle of --members).") var longMember: Int?
+    @Option(help: "Steps of the long chains.") var longSteps: Int?
+    @Option(help: "Number of long chains (run as one batch).") var longChains: Int?
+    @Option(help: "Jump every k steps along the long chains.") var longJumpEvery: Int?
+
+    func run() throws {
+        let settings = try Settings(self)   // every flag error is thrown here, before anything is written
+        let data = try ChapterData.load(settings)  // missing data files: exit 2, nothing written
+        let chapter = Chapter(settings: settings, data: data)
+        try chapter.introduction()
+        if settings.mode != .sample { try chapter.train() } else { try chapter.loadTrained() }
+        chapter.denoisingResults()
+        if settings.mode != .train {
+            chapter.classifierSection()
+            chapter.sample()
+            chapter.longChain()
+            chapter.qualitySummary()
+        }
+        chapter.assignExercises()
+        chapter.notebook.finish()
+    }
+}
+
+GPSWalkJumpChapter.main()

@@ -40,7 +40,7 @@ public final class ProgressBar {
 
     public init(total: Int, label: String = "", isTerminal: Bool = isatty(1) != 0, plainEvery: Int? = nil) {
         self.total = max(1, total); self.label = label; self.isTerminal = isTerminal
-        self.plainEvery = plainEvery ?? max(1, total / 20)
+        self.plainEvery = plainEvery ?? max(1, total / 10)
     }
 
     /// Formats seconds as `1h02m`, `3m07s` or `12s`.

@@ -1,0 +1,252 @@
+import Datasets
+import Figures
+import Foundation
+import NeuralNet
+import Notebook
+import NumericCore
+import Samplers
+import Theory
+
+/// The chapter's state: settings, data, the trained denoiser, the classifier and the results that
+/// later sections compare.
+final class Chapter {
+    let s: Settings
+    let data: ChapterData
+    let notebook: Notebook
+    var rng: Xoshiro256
+    var unet: UNet
+    var trainer: DenoiserTrainer
+    /// The memorising denoiser of the training set (T2.3), on `empiricalPoints` training images.
+    let empirical: EmpiricalDenoiser<Float>
+    var classifier: Classifier?
+    var referenceStatistics: GaussianStatistics?
+    var validation = (model: 0.0, identity: 0.0, empirical: 0.0)
+    var trainImagesPerSecond = 0.0
+    var results: [MemberResult] = []
+    var anchors: [(name: String, fd: Double)] = []
+    var longResult: LongChainResult?
+    var accuracy = 0.0
+
+    var sigmaEff: Float { Float(s.sigmaEff) }
+    var slug: String { "chapter5-gps-walk-jump" }
+
+    init(settings: Settings, data: ChapterData) {
+        s = settings; self.data = data
+        let p = settings.preset
+        notebook = Notebook(
+            title: "Chapter 5 — GPS training and walk-jump sampling on \(Chapter.displayName(data.name))",
+            slug: "chapter5-gps-walk-jump", figuresDirectory: settings.figuresDirectory,
+            parameters: [("mode", settings.mode.rawValue), ("preset", p.name), ("dataset", data.name),
+                         ("σ_eff", fmt(settings.sigmaEff)), ("U-Net width", String(p.width)),
+                         ("resolutions", String(p.resolutions)), ("steps", String(p.steps)), ("batch", String(p.batch)),
+                         ("lr", fmt(p.learningRate)), ("members M", settings.members.map { String($0.measurements) }.joined(separator: ",")),
+                         ("γδ", fmt(settings.friction)), ("seed", String(settings.seed))])
+        rng = Xoshiro256(seed: settings.seed)
+        unet = UNet(UNet.Configuration(channels: data.train.channels, baseWidth: p.width, resolutions: p.resolutions),
+                    seed: settings.seed)
+        trainer = DenoiserTrainer(
+            model: unet,
+            configuration: DenoiserTrainingConfiguration(
+                steps: p.steps, batchSize: p.batch, learningRate: Float(p.learningRate), warmupSteps: p.warmup, clipNorm: 1,
+                sigmaEffective: Float(settings.sigmaEff), seed: settings.seed, validateEvery: p.validateEvery,
+                checkpointEvery: p.checkpointEvery),
+            images: data.train.images, count: data.train.count, imageShape: data.imageShape)
+        let nEmp = min(p.empiricalPoints, data.train.count)
+        empirical = EmpiricalDenoiser<Float>(points: Array(data.train.images.prefix(nEmp * data.pixels)), dimension: data.pixels)
+    }
+
+    static func displayName(_ name: String) -> String {
+        switch name {
+        case "mnist5k": return "MNIST (5,000 real digits)"
+        case "mnist": return "MNIST"
+        case "fashion-mnist": return "Fashion-MNIST"
+        default: return "CIFAR-10"
+        }
+    }
+
+    // MARK: - Helpers
+
+    /// ν_θ on `count` images (batched, 64 at a time).
+    func denoise(_ images: [Float], count: Int) -> [Float] {
+        forwardBatched({ self.unet.forward($0) }, images: images, count: count, imageShape: data.imageShape, batch: 64)
+    }
+
+    /// The sampler's view of ν_θ: B rows of d Floats.
+    var networkDenoiser: WalkJumpSampler.Denoiser { { x, n in self.denoise(x, count: n) } }
+
+    /// The memorising denoiser at σ_eff as a sampler denoiser.
+    var empiricalDenoiser: WalkJumpSampler.Denoiser {
+        let e = empirical, sigma = s.sigmaEff
+        return { x, _ in e.denoise(x, sigma: sigma) }
+    }
+
+    func grid(_ pixels: [Float], count: Int, columns: Int, title: String, rowLabels: [String] = [], scale: Int = 2) -> ImageGrid {
+        var g = ImageGrid(pixels: pixels, count: count, channels: data.train.channels, height: data.train.height,
+                          width: data.train.width, columns: columns)
+        g.title = title; g.rowLabels = rowLabels; g.scale = scale
+        return g
+    }
+
+    // MARK: - Introduction
+
+    func introduction() throws {
+        let p = s.preset
+        notebook.section("The model: one network for a whole universality class")
+        notebook.prose("Data: \(data.splitDescription). Pixels are scaled to [0, 1] (byte/255) for every data set, CIFAR-10 included; d = \(data.pixels) per image. Noisy images are not clipped: ȳ = x + σ_eff ε can leave [0, 1].")
+        notebook.prose("GPS (THEORY §4): a network ν_θ: R^d → R^d of the mean measurement ȳ alone is the Bayes estimator x̂ = ν_θ(ȳ) and gives the score of every member (M, σ) with σ/√M = σ_eff. Because ȳ has the law of X + σ_eff ε for every member, one single-noise-level denoising run trains them all (T4.5):")
+        notebook.equation("L(θ) = E ‖x − ν_θ(x + σ_eff ε)‖²        (reported per pixel: divided by d)",
+                          "∇_{y_m} log p_θ(y) = (ν_θ(ȳ) − y_m)/σ²,    ȳ = (1/M) Σ_m y_m,    σ = σ_eff √M",
+                          "identity baseline x̂ = ȳ: loss per pixel = σ_eff² = \(fmt(s.sigmaEff * s.sigmaEff))")
+        notebook.prose("ν_θ is the engine's U-Net (base width \(p.width), \(p.resolutions) resolutions, \(fmt(unet.parameterCount)) parameters) in residual form ν_θ(ȳ) = ȳ + net(ȳ) with a zero-initialised output layer, so training starts exactly at the identity baseline. Optimiser: Adam, learning rate \(fmt(p.learningRate)) with \(p.warmup) warm-up steps, gradient-norm clipping at 1, batch \(p.batch), \(fmt(p.steps)) steps (preset \"\(p.name)\").")
+    }
+
+    // MARK: - Training
+
+    func train() throws {
+        let p = s.preset
+        notebook.section("Training ν_θ at σ_eff = \(fmt(s.sigmaEff))")
+        if s.resume {
+            let meta = try trainer.resume(from: s.checkpoint)
+            notebook.prose("Resumed from \(s.checkpoint) at step \(fmt(trainer.step)) (written by preset \(meta["preset"] ?? "?")). Weights, step and loss history are restored and the data stream continues exactly (batches and noise are a function of the seed and the step). The engine's Adam does not expose its moment estimates, so a fresh optimiser continues from the restored weights: its moments restart from zero and its learning-rate warm-up runs again (so a resumed run is close to, but not bit-identical with, an uninterrupted one).")
+        }
+        let nVal = min(data.heldOut.count, 500)
+        let val = (images: Array(data.heldOut.images.prefix(nVal * data.pixels)), count: nVal)
+        let startStep = trainer.step
+        if trainer.step < p.steps {
+            let bar = ProgressBar(total: p.steps, label: "train")
+            print("  training \(fmt(p.steps - trainer.step)) steps; checkpoints → \(s.checkpoint)")
+            try trainer.run(validation: val, checkpointPath: s.checkpoint,
+                            metadata: ["dataset": data.name, "preset": p.name, "width": String(p.width),
+                                       "resolutions": String(p.resolutions)],
+                            progress: bar)
+        } else {
+            notebook.prose("The checkpoint already holds \(fmt(trainer.step)) ≥ \(fmt(p.steps)) steps: nothing to train.")
+        }
+        trainImagesPerSecond = trainer.imagesPerSecond
+        notebook.prose("Trained \(fmt(trainer.step - startStep)) steps in this run (\(fmt(trainer.step)) in total) at \(fmt(trainImagesPerSecond, digits: 4)) training images/s (forward + backward + Adam, batch \(p.batch), \(blasThreads) OpenBLAS threads); \(fmt(trainer.trainingSeconds, digits: 4)) s of training in total. Checkpoint: \(s.checkpoint).")
+        lossCurve()
+    }
+
+    /// `sample` mode: load the trained weights.
+    func loadTrained() throws {
+        notebook.section("The trained ν_θ")
+        let meta = try trainer.resume(from: s.checkpoint)
+        trainImagesPerSecond = trainer.imagesPerSecond
+        notebook.prose("Loaded \(s.checkpoint): step \(meta["step"] ?? "?"), σ_eff \(meta["sigma_eff"] ?? "?"), trained at \(fmt(trainImagesPerSecond, digits: 4)) images/s.")
+        if trainer.step < s.preset.steps {
+            notebook.prose("Note: the checkpoint has fewer steps (\(trainer.step)) than the preset asks for (\(s.preset.steps)); run `train --resume` to finish it.")
+        }
+        lossCurve()
+    }
+
+    func lossCurve() {
+        let h = trainer.trainingLoss
+        guard h.count >= 2 else { return }
+        // Running mean over a window of ~2% of the run, so the curve is readable.
+        let w = max(1, h.count / 50)
+        var xs = [Double](), ys = [Double](), acc = 0.0
+        for (i, r) in h.enumerated() {
+            acc += Double(r.loss)
+            if i >= w { acc -= Double(h[i - w].loss) }
+            if i >= w - 1 { xs.append(Double(r.step)); ys.append(acc / Double(w)) }
+        }
+        var plot = Plot(title: "Denoising loss per pixel (σ_eff = \(fmt(s.sigmaEff)))", xLabel: "training step",
+                        yLabel: "‖x − ν_θ(ȳ)‖² / d", yScale: .log)
+        plot.add(Series("training (running mean of \(w))", x: xs, y: ys))
+        if !trainer.validationLoss.isEmpty {
+            plot.add(Series("validation (held-out)", x: trainer.validationLoss.map { Double($0.step) },
+                            y: trainer.validationLoss.map(\.loss), style: .linePoints))
+        }
+        let x0 = Double(h.first!.step), x1 = Double(h.last!.step)
+        plot.add(Series("identity x̂ = ȳ (σ_eff²)", x: [x0, x1], y: [s.sigmaEff * s.sigmaEff, s.sigmaEff * s.sigmaEff], style: .dashed))
+        notebook.figure("loss-curve.png", caption: "Training and validation denoising loss per pixel against the identity baseline σ_eff².", plot: plot)
+    }
+
+    // MARK: - Denoising results
+
+    func denoisingResults() {
+        notebook.section("How good a denoiser is ν_θ?")
+        let nVal = min(data.heldOut.count, 500)
+        let images = Array(data.heldOut.images.prefix(nVal * data.pixels))
+        let shape = data.imageShape
+        let net = DenoiserTrainer.denoisingLoss(apply: { self.unet.forward($0) }, images: images, count: nVal, imageShape: shape,
+                                                sigma: sigmaEff, seed: 0xBA11)
+        let e = empirical
+        let sig = s.sigmaEff
+        var clock = Stopwatch()
+        let emp = DenoiserTrainer.denoisingLoss(apply: { Tensor(shape: $0.shape, data: e.denoise($0.data, sigma: sig)) },
+                                                images: images, count: nVal, imageShape: shape, sigma: sigmaEff, seed: 0xBA11)
+        let empSeconds = clock.seconds
+        clock.restart()
+        validation = (net.model, net.identity, emp.model)
+        let identityTheory = s.sigmaEff * s.sigmaEff
+        notebook.prose("Validation loss on \(nVal) held-out images, all three estimators on the same noise draws. The memorising denoiser (T2.3) is the Bayes estimator of the empirical distribution of \(fmt(e.count)) training images: x̂(ȳ) = Σ_i softmax_i(−‖ȳ − x_i‖²/(2σ_eff²)) x_i (\(fmt(empSeconds, digits: 3)) s for all \(nVal) images).")
+        notebook.table(["estimator", "loss per pixel", "× identity", "PSNR (dB)"], [
+            ["identity x̂ = ȳ", fmt(net.identity, digits: 5), "1", fmt(-10 * log10(net.identity), digits: 4)],
+            ["memorising (empirical prior, T2.3)", fmt(emp.model, digits: 5), fmt(emp.model / net.identity, digits: 3), fmt(-10 * log10(emp.model), digits: 4)],
+            ["U-Net ν_θ", fmt(net.model, digits: 5), fmt(net.model / net.identity, digits: 3), fmt(-10 * log10(net.model), digits: 4)],
+        ])
+        notebook.check("identity loss per pixel is σ_eff² (E ε² = 1)", expected: identityTheory, measured: net.identity,
+                       tolerance: .relative(0.02))
+        notebook.check("ν_θ's held-out loss is well below the identity's (ratio ≤ \(fmt(s.preset.maxValidationRatio)) at preset \(s.preset.name))",
+                       measured: net.model / net.identity, atMost: s.preset.maxValidationRatio)
+        notebook.check("ν_θ generalises better than the memorising denoiser on held-out images", net.model < emp.model,
+                       detail: "U-Net \(fmt(net.model, digits: 4)) < memorising \(fmt(emp.model, digits: 4)) per pixel")
+        universalityOfLearning(images: images, count: min(nVal, 200))
+        triplets()
+    }
+
+    /// T4.5: the loss of ν_θ(ȳ) with ȳ the mean of M measurements at σ = σ_eff√M is the same for
+    /// every member (ȳ has the law of x + σ_eff ε).
+    func universalityOfLearning(images: [Float], count n: Int) {
+        let d = data.pixels
+        var rows = [[String]]()
+        var perMember = [(m: Int, mean: Double, se: Double)]()
+        for member in s.members {
+            var r = Xoshiro256(seed: 0x7E45 &+ UInt64(member.measurements))
+            var ybar = [Float](repeating: 0, count: n * d)
+            let sigma = Float(member.sigma)
+            for _ in 0..<member.measurements {
+                let e = r.gaussiansFloat(n * d, mean: 0, std: sigma)
+                for i in 0..<(n * d) { ybar[i] += images[i] + e[i] }
+            }
+            let inv = 1 / Float(member.measurements)
+            for i in 0..<(n * d) { ybar[i] *= inv }
+            let out = denoise(ybar, count: n)
+            var losses = [Double]()
+            for k in 0..<n {
+                var sum = 0.0
+                for i in 0..<d { let q = Double(out[k * d + i] - images[k * d + i]); sum += q * q }
+                losses.append(sum / Double(d))
+            }
+            let mean = Stats.mean(losses), se = Stats.standardError(losses)
+            perMember.append((member.measurements, mean, se))
+            rows.append([member.description, fmt(mean, digits: 5), fmt(se, digits: 2)])
+        }
+        notebook.prose("Universality of learning (T4.5): feed ν_θ the mean of M independent measurements at σ = σ_eff √M. The loss must not depend on the member (\(n) held-out images, independent noise per member):")
+        notebook.table(["member", "loss per pixel", "standard error"], rows)
+        if let first = perMember.first {
+            for other in perMember.dropFirst() {
+                let se = (first.se * first.se + other.se * other.se).squareRoot()
+                notebook.check("T4.5: loss of M=\(other.m) equals loss of M=\(first.m) (same class)", expected: first.mean,
+                               measured: other.mean, tolerance: .standardErrors(4, se: se))
+            }
+        }
+    }
+
+    func triplets() {
+        let n = 10, d = data.pixels
+        let clean = Array(data.heldOut.images.prefix(n * d))
+        var r = Xoshiro256(seed: 0x721)
+        let e = r.gaussiansFloat(n * d, mean: 0, std: sigmaEff)
+        let noisy = zip(clean, e).map { $0 + $1 }
+        let den = denoise(noisy, count: n)
+        let mem = empirical.denoise(noisy, sigma: s.sigmaEff)
+        let g = grid(clean + noisy + den + mem, count: 4 * n, columns: n,
+                     title: "held-out digits: clean, noisy (σ_eff = \(fmt(s.sigmaEff))), ν_θ, memorising",
+                     rowLabels: ["clean x", "noisy ȳ", "ν_θ(ȳ)", "memorising"])
+        notebook.figure("denoising-triplets.png",
+                        caption: "Held-out images: clean, noisy at σ_eff (clipped to [0, 1] for display), the U-Net's estimate and the memorising denoiser's (which returns the nearest training images).",
+                        grid: g)
+    }
+}

@@ -1,0 +1,317 @@
+import Figures
+import Foundation
+import NeuralNet
+import Notebook
+import NumericCore
+import Samplers
+
+/// What one walk-jump run of one member produced.
+struct MemberResult {
+    var name: String
+    var member: Member
+    var isStepVariant: Bool
+    var fd: Double
+    var classHistogram: [Double]
+    var totalVariation: Double
+    /// Mean number of class switches between consecutive kept jumps, per jump, over chains.
+    var switchesPerJump: Double
+    var stepsPerSecond: Double
+    var walkFraction: Double
+    var differenceVariance: Double
+    var finite: Bool
+    var sampleCount: Int
+}
+
+struct LongChainResult {
+    var member: Member
+    var steps: Int, chains: Int, jumps: Int
+    var switchesChain0: Int
+    var meanSwitches: Double
+    var classesVisitedChain0: Int
+    var stepsPerSecond: Double
+    var walkFraction: Double
+    var finite: Bool
+}
+
+extension Chapter {
+    // MARK: - Classifier
+
+    func classifierSection() {
+        let p = s.preset
+        notebook.section("A yardstick: a classifier trained here, and a Fréchet distance on its features")
+        let clf = Classifier(channels: data.train.channels, width: p.classifierWidth, classes: data.train.classCount, seed: s.seed &+ 11)
+        let labels = data.train.labels.map(Int.init)
+        let bar = ProgressBar(total: p.classifierSteps, label: "classifier")
+        let r = trainClassifier(clf, images: data.train.images, labels: labels, imageShape: data.imageShape,
+                                          steps: p.classifierSteps, batchSize: 64, learningRate: 3e-3, seed: s.seed &+ 12, progress: bar)
+        classifier = clf
+        accuracy = classifierAccuracy(clf, images: data.heldOut.images, labels: data.heldOut.labels.map(Int.init), imageShape: data.imageShape)
+        let reference = features(data.heldOut.images, count: data.heldOut.count)
+        referenceStatistics = GaussianStatistics(features: reference, count: data.heldOut.count, dimension: clf.featureDimension)
+        notebook.prose("The classifier (engine's Classifier, width \(p.classifierWidth): three 3×3 convolutions with GroupNorm and SiLU, global average pooling to \(clf.featureDimension) features, a linear head) is trained for \(p.classifierSteps) steps of batch 64 with Adam (\(fmt(r.imagesPerSecond, digits: 4)) images/s). Its held-out accuracy: \(fmt(100 * accuracy, digits: 4)) %.")
+        notebook.check("classifier's held-out accuracy ≥ \(fmt(100 * p.minAccuracy)) % (preset \(p.name))", measured: accuracy, atLeast: p.minAccuracy)
+        notebook.prose("Sample quality is a Fréchet distance between Gaussians fitted to the classifier's \(clf.featureDimension) penultimate features of a sample set and of the \(data.heldOut.count) held-out images. This is the formula of FID, but NOT Inception FID: the features come from this small classifier, so the numbers are comparable only within this book (same classifier, same sample size n; the finite-n bias is included in every row, which is why real images are also scored as an anchor):")
+        notebook.equation("FD = ‖μ₁ − μ₂‖² + tr(Σ₁ + Σ₂ − 2 (Σ₁^{1/2} Σ₂ Σ₁^{1/2})^{1/2})        (square roots by LAPACK dsyevd)")
+    }
+
+    func features(_ images: [Float], count: Int) -> [Float] {
+        guard let clf = classifier else { return [] }
+        return forwardBatched({ clf.features($0) }, images: images, count: count, imageShape: data.imageShape, batch: 100)
+    }
+
+    func predictions(_ images: [Float], count: Int) -> [Int] {
+        guard let clf = classifier else { return [] }
+        let logits = forwardBatched({ clf.forward($0) }, images: images, count: count, imageShape: data.imageShape, batch: 100)
+        return SoftmaxCrossEntropy.predictions(Tensor(shape: [count, logits.count / max(1, count)], data: logits))
+    }
+
+    func fd(_ images: [Float], count: Int) -> Double {
+        guard let ref = referenceStatistics, let clf = classifier, count >= 2 else { return .nan }
+        let f = features(images, count: count)
+        let stats = GaussianStatistics(features: f, count: count, dimension: clf.featureDimension)
+        return (try? FrechetDistance.distance(stats, ref)) ?? .nan
+    }
+
+    func histogram(_ labels: [Int]) -> [Double] {
+        var h = [Double](repeating: 0, count: data.train.classCount)
+        for l in labels { h[l] += 1 }
+        return h.map { $0 / Double(max(1, labels.count)) }
+    }
+
+    var heldOutHistogram: [Double] { histogram(data.heldOut.labels.map(Int.init)) }
+
+    func totalVariation(_ a: [Double], _ b: [Double]) -> Double { 0.5 * zip(a, b).reduce(0) { $0 + abs($1.0 - $1.1) } }
+
+    // MARK: - Walk-jump for every member
+
+    func sample() {
+        let p = s.preset
+        let d = data.pixels
+        let kept = (p.sampleSteps - p.burnIn) / p.jumpEvery
+        let n = p.chains * kept
+        notebook.section("Walk-jump sampling: one network, several members of its class")
+        notebook.prose("Every member (M, σ = σ_eff √M) is sampled with the same trained ν_θ. The walk is the underdamped A-B-O-B-A integrator of THEORY §1 in R^{Md} with the GPS score; ν_θ is called once per step on the \(p.chains) chain means ȳ at once, whatever M is. Jumps x̂ = ν_θ(ȳ) never feed back into the chain. Start: y_m = U(0,1)^d + σε, one draw per chain copied into every measurement; v = 0; u = 1; δ = σ/2 (the published rule) unless --step is given; effective friction γδ = \(fmt(s.friction)).")
+        notebook.equation("y ← y + (δ/2)v;  ψ_m = (ν_θ(ȳ) − y_m)/σ²;  v ← v + (δ/2)ψ;  v ← e^{−γδ}v + √(1 − e^{−2γδ}) ε;  v ← v + (δ/2)ψ;  y ← y + (δ/2)v")
+        notebook.prose("Each member runs \(p.chains) chains for \(p.sampleSteps) steps; after \(p.burnIn) burn-in steps a jump is kept every \(p.jumpEvery) steps, so n = \(fmt(n)) samples per member.")
+
+        var runs: [(Member, Bool, WalkJumpSampler.Denoiser, String)] = s.members.map { ($0, false, networkDenoiser, "ν_θ " + $0.label) }
+        let lm = s.longMember
+        for f in s.stepFactors where abs(f * lm.sigma - lm.step) > 1e-12 {
+            var m = lm; m.step = f * lm.sigma
+            runs.append((m, true, networkDenoiser, "ν_θ " + m.label))
+        }
+        for (i, run) in runs.enumerated() {
+            let r = walkJump(run.0, denoiser: run.2, name: run.3, stepVariant: run.1, seed: s.seed &+ 100 &+ UInt64(i), figure: !run.1)
+            results.append(r)
+        }
+
+        // Anchors with the same n.
+        var r = Xoshiro256(seed: s.seed &+ 77)
+        let realIdx = r.permutation(data.train.count).prefix(n)
+        let realImages = data.train.subset(indices: Array(realIdx)).images
+        anchors.append(("real training images", fd(realImages, count: min(n, data.train.count))))
+        let noise = (0..<(n * d)).map { _ in Float(r.uniform()) }
+        anchors.append(("uniform noise U(0,1)^d", fd(noise, count: n)))
+        let mem = walkJump(lm, denoiser: empiricalDenoiser, name: "memorising " + lm.label, stepVariant: false,
+                           seed: s.seed &+ 200, figure: false)
+        anchors.append(("walk-jump with the memorising denoiser " + lm.description, mem.fd))
+        results.append(MemberResult(name: "memorising", member: mem.member, isStepVariant: true, fd: mem.fd,
+                                    classHistogram: mem.classHistogram, totalVariation: mem.totalVariation,
+                                    switchesPerJump: mem.switchesPerJump, stepsPerSecond: mem.stepsPerSecond,
+                                    walkFraction: mem.walkFraction, differenceVariance: mem.differenceVariance,
+                                    finite: mem.finite, sampleCount: mem.sampleCount))
+    }
+
+    /// Runs `chains` walk-jump chains of one member; returns its quality numbers (and draws its grid).
+    func walkJump(_ member: Member, denoiser: @escaping WalkJumpSampler.Denoiser, name: String, stepVariant: Bool,
+                  seed: UInt64, figure: Bool) -> MemberResult {
+        let p = s.preset, d = data.pixels, B = p.chains
+        var r = Xoshiro256(seed: seed)
+        let config = WalkJumpConfiguration(measurements: member.measurements, sigma: member.sigma, step: member.step,
+                                           effectiveFriction: member.friction)
+        let sampler = WalkJumpSampler(configuration: config, chains: B, dimension: d, rng: &r, denoiser: denoiser)
+        var jumps = [Float](), means = [Float]()
+        let bar = ProgressBar(total: p.sampleSteps, label: name)
+        let clock = Stopwatch()
+        for t in 1...p.sampleSteps {
+            sampler.step(rng: &r)
+            if t > p.burnIn && (t - p.burnIn) % p.jumpEvery == 0 {
+                jumps += sampler.jump()
+                means += sampler.mean
+            }
+            let rate = Double(t) / max(1e-9, clock.seconds)
+            bar.update(done: t, fields: [], rate: rate, unit: "steps/s", eta: Double(p.sampleSteps - t) / max(rate, 1e-9))
+        }
+        bar.finish()
+        let walkOnly = Double(p.sampleSteps) / max(1e-9, sampler.networkSeconds + sampler.walkSeconds)
+        let count = jumps.count / d
+        let labels = predictions(jumps, count: count)
+        let kept = count / B
+        var switches = 0.0
+        for b in 0..<B { for j in 1..<max(1, kept) where labels[j * B + b] != labels[(j - 1) * B + b] { switches += 1 } }
+        let switchesPerJump = kept > 1 ? switches / Double(B * (kept - 1)) : .nan
+        let hist = histogram(labels)
+        let result = MemberResult(
+            name: name, member: member, isStepVariant: stepVariant, fd: fd(jumps, count: count), classHistogram: hist,
+            totalVariation: totalVariation(hist, heldOutHistogram), switchesPerJump: switchesPerJump,
+            stepsPerSecond: walkOnly, walkFraction: sampler.walkFraction, differenceVariance: sampler.differenceVariance,
+            finite: sampler.isFinite && jumps.allSatisfy(\.isFinite), sampleCount: count)
+        if figure {
+            // The last jump of up to 40 chains, and their means ȳ below.
+            let show = min(B, 40), cols = 10
+            let lastJ = Array(jumps[((kept - 1) * B * d)..<((kept - 1) * B * d + show * d)])
+            let g = grid(lastJ, count: show, columns: cols, title: "samples x̂ = ν_θ(ȳ), \(member.label)")
+            notebook.figure("samples-M\(member.measurements).png",
+                            caption: "Walk-jump samples of \(member.description) (the last jump of \(show) chains, step \(p.sampleSteps)); FD \(fmt(result.fd, digits: 4)).",
+                            grid: g)
+        }
+        return result
+    }
+
+    // MARK: - Long chain
+
+    func longChain() {
+        let p = s.preset, d = data.pixels, m = s.longMember
+        notebook.section("One long chain: walk and jumps")
+        let B = p.longChains
+        notebook.prose("\(B) chains of \(m.description) run as one batch for \(fmt(p.longSteps)) steps each, jumping every \(p.longJumpEvery) steps\(p.longSteps < 10_000 ? " (the full preset runs 10,000 steps; this preset runs fewer to fit its time budget)" : ""). Chain 0 is shown as a strip: the noisy walk ȳ_t on top, its jumps x̂_t = ν_θ(ȳ_t) below. Mixing is measured by the classifier's label of consecutive jumps: the number of class switches along each chain.")
+        var r = Xoshiro256(seed: s.seed &+ 300)
+        let config = WalkJumpConfiguration(measurements: m.measurements, sigma: m.sigma, step: m.step, effectiveFriction: m.friction)
+        let sampler = WalkJumpSampler(configuration: config, chains: B, dimension: d, rng: &r, denoiser: networkDenoiser)
+        var walk0 = [Float](), jump0 = [Float](), labels = [[Int]](repeating: [], count: B)
+        let bar = ProgressBar(total: p.longSteps, label: "long chain " + m.label)
+        let clock = Stopwatch()
+        for t in 1...p.longSteps {
+            sampler.step(rng: &r)
+            if t % p.longJumpEvery == 0 {
+                let x = sampler.jump(), y = sampler.mean
+                walk0 += y[0..<d]; jump0 += x[0..<d]
+                let l = predictions(x, count: B)
+                for b in 0..<B { labels[b].append(l[b]) }
+            }
+            let rate = Double(t) / max(1e-9, clock.seconds)
+            bar.update(done: t, fields: [], rate: rate, unit: "steps/s", eta: Double(p.longSteps - t) / max(rate, 1e-9))
+        }
+        bar.finish()
+        let jumps = labels[0].count
+        let sw = labels.map { l in zip(l, l.dropFirst()).filter { $0 != $1 }.count }
+        let res = LongChainResult(
+            member: m, steps: p.longSteps, chains: B, jumps: jumps, switchesChain0: sw[0],
+            meanSwitches: Double(sw.reduce(0, +)) / Double(B), classesVisitedChain0: Set(labels[0]).count,
+            stepsPerSecond: Double(p.longSteps) / max(1e-9, sampler.networkSeconds + sampler.walkSeconds),
+            walkFraction: sampler.walkFraction, finite: sampler.isFinite)
+        longResult = res
+        // Strip: 12 consecutive jumps, then 12 spread over the whole chain.
+        let cols = min(12, jumps)
+        let consecutive = Array(0..<cols)
+        let spread = (0..<cols).map { $0 * (jumps - 1) / max(1, cols - 1) }
+        func frames(_ src: [Float], _ idx: [Int]) -> [Float] { idx.flatMap { src[($0 * d)..<(($0 + 1) * d)] } }
+        let pix = frames(walk0, consecutive) + frames(jump0, consecutive) + frames(walk0, spread) + frames(jump0, spread)
+        let g = grid(pix, count: 4 * cols, columns: cols,
+                     title: "chain 0 of \(m.label): every \(p.longJumpEvery) steps (top pair), spread over \(fmt(p.longSteps)) steps (bottom pair)",
+                     rowLabels: ["walk ȳ", "jump x̂", "walk ȳ", "jump x̂"])
+        notebook.figure("long-chain.png", caption: "One long chain as a strip: walk (noisy ȳ) and jump (x̂ = ν_θ(ȳ)) rows; top: consecutive jumps every \(p.longJumpEvery) steps; bottom: \(cols) jumps evenly spread over the \(fmt(p.longSteps)) steps. Classes of chain 0's jumps: \(labels[0].prefix(40).map(String.init).joined())\(jumps > 40 ? "…" : "").", grid: g)
+        notebook.table(["quantity", "value"], [
+            ["jumps per chain", fmt(jumps)],
+            ["class switches along chain 0", fmt(res.switchesChain0)],
+            ["classes visited by chain 0", fmt(res.classesVisitedChain0)],
+            ["mean switches per chain (\(B) chains)", fmt(res.meanSwitches, digits: 4)],
+            ["switches per 1000 steps", fmt(1000 * res.meanSwitches / Double(p.longSteps), digits: 4)],
+            ["walk steps/s (\(B) chains, network + walk)", fmt(res.stepsPerSecond, digits: 4)],
+            ["walk arithmetic share of a step", fmt(100 * res.walkFraction, digits: 3) + " %"],
+        ])
+        notebook.check("the long chains stay finite (\(B) × \(fmt(p.longSteps)) steps)", res.finite, detail: "all positions and velocities finite")
+        if p.name != "tiny" {
+            notebook.check("the long chain mixes: chain 0 visits at least 3 classes", measured: Double(res.classesVisitedChain0), atLeast: 3)
+        }
+    }
+
+    // MARK: - Summary
+
+    func qualitySummary() {
+        let p = s.preset
+        notebook.section("Sample quality across the class")
+        let n = results.first?.sampleCount ?? 0
+        var rows = [[String]]()
+        for r in results {
+            rows.append([r.name, fmt(r.fd, digits: 4), fmt(r.totalVariation, digits: 3), fmt(r.switchesPerJump, digits: 3),
+                         fmt(r.stepsPerSecond, digits: 4), fmt(100 * r.walkFraction, digits: 3) + " %",
+                         r.member.measurements > 1 ? fmt(r.differenceVariance / (r.member.sigma * r.member.sigma), digits: 4) : "—"])
+        }
+        for a in anchors where !a.name.hasPrefix("walk-jump") {
+            rows.append(["anchor: " + a.name, fmt(a.fd, digits: 4), "", "", "", "", ""])
+        }
+        notebook.prose("n = \(fmt(n)) samples per row, FD against the \(data.heldOut.count) held-out images; TV = total-variation distance between the classifier's class histogram of the samples and the held-out class frequencies; switches = fraction of consecutive jumps (\(p.jumpEvery) steps apart) whose class differs; steps/s counts walk steps of all \(p.chains) chains together (network + walk arithmetic, jumps excluded).")
+        notebook.table(["run", "FD", "TV(classes)", "switches/jump", "steps/s", "walk share", "Var(y_m − ȳ)/σ²"], rows)
+
+        let noiseFD = anchors.first { $0.name.hasPrefix("uniform") }?.fd ?? .nan
+        let realFD = anchors.first { $0.name.hasPrefix("real") }?.fd ?? .nan
+        notebook.check("FD sees the difference: real images score far below noise (FD_real ≤ 0.1 FD_noise)", measured: realFD / noiseFD, atMost: 0.1)
+        for r in results where !r.isStepVariant {
+            notebook.check("\(r.member.description): chains finite", r.finite, detail: "\(p.chains) chains × \(p.sampleSteps) steps")
+            notebook.check("\(r.member.description): FD of samples ≤ \(fmt(p.maxFDRatio)) × FD of noise", measured: r.fd / noiseFD, atMost: p.maxFDRatio)
+            notebook.check("\(r.member.description): walk arithmetic ≤ 25 % of a step", measured: r.walkFraction, atMost: 0.25)
+            if r.member.measurements > 1 {
+                // T4.7: the difference directions are exactly harmonic with precision 1/σ², whatever ν is,
+                // and A-B-O-B-A samples a harmonic position law without bias; ≈ B(M−1)d coordinates.
+                let dof = Double(p.chains * (r.member.measurements - 1) * data.pixels)
+                notebook.check("T4.7 \(r.member.description): Var(y_m − ȳ) over the (M−1)d difference directions = σ²",
+                               expected: 1, measured: r.differenceVariance / (r.member.sigma * r.member.sigma),
+                               tolerance: .absolute(max(0.03, 6 * (2 / dof).squareRoot())))
+            }
+        }
+        // Figure: FD vs M.
+        let main = results.filter { !$0.isStepVariant }
+        var plot = Plot(title: "Sample quality across the class σ_eff = \(fmt(s.sigmaEff))", xLabel: "M (σ = σ_eff √M)",
+                        yLabel: "FD on classifier features (lower is better)", xScale: .log, yScale: .log)
+        plot.add(Series("ν_θ, δ = σ/2", x: main.map { Double($0.member.measurements) }, y: main.map(\.fd), style: .linePoints))
+        for r in results where r.isStepVariant && r.name != "memorising" {
+            plot.add(Series("ν_θ, M=\(r.member.measurements), δ = \(fmt(r.member.step / r.member.sigma, digits: 3))σ",
+                            x: [Double(r.member.measurements)], y: [r.fd], style: .points))
+        }
+        let xs = main.map { Double($0.member.measurements) }
+        let x0 = xs.min() ?? 1, x1 = max(xs.max() ?? 2, x0 * 2)
+        for a in anchors {
+            plot.add(Series(a.name, x: [x0, x1], y: [a.fd, a.fd], style: .dashed))
+        }
+        notebook.figure("quality-vs-member.png", caption: "FD of walk-jump samples for each member of the class (one trained ν_θ), other step sizes for M = \(s.longMember.measurements), and the anchors: real images, the memorising denoiser's walk-jump samples, uniform noise.", plot: plot)
+
+        var hplot = Plot(title: "Class histogram (classifier's labels)", xLabel: "class", yLabel: "fraction")
+        let classes = (0..<data.train.classCount).map(Double.init)
+        hplot.add(Series("held-out images", x: classes, y: heldOutHistogram, style: .dashed, color: .black))
+        for r in main { hplot.add(Series(r.member.description, x: classes, y: r.classHistogram, style: .linePoints)) }
+        notebook.figure("class-histogram.png", caption: "Class frequencies of the samples of each member against the held-out images.", plot: hplot)
+
+        notebook.section("Performance")
+        var perf: [[String]] = [["training (forward + backward + Adam)", fmt(trainImagesPerSecond, digits: 4) + " images/s"]]
+        for r in results where !r.isStepVariant || r.name == "memorising" {
+            let chainSteps: String = fmt(r.stepsPerSecond * Double(p.chains), digits: 4)
+            perf.append(["walk-jump \(r.name) (\(p.chains) chains)", fmt(r.stepsPerSecond, digits: 4) + " steps/s = " + chainSteps + " chain-steps/s"])
+        }
+        if let l = longResult {
+            perf.append(["long chains (\(l.chains) chains)", fmt(l.stepsPerSecond, digits: 4) + " steps/s"])
+        }
+        notebook.table(["what", "rate"], perf)
+    }
+
+    func assignExercises() {
+        notebook.exercises([
+            Exercise("Same network, other members", task: "Sample members further along the class without retraining.",
+                     command: "swift run -c release chapter5-gps-walk-jump sample --members 1,2,8,32",
+                     observe: "how FD, class switches and the look of the samples change with M at δ = σ/2.",
+                     check: "the T4.5 loss rows stay equal; Var(y_m − ȳ)/σ² stays 1 for every M."),
+            Exercise("Step size and friction", task: "Halve and double the step, and lower the friction.",
+                     command: "swift run -c release chapter5-gps-walk-jump sample --step-factors 0.25,1 --friction 0.25",
+                     observe: "the step-variant points in quality-vs-member.png and the switches per jump.",
+                     check: "chains stay finite; compare switches/jump with the δ = σ/2 row."),
+            Exercise("Memorisation", task: "Compare the memorising denoiser's samples with ν_θ's.",
+                     command: "swift run -c release chapter5-gps-walk-jump sample",
+                     observe: "the memorising row of denoising-triplets.png returns training digits.",
+                     check: "its held-out loss is above the U-Net's at the default preset."),
+            Exercise("A larger σ_eff", task: "Train for σ_eff = 0.5 and sample its class.",
+                     command: "swift run -c release chapter5-gps-walk-jump --sigma-eff 0.5",
+                     observe: "blurrier jumps but more class switches (T2.5's trade-off).",
+                     check: "the identity loss check reads σ_eff² = 0.25."),
+        ])
+    }
+}

@@ -1,0 +1,167 @@
+import Foundation
+import Notebook
+
+/// The three run sizes. Every field can be overridden by its flag.
+struct Preset: Sendable {
+    var name: String
+    // Denoiser training
+    var steps: Int, batch: Int, width: Int, resolutions: Int
+    var learningRate: Double, warmup: Int, validateEvery: Int, checkpointEvery: Int
+    /// Training images used (0: all of the training split).
+    var trainImages: Int
+    /// Held-out images used for the validation loss, the classifier's accuracy and the FD reference.
+    var heldOutImages: Int
+    // Classifier (features for the Fréchet distance)
+    var classifierWidth: Int, classifierSteps: Int
+    // Walk-jump sampling
+    var chains: Int, sampleSteps: Int, burnIn: Int, jumpEvery: Int
+    var longChains: Int, longSteps: Int, longJumpEvery: Int
+    /// Training points of the memorising (empirical-prior) denoiser, T2.3.
+    var empiricalPoints: Int
+    // What the checks demand at this size (a tiny run cannot be expected to learn much).
+    var maxValidationRatio: Double, minAccuracy: Double, maxFDRatio: Double
+
+    static let tiny = Preset(
+        name: "tiny", steps: 40, batch: 16, width: 8, resolutions: 2, learningRate: 2e-3, warmup: 10,
+        validateEvery: 20, checkpointEvery: 20, trainImages: 1000, heldOutImages: 200,
+        classifierWidth: 8, classifierSteps: 250, chains: 16, sampleSteps: 40, burnIn: 10, jumpEvery: 10,
+        longChains: 4, longSteps: 200, longJumpEvery: 10, empiricalPoints: 1000,
+        maxValidationRatio: 0.8, minAccuracy: 0.5, maxFDRatio: 0.8)
+
+    /// About 10 minutes of training on two cores (the README's main command).
+    static let standard = Preset(
+        name: "default", steps: 1500, batch: 32, width: 32, resolutions: 2, learningRate: 1e-3, warmup: 100,
+        validateEvery: 250, checkpointEvery: 250, trainImages: 0, heldOutImages: 1000,
+        classifierWidth: 16, classifierSteps: 600, chains: 64, sampleSteps: 250, burnIn: 50, jumpEvery: 25,
+        longChains: 16, longSteps: 2000, longJumpEvery: 20, empiricalPoints: 4000,
+        maxValidationRatio: 0.4, minAccuracy: 0.9, maxFDRatio: 0.3)
+
+    /// At most an hour of training; the committed figures.
+    static let full = Preset(
+        name: "full", steps: 6000, batch: 32, width: 32, resolutions: 3, learningRate: 1e-3, warmup: 200,
+        validateEvery: 500, checkpointEvery: 500, trainImages: 0, heldOutImages: 1000,
+        classifierWidth: 16, classifierSteps: 1000, chains: 128, sampleSteps: 400, burnIn: 100, jumpEvery: 25,
+        longChains: 16, longSteps: 10_000, longJumpEvery: 50, empiricalPoints: 4000,
+        maxValidationRatio: 0.35, minAccuracy: 0.93, maxFDRatio: 0.2)
+
+    static func named(_ name: String) throws -> Preset {
+        switch name {
+        case "tiny": return .tiny
+        case "default": return .standard
+        case "full": return .full
+        default: throw InputError("--preset must be tiny, default or full (got \"\(name)\")")
+        }
+    }
+}
+
+/// What the run does.
+enum Mode: String, CaseIterable {
+    case all, train, sample
+}
+
+/// One member (M, σ) of the class, with its walk settings.
+struct Member: Sendable, CustomStringConvertible {
+    var measurements: Int
+    var sigma: Double
+    var step: Double
+    var friction: Double
+    var description: String { "(M=\(measurements), σ=\(fmt(sigma, digits: 3)))" }
+    var label: String { "M=\(measurements) σ=\(fmt(sigma, digits: 3)) δ=\(fmt(step, digits: 3))" }
+}
+
+/// Validated inputs. Building one throws `InputError` (exit 2, nothing written).
+struct Settings {
+    var mode: Mode
+    var preset: Preset
+    var dataset: String
+    var dataDirectory: String
+    var sigmaEff: Double
+    var checkpoint: String
+    var resume: Bool
+    var members: [Member]
+    /// Extra step sizes (as multiples of σ) compared for the middle member.
+    var stepFactors: [Double]
+    var friction: Double
+    var longMember: Member
+    var seed: UInt64
+    var figuresDirectory: String
+
+    init(_ c: GPSWalkJumpChapter) throws {
+        guard let mode = Mode(rawValue: c.mode) else {
+            throw InputError("mode must be one of \(Mode.allCases.map(\.rawValue).joined(separator: ", ")) (got \"\(c.mode)\")")
+        }
+        self.mode = mode
+        var p = try Preset.named(c.preset)
+        if let v = c.steps { try Validate.inRange(v, 1...10_000_000, flag: "steps"); p.steps = v }
+        if let v = c.batch { try Validate.inRange(v, 1...4096, flag: "batch"); p.batch = v }
+        if let v = c.width { try Validate.inRange(v, 8...256, flag: "width"); guard v % 8 == 0 else { throw InputError("--width must be a multiple of 8 (GroupNorm uses 8 groups), got \(v)") }; p.width = v }
+        if let v = c.resolutions { try Validate.inRange(v, 2...3, flag: "resolutions"); p.resolutions = v }
+        if let v = c.lr { try Validate.positive(v, flag: "lr"); p.learningRate = v }
+        if let v = c.warmup { try Validate.inRange(v, 0...1_000_000, flag: "warmup"); p.warmup = v }
+        if let v = c.checkpointEvery { try Validate.inRange(v, 0...10_000_000, flag: "checkpoint-every"); p.checkpointEvery = v }
+        if let v = c.validateEvery { try Validate.inRange(v, 0...10_000_000, flag: "validate-every"); p.validateEvery = v }
+        if let v = c.trainImages { try Validate.inRange(v, 0...10_000_000, flag: "train-images"); p.trainImages = v }
+        if let v = c.heldOut { try Validate.inRange(v, 20...100_000, flag: "held-out"); p.heldOutImages = v }
+        if let v = c.classifierSteps { try Validate.inRange(v, 1...1_000_000, flag: "classifier-steps"); p.classifierSteps = v }
+        if let v = c.chains { try Validate.inRange(v, 2...4096, flag: "chains"); p.chains = v }
+        if let v = c.sampleSteps { try Validate.inRange(v, 1...10_000_000, flag: "sample-steps"); p.sampleSteps = v }
+        if let v = c.burnIn { try Validate.inRange(v, 0...10_000_000, flag: "burn-in"); p.burnIn = v }
+        if let v = c.jumpEvery { try Validate.inRange(v, 1...1_000_000, flag: "jump-every"); p.jumpEvery = v }
+        if let v = c.longSteps { try Validate.inRange(v, 1...10_000_000, flag: "long-steps"); p.longSteps = v }
+        if let v = c.longChains { try Validate.inRange(v, 1...4096, flag: "long-chains"); p.longChains = v }
+        if let v = c.longJumpEvery { try Validate.inRange(v, 1...1_000_000, flag: "long-jump-every"); p.longJumpEvery = v }
+        guard p.burnIn < p.sampleSteps else {
+            throw InputError("--burn-in (\(p.burnIn)) must be smaller than --sample-steps (\(p.sampleSteps))")
+        }
+        guard (p.sampleSteps - p.burnIn) / p.jumpEvery >= 1 else {
+            throw InputError("--jump-every (\(p.jumpEvery)) leaves no jump after the burn-in; lower it or raise --sample-steps")
+        }
+        guard p.longSteps / p.longJumpEvery >= 2 else {
+            throw InputError("--long-jump-every (\(p.longJumpEvery)) must leave at least 2 jumps in --long-steps (\(p.longSteps))")
+        }
+        preset = p
+
+        guard ["mnist5k", "mnist", "fashion-mnist", "cifar10"].contains(c.dataset) else {
+            throw InputError("--dataset must be mnist5k, mnist, fashion-mnist or cifar10 (got \"\(c.dataset)\")")
+        }
+        dataset = c.dataset
+        dataDirectory = c.dataDir
+        try Validate.positive(c.sigmaEff, flag: "sigma-eff")
+        try Validate.inRange(c.sigmaEff, 0.01...4, flag: "sigma-eff")
+        sigmaEff = c.sigmaEff
+        try Validate.positive(c.friction, flag: "friction")
+        friction = c.friction
+        resume = c.resume
+        seed = c.common.seed
+        figuresDirectory = c.common.figuresDir
+
+        let ms = try Validate.numberList(c.members, flag: "members")
+        guard ms.allSatisfy({ $0 == $0.rounded() && $0 >= 1 && $0 <= 256 }), !ms.isEmpty, ms.count <= 8 else {
+            throw InputError("--members must list 1…8 whole numbers M in 1…256 (got \"\(c.members)\")")
+        }
+        let stepOverride = c.step
+        if let s = stepOverride { try Validate.positive(s, flag: "step") }
+        members = ms.map { m in
+            let sigma = c.sigmaEff * m.squareRoot()
+            return Member(measurements: Int(m), sigma: sigma, step: stepOverride ?? sigma / 2, friction: c.friction)
+        }
+        stepFactors = try Validate.numberList(c.stepFactors, flag: "step-factors")
+        guard stepFactors.count <= 4, stepFactors.allSatisfy({ $0 <= 2 }) else {
+            throw InputError("--step-factors: at most 4 values, each in (0, 2] (got \"\(c.stepFactors)\")")
+        }
+        let lm = c.longMember ?? Int(ms[ms.count / 2])
+        try Validate.inRange(lm, 1...256, flag: "long-member")
+        let ls = c.sigmaEff * Double(lm).squareRoot()
+        longMember = Member(measurements: lm, sigma: ls, step: stepOverride ?? ls / 2, friction: c.friction)
+
+        checkpoint = c.checkpoint ?? "checkpoints/chapter5-\(c.dataset)-\(p.name)-w\(p.width)r\(p.resolutions)-seff\(c.sigmaEff).safetensors"
+        if (resume || mode == .sample) && !FileManager.default.fileExists(atPath: checkpoint) {
+            throw InputError("\(resume ? "--resume" : "sample"): no checkpoint at \(checkpoint); run `chapter5-gps-walk-jump train --preset \(p.name)` first (or pass --checkpoint PATH)")
+        }
+        // Memory: the largest walk state is M·B·d Floats three times over (y, v, noise).
+        let d = c.dataset == "cifar10" ? 3072.0 : 784.0
+        let mMax = Double(max(ms.max()!, Double(lm)))
+        try Validate.fitsInMemory(bytes: 12 * mMax * Double(max(p.chains, p.longChains)) * d, flag: "chains",
+                                  what: "the walk state of \(max(p.chains, p.longChains)) chains in R^{\(Int(mMax))·\(Int(d))}")
+    }
+}
