@@ -93,6 +93,7 @@ struct PlotFrame {
     func py(_ y: Double) -> Double { top + (1 - (PlotFrame.transform(y, plot.yScale) - y0) / (y1 - y0)) * plotHeight }
 
     func drawAxes(on c: Canvas) {
+        c.color(.black)  // the canvas starts with the white background colour selected
         c.text(plot.title, Double(plot.width) / 2, 12, size: 16, ax: 0.5, ay: 0, bold: true)
         c.text(plot.xLabel, left + plotWidth / 2, Double(plot.height) - 8, size: 13, ax: 0.5, ay: 1)
         c.text(plot.yLabel, 16, top + plotHeight / 2, size: 13, ax: 0.5, ay: 0.5, rotate: true)
@@ -163,7 +164,16 @@ enum Ticks {
     static func make(_ lo: Double, _ hi: Double, scale: Plot.Scale) -> [(Double, String)] {
         if scale == .log {
             let a = Int(ceil(lo - 1e-9)), b = Int(floor(hi + 1e-9))
-            if b >= a { return (a...b).map { (Double($0), format(pow(10, Double($0)))) } }
+            if b - a >= 2 { return (a...b).map { (Double($0), format(pow(10, Double($0)))) } }
+            // Less than two decades: label 1, 2, 5 × 10^k too, so the axis has more than one tick.
+            var fine = [Double]()
+            for k in (Int(floor(lo)) - 1)...Int(ceil(hi)) {
+                for m: Double in [1, 2, 5] {
+                    let v = log10(m) + Double(k)
+                    if v >= lo - 1e-9 && v <= hi + 1e-9 { fine.append(v) }
+                }
+            }
+            if fine.count >= 2 { return fine.map { ($0, format(pow(10, $0))) } }
             return linear(lo, hi).map { ($0.0, format(pow(10, $0.0))) }
         }
         return linear(lo, hi)

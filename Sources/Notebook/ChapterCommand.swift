@@ -44,6 +44,8 @@ extension ChapterCommand {
         } catch let e as CleanExit {
             _ = e; Foundation.exit(0)
         } catch {
+            // `--help` parses to ArgumentParser's HelpCommand, whose run() throws a help request.
+            if exitCode(for: error) == .success { print(fullMessage(for: error)); Foundation.exit(0) }
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             Foundation.exit(1)
         }

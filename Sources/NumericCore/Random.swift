@@ -47,12 +47,12 @@ public struct Xoshiro256: RandomNumberGenerator, Sendable {
         (s0, s1, s2, s3) = (t0, t1, t2, t3)
     }
 
-    /// An independent stream: a copy of the current generator jumped 2¹²⁸ steps ahead; `self` also
-    /// jumps, so successive splits give distinct, non-overlapping streams.
+    /// An independent stream: a copy of the current generator jumped 2¹²⁸ steps ahead; `self` jumps
+    /// twice, past the child's 2¹²⁸-step block, so parent and successive children never overlap.
+    /// (The child must not jump again after the copy: it would land on the parent's new state.)
     public mutating func split() -> Xoshiro256 {
         jump()
-        var child = self
-        child.jump()
+        let child = self
         jump()
         return child
     }
