@@ -1,0 +1,56 @@
+import Foundation
+import Notebook
+import NumericCore
+import Theory
+
+/// The chapter's state: validated inputs, the (M, σ) model, and results shared between sections.
+final class Chapter {
+    let setup: ChapterSetup
+    let notebook: Notebook
+    /// The (M, σ) model of --dim, --measurements, --sigma, --spectrum.
+    let model: GaussianMDensity
+    /// LAPACK's eigenvalues of the model's F, ascending (set by `spectrum()`).
+    var denseSpectrum: [Double] = []
+
+    init(setup: ChapterSetup, figuresDirectory: String) {
+        self.setup = setup
+        model = GaussianMDensity(spectrum: setup.lambdas, measurements: setup.M, sigma: setup.sigma)
+        notebook = Notebook(title: "Chapter 3 — The shape of M-densities: conditioning of the precision matrix",
+                            slug: "chapter3-condition-number", figuresDirectory: figuresDirectory,
+                            parameters: setup.parameters)
+    }
+
+    /// Tolerance of a comparison with LAPACK for a matrix of side n and condition number κ.
+    /// dsyevd is backward stable: each eigenvalue is off by about u‖F‖·O(√n) in absolute terms, which
+    /// is u·κ·O(√n) relative to the smallest one (u = 2⁻⁵² here). We allow 10·u·κ·√n, and never less
+    /// than 1e-10 (the errors seen at the defaults are ~1e-14).
+    func tolerance(kappa: Double, n: Int) -> Double {
+        max(1e-10, 10 * Double.ulpOfOne * kappa * Double(n).squareRoot())
+    }
+
+    func introduction() throws {
+        let s = setup
+        notebook.section("Why the shape of the M-density matters")
+        notebook.prose("""
+            Walk-jump sampling runs Langevin MCMC on the M-density p(y) of y = (y_1, …, y_M) ∈ R^{Md}, \
+            y_m = x + N(0, σ² I). How fast such a walk mixes is set by the shape of p: for a Gaussian target \
+            with precision matrix P (T1.2) the step must stay below 2/λ_max(P), and the slowest direction then \
+            relaxes by a factor (1 − h λ_min(P)) per step.
+            """)
+        notebook.equation("h < 2/λ_max(P),   slowest mode ∝ (1 − h λ_min(P))^t",
+                          "h = 1/λ_max(P)  ⇒  e-folding time ≈ 1 / (−ln(1 − 1/κ)) ≈ κ,   κ = λ_max(P)/λ_min(P)")
+        notebook.prose("""
+            So the condition number κ of the precision matrix counts Langevin steps. For Gaussian data \
+            p_X = N(0, Λ), Λ = diag(λ_1, …, λ_d) (any Gaussian, after a rotation), the M-density is itself Gaussian, \
+            with an Md×Md covariance C and precision F = C⁻¹ that we can write down, factor, and diagonalise \
+            in closed form. This chapter builds F explicitly, checks every closed form of THEORY.md §3 (T3.2–T3.5) \
+            against LAPACK, and measures what the structure saves. All arithmetic is IEEE double precision \
+            (u = 2⁻⁵³ ≈ 1.1e-16); tolerances are stated on every check line. No randomness is used.
+            """)
+        notebook.prose("""
+            Here d = \(s.d), M = \(s.M), σ = \(fmt(s.sigma)), and the data spectrum (\(s.spectrumLabel)) runs from \
+            λ_min = \(fmt(s.lambdaMin)) to λ_max = \(fmt(s.lambdaMax)) (κ(Λ) = \(fmt(s.lambdaMax / s.lambdaMin))). \
+            y is ordered measurement by measurement: entry m·d + i of y is coordinate i of y_m.
+            """)
+    }
+}

@@ -1,0 +1,67 @@
+import NumericCore
+import Testing
+
+@Suite("Xoshiro256: reproducibility and distribution")
+struct RandomTests {
+    @Test("the same seed gives the same stream; different seeds give different streams")
+    func sameSeedSameStream() {
+        for seed: UInt64 in [0, 1, 42, .max] {
+            var a = Xoshiro256(seed: seed), b = Xoshiro256(seed: seed), c = Xoshiro256(seed: seed &+ 1)
+            let sa = (0..<1000).map { _ in a.next() }, sb = (0..<1000).map { _ in b.next() }, sc = (0..<1000).map { _ in c.next() }
+            #expect(sa == sb)
+            #expect(sa != sc)
+            #expect(Set(sa).count == 1000)  // no repeats in a short stretch
+        }
+        var g1 = Xoshiro256(seed: 7), g2 = Xoshiro256(seed: 7)
+        #expect(g1.gaussians(257) == g2.gaussians(257))
+        #expect(g1.gaussiansFloat(33) == g2.gaussiansFloat(33))
+        #expect(g1.permutation(50) == g2.permutation(50))
+    }
+
+    @Test("split streams differ from the parent and from each other, and are reproducible")
+    func splitStreams() {
+        var parent = Xoshiro256(seed: 3), again = Xoshiro256(seed: 3)
+        var c1 = parent.split(), c2 = parent.split()
+        var d1 = again.split(), d2 = again.split()
+        let s1 = (0..<256).map { _ in c1.next() }, s2 = (0..<256).map { _ in c2.next() }, sp = (0..<256).map { _ in parent.next() }
+        #expect(s1 != s2 && s1 != sp && s2 != sp)
+        #expect(Set(s1).isDisjoint(with: s2) && Set(s1).isDisjoint(with: sp))
+        #expect(s1 == (0..<256).map { _ in d1.next() })
+        #expect(s2 == (0..<256).map { _ in d2.next() })
+    }
+
+    /// 10⁵ standard normal draws: mean within 4 standard errors (s.e. = 1/√n ≈ 0.0032), variance within
+    /// 4 s.e. of the sample variance (√(2/n) ≈ 0.0045), skewness and excess kurtosis within 4·√(6/n) and
+    /// 4·√(24/n). A correct generator fails one of these with probability < 1e-3 — and the seed is fixed.
+    @Test("Gaussian moments of 10⁵ draws are within 4 standard errors", arguments: [UInt64(1), 2, 12345])
+    func gaussianMoments(seed: UInt64) {
+        let n = 100_000
+        var rng = Xoshiro256(seed: seed)
+        for draws in [rng.gaussians(n), (0..<n).map { _ in rng.gaussian() }] {
+            let mean = Stats.mean(draws), variance = Stats.variance(draws)
+            let sd = variance.squareRoot()
+            let skew = draws.reduce(0) { $0 + pow3(($1 - mean) / sd) } / Double(n)
+            let kurt = draws.reduce(0) { $0 + pow4(($1 - mean) / sd) } / Double(n) - 3
+            #expect(abs(mean) <= 4 / Double(n).squareRoot())
+            #expect(abs(variance - 1) <= 4 * (2 / Double(n)).squareRoot())
+            #expect(abs(skew) <= 4 * (6 / Double(n)).squareRoot())
+            #expect(abs(kurt) <= 4 * (24 / Double(n)).squareRoot())
+        }
+        let shifted = rng.gaussians(n, mean: 2, std: 3)
+        #expect(abs(Stats.mean(shifted) - 2) <= 4 * 3 / Double(n).squareRoot())
+        #expect(abs(Stats.variance(shifted) / 9 - 1) <= 4 * (2 / Double(n)).squareRoot())
+        let uniforms = (0..<n).map { _ in rng.uniform() }
+        #expect(uniforms.allSatisfy { $0 >= 0 && $0 < 1 })
+        #expect(abs(Stats.mean(uniforms) - 0.5) <= 4 * (1.0 / 12 / Double(n)).squareRoot())
+    }
+
+    @Test("int(below:) stays in range and permutation is a permutation")
+    func integers() {
+        var rng = Xoshiro256(seed: 9)
+        #expect((0..<10_000).allSatisfy { _ in (0..<7).contains(rng.int(below: 7)) })
+        #expect(rng.permutation(100).sorted() == Array(0..<100))
+    }
+}
+
+private func pow3(_ x: Double) -> Double { x * x * x }
+private func pow4(_ x: Double) -> Double { x * x * x * x }

@@ -1,0 +1,153 @@
+import NumericCore
+import PropertyBased
+import Testing
+import Theory
+
+// Random Gaussian M-densities: λ ∈ [0.05, 5], σ ∈ [0.2, 2], M ≤ 6, so κ(F) ≤ 1 + 6·5/0.04 ≈ 750 and
+// LAPACK's eigenvalues carry relative errors ≲ u·κ·√(Md) ≈ 1e-12. Every comparison below allows 1e-10.
+private let tolerance = 1e-10
+private let spectra = Gen.double(in: 0.05...5).array(of: 1...6)
+private let sigmas = Gen.double(in: 0.2...2)
+private let measurementCounts = Gen.int(in: 1...6)
+private let noiseLevelLists = Gen.double(in: 0.2...2).array(of: 1...6)
+
+/// Largest |a − b| relative to the largest |b| (entry-wise errors of a matrix with zeros in it).
+private func scaledError(_ a: Matrix<Double>, _ b: Matrix<Double>) -> Double {
+    Stats.maxAbsoluteError(a.storage, b.storage) / max(b.storage.map(abs).max() ?? 0, .leastNormalMagnitude)
+}
+
+@Suite("Gaussian M-density: closed forms T3.2–T3.4 against LAPACK")
+struct GaussianMDensityClosedFormTests {
+    @Test("T3.2: the LAPACK inverse of C has blocks A_i on the diagonal, B_i off it, zero across coordinates")
+    func blocksMatchLAPACKInverse() async {
+        await propertyCheck(count: 60, input: spectra, measurementCounts, sigmas) { lambdas, M, sigma in
+            let model = GaussianMDensity(spectrum: lambdas, measurements: M, sigma: sigma)
+            let inverse = try model.precisionByInversion()
+            let d = lambdas.count
+            var expected = Matrix<Double>(rows: model.size, columns: model.size)
+            for i in 0..<d {
+                let (a, b) = GaussianMDensity.blockEntries(lambda: lambdas[i], measurements: M, sigma: sigma)
+                for m in 0..<M { for m2 in 0..<M { expected[m * d + i, m2 * d + i] = m == m2 ? a : b } }
+            }
+            #expect(scaledError(inverse, expected) <= tolerance)
+            #expect(scaledError(model.precision(), expected) <= tolerance)
+        }
+    }
+
+    @Test("F·C = I for F assembled from the Woodbury blocks, equal and unequal noise levels")
+    func precisionTimesCovarianceIsIdentity() async {
+        await propertyCheck(count: 60, input: spectra, noiseLevelLists) { lambdas, levels in
+            let model = GaussianMDensity(spectrum: lambdas, noiseLevels: levels)
+            let product = matmul(model.precision(), model.covariance())
+            #expect(Stats.maxAbsoluteError(product.storage, Matrix<Double>.identity(model.size).storage) <= tolerance)
+        }
+    }
+
+    @Test("T3.3: sorted LAPACK eigenvalues of F = closed form with multiplicities")
+    func spectrumMatchesLAPACK() async {
+        await propertyCheck(count: 60, input: spectra, measurementCounts, sigmas) { lambdas, M, sigma in
+            let model = GaussianMDensity(spectrum: lambdas, measurements: M, sigma: sigma)
+            let dense = try model.denseEigenvalues()
+            #expect(dense.count == M * lambdas.count)
+            #expect(Stats.maxRelativeError(dense, model.closedFormSortedSpectrum()) <= tolerance)
+            #expect(Stats.maxRelativeError(try model.blockEigenvalues(), dense) <= tolerance)
+        }
+    }
+
+    @Test("T3.4: κ from LAPACK = closed form for M = 1 and M ≥ 2")
+    func conditionNumberMatchesLAPACK() async {
+        await propertyCheck(count: 60, input: spectra, measurementCounts, sigmas) { lambdas, M, sigma in
+            let model = GaussianMDensity(spectrum: lambdas, measurements: M, sigma: sigma)
+            let measured = GaussianMDensity.conditionNumber(of: try model.denseEigenvalues())
+            let theory = GaussianMDensity.conditionNumber(lambdaMax: lambdas.max()!, lambdaMin: lambdas.min()!, measurements: M, sigma: sigma)
+            #expect(Stats.relativeError(measured, theory) <= tolerance)
+            #expect(model.closedFormConditionNumber() == theory)
+        }
+    }
+
+    @Test("T3.4 along a class σ = σ_eff √M: κ = 1 + λ_max/σ_eff² for every M ≥ 2")
+    func conditionNumberConstantAlongClass() async {
+        await propertyCheck(count: 40, input: spectra, Gen.int(in: 2...12), Gen.double(in: 0.2...1)) { lambdas, M, sigmaEff in
+            let model = GaussianMDensity(spectrum: lambdas, measurements: M, sigma: sigmaEff * Double(M).squareRoot())
+            let measured = GaussianMDensity.conditionNumber(of: try model.blockEigenvalues())
+            #expect(Stats.relativeError(measured, GaussianMDensity.classConditionNumber(lambdaMax: lambdas.max()!, sigmaEff: sigmaEff)) <= tolerance)
+        }
+    }
+
+    @Test("T3.3 multiplicities: 1/σ² occurs (M−1)d times, and M = 1 gives F = (Λ + σ²)⁻¹")
+    func multiplicities() throws {
+        let lambdas = [2.0, 1, 0.5], sigma = 0.5
+        let distinct = GaussianMDensity.closedFormEigenvalues(spectrum: lambdas, measurements: 5, sigma: sigma)
+        #expect(distinct.last == GaussianMDensity.Eigenvalue(value: 4, multiplicity: 12))
+        #expect(distinct.map(\.multiplicity).reduce(0, +) == 15)
+        let single = GaussianMDensity(spectrum: lambdas, measurements: 1, sigma: sigma)
+        #expect(Stats.maxRelativeError(try single.denseEigenvalues(), lambdas.map { 1 / ($0 + 0.25) }.sorted()) <= tolerance)
+        #expect(single.closedFormConditionNumber() == (0.25 + 2) / (0.25 + 0.5))
+    }
+}
+
+@Suite("Gaussian M-density: unequal noise levels and the secular equation (T3.5)")
+struct GaussianMDensitySecularTests {
+    @Test("T3.5: secular-equation roots = LAPACK eigenvalues of the dense F, random unequal noise levels")
+    func secularRootsMatchLAPACK() async {
+        await propertyCheck(count: 80, input: spectra, noiseLevelLists) { lambdas, levels in
+            let model = GaussianMDensity(spectrum: lambdas, noiseLevels: levels)
+            let dense = try symmetricEigen(model.precision()).values
+            #expect(Stats.maxRelativeError(model.secularEigenvalues(), dense) <= tolerance)
+            #expect(Stats.maxRelativeError(try model.blockEigenvalues(), dense) <= tolerance)
+        }
+    }
+
+    @Test("T3.5 with repeated noise levels: 1/σ² deflates with multiplicity (r − 1)d")
+    func repeatedLevelsDeflate() async {
+        await propertyCheck(count: 60, input: spectra, noiseLevelLists, Gen.int(in: 1...3)) { lambdas, base, repeats in
+            let levels = base + Array(repeating: base[0], count: repeats)  // base[0] now occurs ≥ repeats + 1 times
+            let model = GaussianMDensity(spectrum: lambdas, noiseLevels: levels)
+            let dense = try symmetricEigen(model.precision()).values
+            let secular = model.secularEigenvalues()
+            #expect(Stats.maxRelativeError(secular, dense) <= tolerance)
+            let pole = 1 / (base[0] * base[0]), r = levels.filter { $0 == base[0] }.count
+            #expect(secular.filter { $0 == pole }.count >= (r - 1) * lambdas.count)
+        }
+    }
+
+    @Test("secular solver on general diag(d) + ρ z zᵀ (both signs of ρ, repeated poles, zero weights) vs LAPACK")
+    func generalDiagonalPlusRankOne() async {
+        let entries = Gen.double(in: -3...3).array(of: 1...7)
+        await propertyCheck(count: 150, input: entries, entries, Gen.double(in: -4...4), Gen.int(in: 0...2)) { d0, z0, rho, variant in
+            let n = min(d0.count, z0.count)
+            var d = Array(d0.prefix(n)), z = Array(z0.prefix(n))
+            if variant == 1 && n > 1 { d[n - 1] = d[0] }             // a repeated pole
+            if variant == 2 { z[0] = 0 }                               // a zero weight
+            let a = Matrix<Double>(rows: n, columns: n) { i, j in (i == j ? d[i] : 0) + rho * z[i] * z[j] }
+            let lapack = try symmetricEigen(a).values
+            let roots = SecularEquation.eigenvalues(diagonal: d, rho: rho, z: z)
+            let scale = d.map(abs).max()! + abs(rho) * z.reduce(0) { $0 + $1 * $1 } + 1e-300
+            #expect(Stats.maxAbsoluteError(roots, lapack) / scale <= 1e-12)
+            #expect(SecularEquation.interlace(eigenvalues: lapack, diagonal: d, rho: rho, tolerance: 1e-12))
+        }
+    }
+
+    @Test("secular solver: nearly equal poles, a tiny weight, and ρ = 0")
+    func hardCases() throws {
+        let cases: [([Double], Double, [Double])] = [
+            ([1, 1 + 1e-15, 1 + 1e-10, 2], -0.7, [1, 1, 1, 1]),
+            ([0.5, 1, 4], 2, [1e-9, 1, 1]),
+            ([3, 1, 2], 0, [1, 1, 1]),
+            ([1, 1, 1], -0.1, [1, 2, 3]),
+        ]
+        for (d, rho, z) in cases {
+            let a = Matrix<Double>(rows: d.count, columns: d.count) { i, j in (i == j ? d[i] : 0) + rho * z[i] * z[j] }
+            let lapack = try symmetricEigen(a).values
+            let roots = SecularEquation.eigenvalues(diagonal: d, rho: rho, z: z)
+            #expect(Stats.maxAbsoluteError(roots, lapack) <= 1e-13 * (4 + abs(rho) * 14), "d = \(d), ρ = \(rho), z = \(z)")
+        }
+    }
+
+    @Test("equal noise levels through T3.5 reproduce T3.3")
+    func equalLevelsReduceToClosedForm() {
+        let model = GaussianMDensity(spectrum: [3, 1, 0.2], noiseLevels: [0.7, 0.7, 0.7, 0.7])
+        #expect(model.commonSigma == 0.7)
+        #expect(Stats.maxRelativeError(model.secularEigenvalues(), model.closedFormSortedSpectrum()) <= tolerance)
+    }
+}
