@@ -1,3 +1,4 @@
+import Foundation
 import NumericCore
 import PropertyBased
 import Testing
@@ -125,6 +126,25 @@ struct GaussianMDensitySecularTests {
             let scale = d.map(abs).max()! + abs(rho) * z.reduce(0) { $0 + $1 * $1 } + 1e-300
             #expect(Stats.maxAbsoluteError(roots, lapack) / scale <= 1e-12)
             #expect(SecularEquation.interlace(eigenvalues: lapack, diagonal: d, rho: rho, tolerance: 1e-12))
+        }
+    }
+
+    @Test("secular solver on up to 40 poles spread over 12 decades, clustered or not (error ≤ 1e-12·‖A‖)")
+    func widelySpreadPoles() async {
+        let exponents = Gen.double(in: -6...6).array(of: 2...40)
+        await propertyCheck(count: 60, input: exponents, Gen.double(in: -6...6), Gen.int(in: 0...1)) { e, logRho, cluster in
+            var rng = Xoshiro256(seed: UInt64(e.count) &* 7919 &+ UInt64(cluster))
+            // Clustered: every pole within a relative 1e-9 of one of three centres.
+            let d = e.enumerated().map { k, x in cluster == 1 ? pow(10, Double(k % 3)) * (1 + 1e-9 * x) : pow(10, x) }
+            let z = d.indices.map { _ in rng.gaussian() }
+            for rho in [pow(10, logRho), -pow(10, logRho)] {
+                let n = d.count
+                let a = Matrix<Double>(rows: n, columns: n) { i, j in (i == j ? d[i] : 0) + rho * z[i] * z[j] }
+                let lapack = try symmetricEigen(a).values
+                let roots = SecularEquation.eigenvalues(diagonal: d, rho: rho, z: z)
+                let norm = lapack.map(abs).max()!
+                #expect(Stats.maxAbsoluteError(roots, lapack) <= 1e-12 * norm, "ρ = \(rho), n = \(n), cluster = \(cluster)")
+            }
         }
     }
 
