@@ -42,12 +42,14 @@ public struct EmpiricalDenoiser<T: BLASScalar>: Sendable {
     }
 
     /// x̂(y) for a batch of queries (row-major m × d, m = y.count / d): the fast BLAS path.
+    @inlinable
     public func denoise(_ y: [T], sigma: Double) -> [T] {
         denoiseWithWeights(y, sigma: sigma).estimate
     }
 
     /// x̂(y) and, per query, the largest posterior weight max_i softmax_i (near 1: the query is
     /// explained by a single training point — memorisation).
+    @inlinable
     public func denoiseWithWeights(_ y: [T], sigma: Double) -> (estimate: [T], maxWeight: [T]) {
         precondition(sigma > 0, "EmpiricalDenoiser: σ must be positive")
         precondition(y.count % dimension == 0, "EmpiricalDenoiser: query length \(y.count) is not a multiple of d = \(dimension)")
@@ -100,6 +102,7 @@ public struct EmpiricalDenoiser<T: BLASScalar>: Sendable {
 
     /// The plain-loop twin of `denoise`: direct distances, stable softmax and weighted sum, all
     /// accumulated in Double.
+    @inlinable
     public func naiveDenoise(_ y: [T], sigma: Double) -> [T] {
         precondition(sigma > 0 && y.count % dimension == 0)
         let d = dimension, n = count, m = y.count / d
@@ -124,6 +127,7 @@ public struct EmpiricalDenoiser<T: BLASScalar>: Sendable {
     }
 
     /// The score of the smoothed empirical prior p̂ * N(0, σ²I): (x̂(y) − y)/σ² (Tweedie–Miyasawa).
+    @inlinable
     public func score(_ y: [T], sigma: Double) -> [T] {
         let xhat = denoise(y, sigma: sigma)
         let inv = T(1 / (sigma * sigma))
