@@ -30,6 +30,8 @@ struct LongChainResult {
     var classesVisitedChain0: Int
     var stepsPerSecond: Double
     var walkFraction: Double
+    var networkMillisecondsPerStep: Double
+    var walkMillisecondsPerStep: Double
     var finite: Bool
 }
 
@@ -199,7 +201,9 @@ extension Chapter {
             member: m, steps: p.longSteps, chains: B, jumps: jumps, switchesChain0: sw[0],
             meanSwitches: Double(sw.reduce(0, +)) / Double(B), classesVisitedChain0: Set(labels[0]).count,
             stepsPerSecond: Double(p.longSteps) / max(1e-9, sampler.networkSeconds + sampler.walkSeconds),
-            walkFraction: sampler.walkFraction, finite: sampler.isFinite)
+            walkFraction: sampler.walkFraction,
+            networkMillisecondsPerStep: 1000 * sampler.networkSeconds / Double(p.longSteps),
+            walkMillisecondsPerStep: 1000 * sampler.walkSeconds / Double(p.longSteps), finite: sampler.isFinite)
         longResult = res
         // Strip: 12 consecutive jumps, then 12 spread over the whole chain.
         let cols = min(12, jumps)
@@ -218,6 +222,8 @@ extension Chapter {
             ["mean switches per chain (\(B) chains)", fmt(res.meanSwitches, digits: 4)],
             ["switches per 1000 steps", fmt(1000 * res.meanSwitches / Double(p.longSteps), digits: 4)],
             ["walk steps/s (\(B) chains, network + walk)", fmt(res.stepsPerSecond, digits: 4)],
+            ["ν_θ call per step (\(B) images)", fmt(res.networkMillisecondsPerStep, digits: 4) + " ms"],
+            ["walk arithmetic per step (M·B·d = \(fmt(m.measurements * B * d)) coordinates)", fmt(res.walkMillisecondsPerStep, digits: 4) + " ms"],
             ["walk arithmetic share of a step", fmt(100 * res.walkFraction, digits: 3) + " %"],
         ])
         notebook.check("the long chains stay finite (\(B) × \(fmt(p.longSteps)) steps)", res.finite, detail: "all positions and velocities finite")
@@ -274,6 +280,8 @@ extension Chapter {
         for a in anchors {
             plot.add(Series(a.name, x: [x0, x1], y: [a.fd, a.fd], style: .dashed))
         }
+        let allFD = (results.map(\.fd) + anchors.map(\.fd)).filter { $0.isFinite && $0 > 0 }
+        if let lo = allFD.min(), let hi = allFD.max() { plot.yRange = (lo / 2)...(hi * 30) }  // room for the legend
         notebook.figure("quality-vs-member.png", caption: "FD of walk-jump samples for each member of the class (one trained ν_θ), other step sizes for M = \(s.longMember.measurements), and the anchors: real images, the memorising denoiser's walk-jump samples, uniform noise.", plot: plot)
 
         var hplot = Plot(title: "Class histogram (classifier's labels)", xLabel: "class", yLabel: "fraction")

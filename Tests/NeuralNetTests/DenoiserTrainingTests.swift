@@ -31,7 +31,7 @@ func temporaryPath(_ name: String) -> String {
 
 @Suite struct DenoiserTrainingTests {
     @Test func lossFallsFourfoldAndBeatsTheIdentity() throws {
-        let t = tinyTrainer(steps: 100)
+        let t = tinyTrainer(steps: 80)
         try t.run(validation: nil, checkpointPath: nil)
         let first = t.trainingLoss.prefix(5).map(\.loss).reduce(0, +) / 5
         let last = t.trainingLoss.suffix(10).map(\.loss).reduce(0, +) / 10
@@ -42,7 +42,7 @@ func temporaryPath(_ name: String) -> String {
         let val = squares(32, seed: 99)
         let v = t.validate(images: val, count: 32)
         #expect(v.model < v.identity / 3, "validation \(v.model) vs identity \(v.identity)")
-        #expect(t.step == 100 && t.imagesSeen == 100 * 16 && t.imagesPerSecond > 0)
+        #expect(t.step == 80 && t.imagesSeen == 80 * 16 && t.imagesPerSecond > 0)
     }
 
     @Test func resumeRestoresStepWeightsAndTheDataStream() throws {
