@@ -26,6 +26,7 @@ final class Chapter {
     var anchors: [(name: String, fd: Double)] = []
     var longResult: LongChainResult?
     var accuracy = 0.0
+    var heldOutNearest = Double.nan
 
     var sigmaEff: Float { Float(s.sigmaEff) }
     var slug: String { "chapter5-gps-walk-jump" }

@@ -20,6 +20,8 @@ struct MemberResult {
     var differenceVariance: Double
     var finite: Bool
     var sampleCount: Int
+    /// RMS per pixel of the distance from each sample to its nearest training image (memorisation).
+    var nearestTraining: Double = .nan
 }
 
 struct LongChainResult {
@@ -74,6 +76,26 @@ extension Chapter {
         return (try? FrechetDistance.distance(stats, ref)) ?? .nan
     }
 
+    /// RMS per pixel of ‖x − nearest training image‖ over `count` images (one sgemm for all distances).
+    func nearestTrainingDistance(_ images: [Float], count: Int) -> Double {
+        let d = data.pixels, nTrain = data.train.count
+        guard count > 0 else { return .nan }
+        let a = Matrix<Float>(rows: count, columns: d, storage: Array(images.prefix(count * d)))
+        let t = Matrix<Float>(rows: nTrain, columns: d, storage: data.train.images)
+        let g = matmul(a, t, transposeB: true)
+        var trainNorms = [Float](repeating: 0, count: nTrain)
+        for i in 0..<nTrain { var q: Float = 0; for k in 0..<d { let v = data.train.images[i * d + k]; q += v * v }; trainNorms[i] = q }
+        var total = 0.0
+        for r in 0..<count {
+            var q: Float = 0
+            for k in 0..<d { let v = images[r * d + k]; q += v * v }
+            var best = Float.infinity
+            for i in 0..<nTrain { best = min(best, q - 2 * g.storage[r * nTrain + i] + trainNorms[i]) }
+            total += Double(max(best, 0)) / Double(d)
+        }
+        return (total / Double(count)).squareRoot()
+    }
+
     func histogram(_ labels: [Int]) -> [Double] {
         var h = [Double](repeating: 0, count: data.train.classCount)
         for l in labels { h[l] += 1 }
@@ -121,7 +143,8 @@ extension Chapter {
                                     classHistogram: mem.classHistogram, totalVariation: mem.totalVariation,
                                     switchesPerJump: mem.switchesPerJump, stepsPerSecond: mem.stepsPerSecond,
                                     walkFraction: mem.walkFraction, differenceVariance: mem.differenceVariance,
-                                    finite: mem.finite, sampleCount: mem.sampleCount))
+                                    finite: mem.finite, sampleCount: mem.sampleCount, nearestTraining: mem.nearestTraining))
+        heldOutNearest = nearestTrainingDistance(Array(data.heldOut.images.prefix(n * d)), count: min(n, data.heldOut.count))
     }
 
     /// Runs `chains` walk-jump chains of one member; returns its quality numbers (and draws its grid).
@@ -157,7 +180,8 @@ extension Chapter {
             name: name, member: member, isStepVariant: stepVariant, fd: fd(jumps, count: count), classHistogram: hist,
             totalVariation: totalVariation(hist, heldOutHistogram), switchesPerJump: switchesPerJump,
             stepsPerSecond: walkOnly, walkFraction: sampler.walkFraction, differenceVariance: sampler.differenceVariance,
-            finite: sampler.isFinite && jumps.allSatisfy(\.isFinite), sampleCount: count)
+            finite: sampler.isFinite && jumps.allSatisfy(\.isFinite), sampleCount: count,
+            nearestTraining: nearestTrainingDistance(jumps, count: count))
         if figure {
             // The last jump of up to 40 chains, and their means ȳ below.
             let show = min(B, 40), cols = 10
@@ -242,13 +266,15 @@ extension Chapter {
         for r in results {
             rows.append([r.name, fmt(r.fd, digits: 4), fmt(r.totalVariation, digits: 3), fmt(r.switchesPerJump, digits: 3),
                          fmt(r.stepsPerSecond, digits: 4), fmt(100 * r.walkFraction, digits: 3) + " %",
-                         r.member.measurements > 1 ? fmt(r.differenceVariance / (r.member.sigma * r.member.sigma), digits: 4) : "—"])
+                         r.member.measurements > 1 ? fmt(r.differenceVariance / (r.member.sigma * r.member.sigma), digits: 4) : "—",
+                         fmt(r.nearestTraining, digits: 3)])
         }
         for a in anchors where !a.name.hasPrefix("walk-jump") {
-            rows.append(["anchor: " + a.name, fmt(a.fd, digits: 4), "", "", "", "", ""])
+            rows.append(["anchor: " + a.name, fmt(a.fd, digits: 4), "", "", "", "", "", a.name.hasPrefix("real") ? "0 (they are)" : ""])
         }
-        notebook.prose("n = \(fmt(n)) samples per row, FD against the \(data.heldOut.count) held-out images; TV = total-variation distance between the classifier's class histogram of the samples and the held-out class frequencies; switches = fraction of consecutive jumps (\(p.jumpEvery) steps apart) whose class differs; steps/s counts walk steps of all \(p.chains) chains together (network + walk arithmetic, jumps excluded).")
-        notebook.table(["run", "FD", "TV(classes)", "switches/jump", "steps/s", "walk share", "Var(y_m − ȳ)/σ²"], rows)
+        rows.append(["anchor: held-out real images", "", "", "", "", "", "", fmt(heldOutNearest, digits: 3)])
+        notebook.prose("n = \(fmt(n)) samples per row, FD against the \(data.heldOut.count) held-out images; TV = total-variation distance between the classifier's class histogram of the samples and the held-out class frequencies; switches = fraction of consecutive jumps (\(p.jumpEvery) steps apart) whose class differs; steps/s counts walk steps of all \(p.chains) chains together (network + walk arithmetic, jumps excluded); NN RMS to train = root mean square per pixel of the distance from each sample to its nearest training image (memorisation: 0 means copies).")
+        notebook.table(["run", "FD", "TV(classes)", "switches/jump", "steps/s", "walk share", "Var(y_m − ȳ)/σ²", "NN RMS to train"], rows)
 
         let noiseFD = anchors.first { $0.name.hasPrefix("uniform") }?.fd ?? .nan
         let realFD = anchors.first { $0.name.hasPrefix("real") }?.fd ?? .nan
@@ -265,6 +291,10 @@ extension Chapter {
                                expected: 1, measured: r.differenceVariance / (r.member.sigma * r.member.sigma),
                                tolerance: .absolute(max(0.03, 6 * (2 / dof).squareRoot())))
             }
+        }
+        if let mem = results.first(where: { $0.name == "memorising" }) {
+            notebook.check("the memorising denoiser's walk-jump samples are copies of training images (NN RMS ≤ 0.25 × held-out's)",
+                           measured: mem.nearestTraining / heldOutNearest, atMost: 0.25)
         }
         // Figure: FD vs M.
         let main = results.filter { !$0.isStepVariant }
