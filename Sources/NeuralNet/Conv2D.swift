@@ -5,9 +5,10 @@ import NumericCore
 /// Scratch memory for the im2col lowering, shared by the convolutions of one model so that a
 /// model holds one column buffer rather than one per layer. Not thread-safe (one model per thread).
 public final class ConvWorkspace {
-    /// Upper bound on the column matrix size in Floats; batches are processed in chunks of images
-    /// that fit (each chunk still gives GEMMs with thousands of columns).
-    public var maxColumnFloats = 1 << 23
+    /// Upper bound on the column matrix size in Floats (2 MB by default, so im2col output is still
+    /// in L2 when the GEMM packs it); batches are processed in chunks of images that fit, and
+    /// each chunk still gives GEMMs with ≥ 1 image's worth (hundreds to thousands) of columns.
+    public var maxColumnFloats = 1 << 19
     private(set) var col = UnsafeMutablePointer<Float>.allocate(capacity: 1)
     private(set) var product = UnsafeMutablePointer<Float>.allocate(capacity: 1)
     private var colCapacity = 1, productCapacity = 1

@@ -25,7 +25,8 @@ public final class GroupNorm: Layer {
         let batch = x.shape[0], hw = x.shape[2] * x.shape[3], cpg = channels / groups, n = cpg * hw
         let eps = epsilon
         var invStd = [Float](repeating: 0, count: batch * groups)
-        var xhat = Tensor(shape: x.shape, repeating: 0)
+        // Every entry of x̂ is written below; skip zero-filling.
+        var xhat = Tensor(shape: x.shape, data: [Float](unsafeUninitializedCapacity: x.count) { _, c in c = x.count })
         let y = Tensor(shape: x.shape) { py in
             x.data.withUnsafeBufferPointer { px in
                 xhat.data.withUnsafeMutableBufferPointer { ph in
@@ -34,14 +35,11 @@ public final class GroupNorm: Layer {
                             beta.value.withUnsafeBufferPointer { pbt in
                                 parallelItems(batch * groups, costPerItem: n) { item in
                                     let base = item * n, g = item % groups
-                                    var sum: Double = 0
-                                    for i in 0..<n { sum += Double(px[base + i]) }
-                                    let mean = sum / Double(n)
-                                    var sq: Double = 0
-                                    for i in 0..<n { let d = Double(px[base + i]) - mean; sq += d * d }
-                                    let inv = Float(1 / (sq / Double(n) + Double(eps)).squareRoot())
+                                    let mean = sumVec(px.baseAddress! + base, n) / Float(n)
+                                    let variance = sumSquaredDeviations(px.baseAddress! + base, n, mean: mean) / Float(n)
+                                    let inv = 1 / (variance + eps).squareRoot()
                                     pi[item] = inv
-                                    let m = Float(mean)
+                                    let m = mean
                                     for cl in 0..<cpg {
                                         let c = g * cpg + cl, gm = pgm[c], bt = pbt[c], off = base + cl * hw
                                         for i in off..<(off + hw) {
@@ -82,8 +80,8 @@ public final class GroupNorm: Layer {
                                         var sumD: Float = 0, sumDH: Float = 0
                                         for cl in 0..<cpg {
                                             let c = g * cpg + cl, gm = pgm[c], off = base + cl * hw
-                                            var sg: Float = 0, sgh: Float = 0
-                                            for i in off..<(off + hw) { sg += pg[i]; sgh += pg[i] * ph[i] }
+                                            let sg = sumVec(pg.baseAddress! + off, hw)
+                                            let sgh = dotVec(pg.baseAddress! + off, ph.baseAddress! + off, hw)
                                             pdb[b * channels + c] = sg
                                             pdg[b * channels + c] = sgh
                                             sumD += sg * gm; sumDH += sgh * gm

@@ -15,7 +15,8 @@ func parallelChunks(_ count: Int, minimum: Int = parallelThreshold, _ body: (Ran
         body(0..<count)
         return
     }
-    let chunk = (count + parallelWorkers - 1) / parallelWorkers
+    // Chunks are rounded to multiples of 8 so that vectorised loops see whole vectors.
+    let chunk = ((count + parallelWorkers - 1) / parallelWorkers + 7) / 8 * 8
     // The ranges are disjoint, so sharing `body` (and the buffers it captures) across the workers
     // is race-free; the box only tells the compiler so.
     withoutActuallyEscaping(body) { work in

@@ -4,6 +4,7 @@ import Glibc
 #endif
 
 /// SiLU (swish) activation: y = x / (1 + e^(−x)); dy/dx = σ(x)·(1 + x·(1 − σ(x))).
+/// The fast path uses the vectorisable `fastExp`; `forwardNaive` uses libm's `expf`.
 public final class SiLU: Layer {
     private var cachedInput: Tensor?
     public init() {}
@@ -13,8 +14,9 @@ public final class SiLU: Layer {
         cachedInput = x
         return Tensor(shape: x.shape) { y in
             x.data.withUnsafeBufferPointer { px in
+                let src = px.baseAddress!, dst = y.baseAddress!
                 parallelChunks(y.count) { range in
-                    for i in range { let v = px[i]; y[i] = v / (1 + expf(-v)) }
+                    for i in range { let v = src[i]; dst[i] = v / (1 + fastExp(-v)) }
                 }
             }
         }
@@ -26,10 +28,11 @@ public final class SiLU: Layer {
         return Tensor(shape: x.shape) { dx in
             x.data.withUnsafeBufferPointer { px in
                 gradOutput.data.withUnsafeBufferPointer { g in
+                    let src = px.baseAddress!, gp = g.baseAddress!, dst = dx.baseAddress!
                     parallelChunks(dx.count) { range in
                         for i in range {
-                            let v = px[i], s = 1 / (1 + expf(-v))
-                            dx[i] = g[i] * s * (1 + v * (1 - s))
+                            let v = src[i], s = 1 / (1 + fastExp(-v))
+                            dst[i] = gp[i] * s * (1 + v * (1 - s))
                         }
                     }
                 }

@@ -25,7 +25,8 @@ public struct Tensor: Equatable, Sendable {
     public init(shape: [Int], uninitialized fill: (UnsafeMutableBufferPointer<Float>) -> Void) {
         let n = shape.reduce(1, *)
         self.shape = shape
-        data = [Float](unsafeUninitializedCapacity: n) { buffer, count in
+        // Empty tensors skip `fill`, so fill closures may assume non-nil base addresses.
+        data = n == 0 ? [] : [Float](unsafeUninitializedCapacity: n) { buffer, count in
             fill(buffer); count = n
         }
     }

@@ -301,15 +301,11 @@ public final class DenoiserTrainer {
 
     static let historyTrain = "trainer.history.train", historyValidation = "trainer.history.validation"
 
-    /// Weights, the loss histories and the step, with `metadata`, written atomically (safetensors).
+    /// Weights, the loss histories and the step, with `metadata`, written atomically (a safetensors
+    /// `Checkpoint`; the histories are two extra tensors `trainer.history.*`).
     public func save(to path: String, metadata: [String: String] = [:]) throws {
-        var tensors = model.exportParameters()
-        tensors.append((name: DenoiserTrainer.historyTrain, shape: [trainingLoss.count, 2],
-                        values: trainingLoss.flatMap { [Float($0.step), $0.loss] }))
-        tensors.append((name: DenoiserTrainer.historyValidation, shape: [validationLoss.count, 2],
-                        values: validationLoss.flatMap { [Float($0.step), Float($0.loss)] }))
         var meta = metadata
-        meta["step"] = String(step)
+        meta[Checkpoint.Key.step] = String(step)
         meta["sigma_eff"] = String(configuration.sigmaEffective)
         meta["batch"] = String(configuration.batchSize)
         meta["seed"] = String(configuration.seed)
@@ -317,8 +313,13 @@ public final class DenoiserTrainer {
         meta["train_seconds"] = String(trainingSeconds)
         meta["images_seen"] = String(imagesSeen)
         meta["optimizer"] = "adam (moments not stored: resume restarts them)"
+        var checkpoint = Checkpoint(model: model, metadata: meta)
+        checkpoint.tensors.append((name: DenoiserTrainer.historyTrain, shape: [trainingLoss.count, 2],
+                                   values: trainingLoss.flatMap { [Float($0.step), $0.loss] }))
+        checkpoint.tensors.append((name: DenoiserTrainer.historyValidation, shape: [validationLoss.count, 2],
+                                   values: validationLoss.flatMap { [Float($0.step), Float($0.loss)] }))
         try makeParentDirectory(path)
-        try Safetensors.write(tensors, metadata: meta, to: path)
+        try checkpoint.write(to: path)
     }
 
     /// Restores weights, step and histories from a checkpoint written by `save`. The checkpoint's
@@ -326,17 +327,18 @@ public final class DenoiserTrainer {
     /// differ). Returns the checkpoint's metadata.
     @discardableResult
     public func resume(from path: String) throws -> [String: String] {
-        let (tensors, meta) = try Safetensors.read(path)
+        let checkpoint = try Checkpoint.read(path)
+        let tensors = checkpoint.tensors, meta = checkpoint.metadata
         for (key, mine) in [("sigma_eff", String(configuration.sigmaEffective)), ("batch", String(configuration.batchSize)),
                             ("seed", String(configuration.seed))] {
             if let theirs = meta[key], theirs != mine {
                 throw TrainingError.incompatibleCheckpoint(path: path, problem: "it has \(key) = \(theirs), this run has \(mine)")
             }
         }
-        do { try model.loadParameters(tensors) } catch {
+        do { try checkpoint.restore(into: model, file: path, allowUnexpected: true) } catch {
             throw TrainingError.incompatibleCheckpoint(path: path, problem: "\(error) (different --width or --resolutions?)")
         }
-        step = Int(meta["step"] ?? "0") ?? 0
+        step = checkpoint.step ?? 0
         trainingSeconds = Double(meta["train_seconds"] ?? "0") ?? 0
         imagesSeen = Int(meta["images_seen"] ?? "0") ?? 0
         for t in tensors {
