@@ -282,7 +282,11 @@ extension Chapter {
         for r in results where !r.isStepVariant {
             notebook.check("\(r.member.description): chains finite", r.finite, detail: "\(p.chains) chains × \(p.sampleSteps) steps")
             notebook.check("\(r.member.description): FD of samples ≤ \(fmt(p.maxFDRatio)) × FD of noise", measured: r.fd / noiseFD, atMost: p.maxFDRatio)
-            notebook.check("\(r.member.description): walk arithmetic ≤ 25 % of a step", measured: r.walkFraction, atMost: 0.25)
+            // The tiny preset's 15k-parameter network is so cheap that the walk's Gaussian draws are
+            // comparable to it; at the real sizes the network dominates.
+            let share = p.name == "tiny" ? 0.5 : 0.1
+            notebook.check("\(r.member.description): walk arithmetic ≤ \(fmt(100 * share)) % of a step (preset \(p.name))",
+                           measured: r.walkFraction, atMost: share)
             if r.member.measurements > 1 {
                 // T4.7: the difference directions are exactly harmonic with precision 1/σ², whatever ν is,
                 // and A-B-O-B-A samples a harmonic position law without bias; ≈ B(M−1)d coordinates.

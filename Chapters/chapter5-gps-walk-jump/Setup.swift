@@ -1,4 +1,5 @@
 import Foundation
+import NeuralNet
 import Notebook
 
 /// The three run sizes. Every field can be overridden by its flag.
@@ -157,6 +158,19 @@ struct Settings {
         checkpoint = c.checkpoint ?? "checkpoints/chapter5-\(c.dataset)-\(p.name)-w\(p.width)r\(p.resolutions)-seff\(c.sigmaEff).safetensors"
         if (resume || mode == .sample) && !FileManager.default.fileExists(atPath: checkpoint) {
             throw InputError("\(resume ? "--resume" : "sample"): no checkpoint at \(checkpoint); run `chapter5-gps-walk-jump train --preset \(p.name)` first (or pass --checkpoint PATH)")
+        }
+        // A checkpoint to continue from fixes the architecture: take it from the file's metadata
+        // unless given, and refuse a contradiction before anything is written.
+        if resume || mode == .sample {
+            let meta: [String: String]
+            do { meta = try Checkpoint.read(checkpoint).metadata } catch { throw InputError("\(error)") }
+            for (flag, given, key) in [("width", c.width, "width"), ("resolutions", c.resolutions, "resolutions")] {
+                guard let stored = meta[key].flatMap({ Int($0) }) else { continue }
+                if let g = given, g != stored {
+                    throw InputError("--\(flag) \(g) contradicts the checkpoint \(checkpoint), which has \(flag) \(stored)")
+                }
+                if flag == "width" { preset.width = stored } else { preset.resolutions = stored }
+            }
         }
         // Memory: the largest walk state is M·B·d Floats three times over (y, v, noise).
         let d = c.dataset == "cifar10" ? 3072.0 : 784.0
