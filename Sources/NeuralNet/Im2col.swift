@@ -26,6 +26,10 @@ struct ConvGeometry {
 func im2col(_ x: UnsafePointer<Float>, images: Int, _ g: ConvGeometry, into col: UnsafeMutablePointer<Float>) {
     let p = g.outPixels, n = images * p, k = g.kernel, s = g.stride
     let (h, w, ho, wo) = (g.height, g.width, g.outHeight, g.outWidth)
+    if s == 1 && ho == h && wo == w {
+        im2colSameSize(x, images: images, g, into: col)
+        return
+    }
     parallelItems(g.rows, costPerItem: n) { r in
         let ci = r / (k * k), ky = (r / k) % k, kx = r % k
         let cols = g.validColumns(kx: kx)
@@ -49,6 +53,32 @@ func im2col(_ x: UnsafePointer<Float>, images: Int, _ g: ConvGeometry, into col:
                 }
                 for ox in cols.upperBound..<wo { row[ox] = 0 }
             }
+        }
+    }
+}
+
+/// Stride 1, output size = input size: each column-matrix row block is the image shifted by
+/// (ky − pad)·W + (kx − pad), i.e. one long copy, then zeroed border rows and one border column.
+func im2colSameSize(_ x: UnsafePointer<Float>, images: Int, _ g: ConvGeometry, into col: UnsafeMutablePointer<Float>) {
+    let (h, w, k, pad) = (g.height, g.width, g.kernel, g.pad), p = h * w, n = images * p
+    parallelItems(g.rows, costPerItem: n) { r in
+        let ci = r / (k * k), ky = (r / k) % k, kx = r % k
+        let dx = kx - pad, shift = (ky - pad) * w + dx
+        let rowLo = max(0, pad - ky), rowHi = min(h, h + pad - ky)
+        for b in 0..<images {
+            let src = x + (b * g.inChannels + ci) * p
+            let dst = col + r * n + b * p
+            if rowLo >= rowHi { dst.update(repeating: 0, count: p); continue }
+            dst.update(repeating: 0, count: rowLo * w)
+            (dst + rowHi * w).update(repeating: 0, count: (h - rowHi) * w)
+            // Copy [rowLo·W, rowHi·W) shifted, trimming the one element that would fall outside
+            // the image on each side (it lands in a border column that is zeroed next).
+            var lo = rowLo * w, hi = rowHi * w
+            if dx < 0 { lo -= dx }
+            if dx > 0 { hi -= dx }
+            if lo < hi { (dst + lo).update(from: src + lo + shift, count: hi - lo) }
+            if dx < 0 { for oy in rowLo..<rowHi { for j in 0..<(-dx) { dst[oy * w + j] = 0 } } }
+            if dx > 0 { for oy in rowLo..<rowHi { for j in (w - dx)..<w { dst[oy * w + j] = 0 } } }
         }
     }
 }
