@@ -7,6 +7,8 @@
 /// // Models. Every model is a `Layer` (a class): forward caches, backward accumulates.
 /// let unet = UNet.bench(channels: 1)                       // the fixed bench U-Net
 /// let unet2 = UNet(UNet.Configuration(channels: 3, baseWidth: 32, resolutions: 3), seed: 1)
+/// // ν_θ(x) = x + net(x) with a zero-initialised output conv (starts as the identity); pass
+/// // `residualOutput: false` for ν_θ = net(x) (starts as 0). See `UNet` for the reasons.
 /// let mlp = MLP(inputDim: 2, hidden: [128, 128], outputDim: 2, seed: 0)
 /// let clf = Classifier(channels: 1, width: 32, classes: 10, seed: 0)
 ///
@@ -20,6 +22,9 @@
 /// // Classifier: logits = clf.forward(x) is (B, 10); SoftmaxCrossEntropy.evaluate(logits, labels:)
 /// // gives (loss, ∂L/∂logits); clf.features(x) is (B, F), the penultimate (pooled) features.
 ///
+/// // Exact resume: optimiser moments and step count as named arrays ("step", "m.0", "v.0", …).
+/// let state = opt.exportState(); try opt.loadState(state)
+///
 /// // Parameters by stable name, e.g. "down.0.conv1.weight", for checkpoints:
 /// let arrays: [NamedArray] = unet.exportParameters()    // [(name: String, shape: [Int], values: [Float])]
 /// try unet.loadParameters(arrays)                        // throws ParameterLoadError on missing/shape
@@ -28,8 +33,11 @@
 ///
 /// - `Tensor`: `shape: [Int]` + contiguous row-major `data: [Float]`; images are (B, C, H, W),
 ///   rows for Linear/MLP are (N, D). `allFinite` is the NaN/Inf guard.
-/// - Layers: `Linear`, `Conv2D` (3×3 pad 1 stride 1/2 via im2col + one batch-wide sgemm; 1×1),
-///   `GroupNorm`, `SiLU`, `Upsample2x`, `ChannelConcat`, `GlobalAveragePool`, `ResBlock`.
+/// - Layers: `Linear`, `Conv2D` (3×3 pad 1 stride 1/2 and 1×1, via im2col + sgemm over chunks of
+///   images whose column matrix fits `ConvWorkspace.maxColumnFloats` (2 MB: one GEMM per 1–2 images
+///   of 28×28, i.e. ≥ 784 columns, while im2col output stays in L2); one workspace per model),
+///   `GroupNorm`, `SiLU`, `Upsample2x`, `ChannelConcat`, `GlobalAveragePool`, `ResBlock`,
+///   `Sequential`; losses `MSELoss` (mean over all elements), `SoftmaxCrossEntropy` (mean over rows).
 ///   Each has a plain-loop naive twin (`forwardNaive`, …) used by the tests.
 /// - Optimisers: `Adam`, `Adagrad` (both `Optimizer`): linear learning-rate warm-up over
 ///   `warmupSteps`, optional global-norm clipping `clipNorm`, `gradientNorm` of the last step.
