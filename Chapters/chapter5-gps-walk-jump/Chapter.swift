@@ -125,7 +125,6 @@ final class Chapter {
         }
         trainImagesPerSecond = trainer.imagesPerSecond
         notebook.prose("Trained \(fmt(trainer.step - startStep)) steps in this run (\(fmt(trainer.step)) in total) at \(fmt(trainImagesPerSecond, digits: 4)) training images/s (forward + backward + Adam, batch \(p.batch), \(blasThreads) OpenBLAS threads); \(fmt(trainer.trainingSeconds, digits: 4)) s of training in total. Checkpoint: \(s.checkpoint).")
-        lossCurve()
     }
 
     /// `sample` mode: load the trained weights.
@@ -137,7 +136,6 @@ final class Chapter {
         if trainer.step < s.preset.steps {
             notebook.prose("Note: the checkpoint has fewer steps (\(trainer.step)) than the preset asks for (\(s.preset.steps)); run `train --resume` to finish it.")
         }
-        lossCurve()
     }
 
     func lossCurve() {
@@ -160,7 +158,10 @@ final class Chapter {
         }
         let x0 = Double(h.first!.step), x1 = Double(h.last!.step)
         plot.add(Series("identity x̂ = ȳ (σ_eff²)", x: [x0, x1], y: [s.sigmaEff * s.sigmaEff, s.sigmaEff * s.sigmaEff], style: .dashed))
-        notebook.figure("loss-curve.png", caption: "Training and validation denoising loss per pixel against the identity baseline σ_eff².", plot: plot)
+        if validation.empirical > 0 {
+            plot.add(Series("memorising denoiser (held-out)", x: [x0, x1], y: [validation.empirical, validation.empirical], style: .dashed))
+        }
+        notebook.figure("loss-curve.png", caption: "Training and validation denoising loss per pixel against the identity baseline σ_eff² and the memorising denoiser's held-out loss.", plot: plot)
     }
 
     // MARK: - Denoising results
@@ -195,6 +196,7 @@ final class Chapter {
                        detail: "U-Net \(fmt(net.model, digits: 4)) < memorising \(fmt(emp.model, digits: 4)) per pixel")
         universalityOfLearning(images: images, count: min(nVal, 200))
         triplets()
+        lossCurve()
     }
 
     /// T4.5: the loss of ν_θ(ȳ) with ȳ the mean of M measurements at σ = σ_eff√M is the same for
