@@ -9,6 +9,7 @@ compilation happens in the warm-up iterations and is not timed. Threads: run.sh 
 import os
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common  # noqa: E402
 
@@ -127,12 +128,9 @@ def main():
             loss.block_until_ready()
             state.update(p=p, m=m, v=v, step=s)
 
-        tf = common.median_seconds(fwd, args.iterations)
-        tt = common.median_seconds(train, args.iterations)
-        results[key] = {"parameters": count, "forward_images_per_s": args.batch / tf,
-                        "train_images_per_s": args.batch / tt}
-        print(f"  {key}: params {count}; forward {tf * 1e3:.1f} ms = {args.batch / tf:.1f} img/s; "
-              f"train step {tt * 1e3:.1f} ms = {args.batch / tt:.1f} img/s")
+        print(f"  {key}: parameters {count}")
+        results[key] = common.shape_result(count, args.batch, common.median_seconds(fwd, args.iterations),
+                                           common.median_seconds(train, args.iterations))
     common.write_results(args.out, "jax", {
         "version": jax.__version__, "threads": args.threads, "batch": args.batch,
         "iterations": args.iterations, "date": common.now(), "results": results,

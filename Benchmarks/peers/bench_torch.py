@@ -11,6 +11,7 @@ Forward is timed under torch.no_grad() (inference).
 import os
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common  # noqa: E402
 
@@ -94,12 +95,9 @@ def main():
             loss.backward()
             opt.step()
 
-        tf = common.median_seconds(forward, args.iterations)
-        tt = common.median_seconds(train, args.iterations)
-        results[key] = {"parameters": params, "forward_images_per_s": args.batch / tf,
-                        "train_images_per_s": args.batch / tt}
-        print(f"  {key}: params {params}; forward {tf * 1e3:.1f} ms = {args.batch / tf:.1f} img/s; "
-              f"train step {tt * 1e3:.1f} ms = {args.batch / tt:.1f} img/s")
+        print(f"  {key}: parameters {params}")
+        results[key] = common.shape_result(params, args.batch, common.median_seconds(forward, args.iterations),
+                                           common.median_seconds(train, args.iterations))
     common.write_results(args.out, "pytorch", {
         "version": torch.__version__, "threads": args.threads, "batch": args.batch,
         "iterations": args.iterations, "date": common.now(), "results": results,

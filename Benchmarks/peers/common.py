@@ -26,6 +26,7 @@ def parse_args(name):
 
 
 def median_seconds(fn, iterations, warmup=2):
+    """(median, best) seconds of `iterations` timed calls after `warmup` untimed ones."""
     for _ in range(warmup):
         fn()
     times = []
@@ -33,7 +34,16 @@ def median_seconds(fn, iterations, warmup=2):
         t0 = time.perf_counter()
         fn()
         times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+    return statistics.median(times), min(times)
+
+
+def shape_result(params, batch, forward, train):
+    """results.json entry from (median, best) forward and training-step seconds."""
+    (tf, bf), (tt, bt) = forward, train
+    print(f"    forward {tf * 1e3:.1f} ms = {batch / tf:.1f} img/s (best {batch / bf:.1f}); "
+          f"train step {tt * 1e3:.1f} ms = {batch / tt:.1f} img/s (best {batch / bt:.1f})")
+    return {"parameters": params, "forward_images_per_s": batch / tf, "train_images_per_s": batch / tt,
+            "forward_images_per_s_best": batch / bf, "train_images_per_s_best": batch / bt}
 
 
 def label(c, h, w):
