@@ -144,7 +144,7 @@ struct Chapter1Langevin: ChapterCommand {
                      command: "swift run -c release chapter1-langevin --step-fraction 0.25 --kappas 1,8,64",
                      observe: "the IAT roughly doubles: the weak direction only moves by hλ_min per step.",
                      check: "each measured IAT matches (1+ρ)/(1−ρ), ρ = 1 − hλ_min, within 4 s.e."),
-            Exercise("How much noise un-traps the chain?",
+            Exercise("How much noise un-traps the chain",
                      task: "Lower σ until the smoothed mixture stops switching modes within the run; compare with Δ²/(8(τ² + σ²)).",
                      command: "swift run -c release chapter1-langevin --sigma 1 --separation 10",
                      observe: "the switch count falls roughly like exp(−Δ²/(8(τ²+σ²))).",

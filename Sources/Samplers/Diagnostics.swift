@@ -39,31 +39,45 @@ public enum ChainDiagnostics {
         public let converged: Bool
     }
 
-    /// IAT with Sokal's self-consistent window (c = 5 by default). The autocorrelation is computed
-    /// lag by lag (one dot product each) until the window condition holds, so the cost is
-    /// O(n · M) instead of O(n²).
+    /// IAT with Sokal's self-consistent window (c = 5 by default), evaluated at odd windows M so that
+    /// the partial sums are sums of adjacent pairs Γ_k = ρ(2k) + ρ(2k+1) (Geyer): the estimate is
+    /// τ(M) = 1 + 2 Σ_{t=1}^{M} ρ(t) at the first odd M with τ(M) > 0 and M ≥ c τ_abs(M), where
+    /// τ_abs(M) = 1 + 2 Σ_{t≤M} |ρ(t)| (= τ(M) for positively correlated chains), or at the
+    /// first non-positive pair sum (Geyer's initial positive sequence: beyond it the sum is noise).
+    /// The pairing matters for anti-correlated chains (ρ(1) < 0, e.g. an overdamped step beyond τ²),
+    /// whose partial sums oscillate and whose τ is below 1. The autocorrelation is computed lag by
+    /// lag (one dot product each), so the cost is O(n · M). The standard error is Sokal's
+    /// max(τ, 1) √(2(2M + 1)/n) (the max keeps it honest for τ < 1).
     public static func integratedAutocorrelationTime(_ x: [Double], c: Double = 5) -> IntegratedAutocorrelation {
         let n = x.count
-        guard n > 2 else { return IntegratedAutocorrelation(tau: 1, window: 0, standardError: .infinity, converged: false) }
+        guard n > 4 else { return IntegratedAutocorrelation(tau: 1, window: 0, standardError: .infinity, converged: false) }
         let m = Stats.mean(x)
         let centred = x.map { $0 - m }
         return centred.withUnsafeBufferPointer { p -> IntegratedAutocorrelation in
             let base = p.baseAddress!
             let c0 = Double.dot(n: n, x: base, y: base)
             guard c0 > 0 else { return IntegratedAutocorrelation(tau: 1, window: 0, standardError: 0, converged: true) }
-            var tau = 1.0
-            let maxLag = n / 4
-            var t = 1
-            while t <= maxLag {
-                tau += 2 * Double.dot(n: n - t, x: base, y: base + t) / c0
-                if Double(t) >= c * tau {
-                    let se = max(tau, 0) * (2 * Double(2 * t + 1) / Double(n)).squareRoot()
-                    return IntegratedAutocorrelation(tau: tau, window: t, standardError: se, converged: true)
-                }
-                t += 1
+            func rho(_ t: Int) -> Double { Double.dot(n: n - t, x: base, y: base + t) / c0 }
+            func result(_ tau: Double, _ window: Int, _ converged: Bool) -> IntegratedAutocorrelation {
+                IntegratedAutocorrelation(tau: tau, window: window,
+                                          standardError: max(tau, 1) * (2 * Double(2 * window + 1) / Double(n)).squareRoot(),
+                                          converged: converged)
             }
-            let se = max(tau, 0) * (2 * Double(2 * maxLag + 1) / Double(n)).squareRoot()
-            return IntegratedAutocorrelation(tau: tau, window: maxLag, standardError: se, converged: false)
+            let maxLag = n / 4
+            let r1 = rho(1)
+            var tau = 1 + 2 * r1  // τ(1) = −1 + 2Γ_0
+            var tauAbs = 1 + 2 * abs(r1)  // 1 + 2 Σ|ρ(t)|: the decay time of the correlations, whatever their sign
+            var window = 1
+            while window + 2 <= maxLag {
+                if tau > 0 && Double(window) >= c * tauAbs { return result(tau, window, true) }
+                let a = rho(window + 1), b = rho(window + 2)
+                let gamma = a + b  // Γ_k for the next pair
+                if gamma <= 0 { return result(tau, window, true) }
+                tau += 2 * gamma
+                tauAbs += 2 * (abs(a) + abs(b))
+                window += 2
+            }
+            return result(tau, window, false)
         }
     }
 

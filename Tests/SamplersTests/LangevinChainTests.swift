@@ -59,6 +59,18 @@ import Theory
         #expect(abs(bm.impliedIAT - theory) < 4 * (2.0 / 39).squareRoot() * theory)
     }
 
+    @Test func iatOfAnAntiCorrelatedChainIsBelowOne() {
+        // AR(1) with ρ = −0.8: τ = (1 + ρ)/(1 − ρ) = 1/9; partial sums oscillate, the pair sums do not.
+        var rng = Xoshiro256(seed: 8)
+        let rho = -0.8, n = 200_000
+        var x = [Double](repeating: 0, count: n)
+        for t in 1..<n { x[t] = rho * x[t - 1] + rng.gaussian() }
+        let iat = ChainDiagnostics.integratedAutocorrelationTime(x)
+        let theory = LangevinTheory.ar1IntegratedAutocorrelationTime(rho: rho)
+        #expect(iat.tau > 0 && iat.tau < 1)
+        #expect(abs(iat.tau - theory) <= 4 * iat.standardError, "τ̂ = \(iat.tau) ± \(iat.standardError), theory \(theory)")
+    }
+
     @Test func batchMeansOfIndependentDrawsAgreesWithPlainStandardError() {
         var rng = Xoshiro256(seed: 11)
         let x = rng.gaussians(100_000)
