@@ -45,14 +45,28 @@ extension Chapter {
         notebook.section("A yardstick: a classifier trained here, and a Fréchet distance on its features")
         let clf = Classifier(channels: data.train.channels, width: p.classifierWidth, classes: data.train.classCount, seed: s.seed &+ 11)
         let labels = data.train.labels.map(Int.init)
-        let bar = ProgressBar(total: p.classifierSteps, label: "classifier")
-        let r = trainClassifier(clf, images: data.train.images, labels: labels, imageShape: data.imageShape,
-                                          steps: p.classifierSteps, batchSize: 64, learningRate: 3e-3, seed: s.seed &+ 12, progress: bar)
+        // The classifier depends only on the data, its width, steps and the seed: cached next to the
+        // denoiser's checkpoint and reused by later runs.
+        let dir = s.checkpoint.contains("/") ? String(s.checkpoint[..<s.checkpoint.lastIndex(of: "/")!]) : "."
+        let cache = "\(dir)/chapter5-\(data.name)-classifier-w\(p.classifierWidth)-s\(p.classifierSteps)-n\(data.train.count)-seed\(s.seed).safetensors"
+        var how: String
+        if FileManager.default.fileExists(atPath: cache), (try? Checkpoint.load(cache, into: clf)) != nil {
+            how = "loaded from \(cache), trained by an earlier run"
+        } else {
+            let bar = ProgressBar(total: p.classifierSteps, label: "classifier")
+            let r = trainClassifier(clf, images: data.train.images, labels: labels, imageShape: data.imageShape,
+                                    steps: p.classifierSteps, batchSize: 64, learningRate: 3e-3, seed: s.seed &+ 12, progress: bar)
+            how = "trained now at \(fmt(r.imagesPerSecond, digits: 4)) images/s and saved to \(cache)"
+            do { try Checkpoint.save(clf, to: cache, metadata: ["dataset": data.name, "steps": String(p.classifierSteps)]) } catch {
+                how += " (could not save: \(error))"
+            }
+            how += "; later runs reuse it"
+        }
         classifier = clf
         accuracy = classifierAccuracy(clf, images: data.heldOut.images, labels: data.heldOut.labels.map(Int.init), imageShape: data.imageShape)
         let reference = features(data.heldOut.images, count: data.heldOut.count)
         referenceStatistics = GaussianStatistics(features: reference, count: data.heldOut.count, dimension: clf.featureDimension)
-        notebook.prose("The classifier (engine's Classifier, width \(p.classifierWidth): three 3×3 convolutions with GroupNorm and SiLU, global average pooling to \(clf.featureDimension) features, a linear head) is trained for \(p.classifierSteps) steps of batch 64 with Adam (\(fmt(r.imagesPerSecond, digits: 4)) images/s). Its held-out accuracy: \(fmt(100 * accuracy, digits: 4)) %.")
+        notebook.prose("The classifier (engine's Classifier, width \(p.classifierWidth): three 3×3 convolutions with GroupNorm and SiLU, global average pooling to \(clf.featureDimension) features, a linear head) is trained on the training images for \(p.classifierSteps) steps of batch 64 with Adam (\(how)). Its held-out accuracy: \(fmt(100 * accuracy, digits: 4)) %.")
         notebook.check("classifier's held-out accuracy ≥ \(fmt(100 * p.minAccuracy)) % (preset \(p.name))", measured: accuracy, atLeast: p.minAccuracy)
         notebook.prose("Sample quality is a Fréchet distance between Gaussians fitted to the classifier's \(clf.featureDimension) penultimate features of a sample set and of the \(data.heldOut.count) held-out images. This is the formula of FID, but NOT Inception FID: the features come from this small classifier, so the numbers are comparable only within this book (same classifier, same sample size n; the finite-n bias is included in every row, which is why real images are also scored as an anchor):")
         notebook.equation("FD = ‖μ₁ − μ₂‖² + tr(Σ₁ + Σ₂ − 2 (Σ₁^{1/2} Σ₂ Σ₁^{1/2})^{1/2})        (square roots by LAPACK dsyevd)")
