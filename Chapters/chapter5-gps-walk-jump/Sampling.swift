@@ -169,14 +169,13 @@ extension Chapter {
         let config = WalkJumpConfiguration(measurements: member.measurements, sigma: member.sigma, step: member.step,
                                            effectiveFriction: member.friction)
         let sampler = WalkJumpSampler(configuration: config, chains: B, dimension: d, rng: &r, denoiser: denoiser)
-        var jumps = [Float](), means = [Float]()
+        var jumps = [Float]()
         let bar = ProgressBar(total: p.sampleSteps, label: name)
         let clock = Stopwatch()
         for t in 1...p.sampleSteps {
             sampler.step(rng: &r)
             if t > p.burnIn && (t - p.burnIn) % p.jumpEvery == 0 {
                 jumps += sampler.jump()
-                means += sampler.mean
             }
             let rate = Double(t) / max(1e-9, clock.seconds)
             bar.update(done: t, fields: [], rate: rate, unit: "steps/s", eta: Double(p.sampleSteps - t) / max(rate, 1e-9))
@@ -197,7 +196,7 @@ extension Chapter {
             finite: sampler.isFinite && jumps.allSatisfy(\.isFinite), sampleCount: count,
             nearestTraining: nearestTrainingDistance(jumps, count: count))
         if figure {
-            // The last jump of up to 40 chains, and their means ȳ below.
+            // The last jump of up to 40 chains.
             let show = min(B, 40), cols = 10
             let lastJ = Array(jumps[((kept - 1) * B * d)..<((kept - 1) * B * d + show * d)])
             let g = grid(lastJ, count: show, columns: cols, title: "samples x̂ = ν_θ(ȳ), \(member.label)")
