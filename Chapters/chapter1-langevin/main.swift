@@ -251,8 +251,10 @@ struct Chapter1Langevin: ChapterCommand {
         step is set by the stiff direction, h = \(fmt(stepFraction))/λ_max, while the weak direction moves by only \
         hλ_min per step: along it the chain is AR(1) with ρ = 1 − hλ_min, and its integrated autocorrelation \
         time (IAT), the number of steps per effectively independent sample, is (1+ρ)/(1−ρ) ≈ 2κ/(hλ_max). \
-        Each chain has \(fmt(iatSteps)) steps from a stationary start; the IAT is estimated with Sokal's \
-        self-consistent window (M ≥ 5τ) and his standard error τ√(2(2M+1)/n).
+        Each chain has \(fmt(iatSteps)) steps from a stationary start; the IAT is estimated by summing the \
+        empirical autocorrelations (in adjacent pairs, which also handles anti-correlated chains) up to \
+        Sokal's self-consistent window M ≥ 5τ, with his standard error τ√(2(2M+1)/n) \
+        (ChainDiagnostics.integratedAutocorrelationTime).
         """)
         nb.equation("IAT = 1 + 2 Σ_{t≥1} ρ(t),   weak direction: ρ(t) = (1 − hλ_min)^t,   IAT = (2 − hλ_min)/(hλ_min)")
         let h = stepFraction  // λ_max = 1
@@ -504,16 +506,17 @@ struct Chapter1Langevin: ChapterCommand {
         let stiff = precisions.indices.max { precisions[$0] < precisions[$1] }!
         let lam = precisions[stiff]
 
-        struct Result { let yVar: ChainDiagnostics.BatchMeans; let vVar: ChainDiagnostics.BatchMeans; let mean: ChainDiagnostics.BatchMeans; let iat: Double }
+        struct Result { let yVar: ChainDiagnostics.BatchMeans; let vVar: ChainDiagnostics.BatchMeans; let mean: ChainDiagnostics.BatchMeans; let iat: Double; let iatSE: Double }
         func runChain(delta: Double, gammaDelta: Double, rng: inout Xoshiro256) -> Result {
             let integrator = UnderdampedLangevin(step: delta, effectiveFriction: gammaDelta)
             let (ys, vs) = integrator.run(y: mu, steps: underdampedSteps, recordVelocity: true, score: score, rng: &rng)
             let burn = underdampedSteps / 100
             let y = Array(ys.coordinate(stiff).dropFirst(burn)), v = Array(vs!.coordinate(stiff).dropFirst(burn))
+            let iat = ChainDiagnostics.integratedAutocorrelationTime(y)
             return Result(yVar: ChainDiagnostics.batchMeans(y.map { ($0 - mu[stiff]) * ($0 - mu[stiff]) }),
                           vVar: ChainDiagnostics.batchMeans(v.map { $0 * $0 }),
                           mean: ChainDiagnostics.batchMeans(y),
-                          iat: ChainDiagnostics.integratedAutocorrelationTime(y).tau)
+                          iat: iat.tau, iatSE: iat.standardError)
         }
 
         var rows = [[String]]()
@@ -527,10 +530,11 @@ struct Chapter1Langevin: ChapterCommand {
             nb.check("δ = \(fmt(delta)): Var(v) = u/(1 − δ²λu/4)", expected: exact.vv, measured: res.vVar.mean, tolerance: .standardErrors(4, se: res.vVar.standardError))
             dx.append(delta); vBias.append(res.vVar.mean - 1); yBias.append(abs(res.yVar.mean * lam - 1))
             rows.append([fmt(delta), fmt(res.mean.mean - mu[stiff], digits: 3), fmt(res.yVar.mean * lam - 1, digits: 3), fmt(res.yVar.standardError * lam, digits: 2),
-                         fmt(exact.vv - 1, digits: 4), fmt(res.vVar.mean - 1, digits: 4), fmt(res.vVar.standardError, digits: 2), fmt(res.iat, digits: 4)])
+                         fmt(exact.vv - 1, digits: 4), fmt(res.vVar.mean - 1, digits: 4), fmt(res.vVar.standardError, digits: 2),
+                         fmt(LangevinTheory.abobaPositionIAT(precision: lam, step: delta, effectiveFriction: effectiveFriction)!, digits: 4), fmt(res.iat, digits: 4)])
         }
         nb.prose("Stationary bias against δ on the stiff coordinate (λ = \(fmt(lam)), γδ = \(fmt(effectiveFriction))):")
-        nb.table(["δ", "mean error", "Var(y)·λ − 1", "s.e.", "Var(v)/u − 1 exact", "measured", "s.e.", "IAT of y"], rows)
+        nb.table(["δ", "mean error", "Var(y)·λ − 1", "s.e.", "Var(v)/u − 1 exact", "measured", "s.e.", "IAT of y exact", "measured"], rows)
         var shrinking = true
         for i in 1..<deltas.count where (deltas[i] < deltas[i - 1]) != (vBias[i] < vBias[i - 1]) { shrinking = false }
         nb.check("the measured velocity-variance bias shrinks as δ → 0", shrinking,
@@ -595,7 +599,7 @@ struct Chapter1Langevin: ChapterCommand {
         let delta0 = deltas.count > 1 ? deltas[1] : deltas[0]
         nb.prose("""
         Friction at fixed δ = \(fmt(delta0)): the stationary law does not depend on γδ (theory above), but the \
-        mixing does — a small γδ keeps the velocity for many steps (oscillating, ballistic moves), a large \
+        mixing does (the exact IAT of y follows from the one-step linear map: ρ(t) = (Mᵗ S)_yy / S_yy) — a small γδ keeps the velocity for many steps (oscillating, ballistic moves), a large \
         one randomises it every step (a random walk). The O step keeps a fraction e^{−γδ} of the velocity per step, so \
         the same γ means very different mixing at different δ: it is γδ that sets the per-step behaviour.
         """)
@@ -605,10 +609,14 @@ struct Chapter1Langevin: ChapterCommand {
             var r = master.split()
             let res = runChain(delta: delta0, gammaDelta: gd, rng: &r)
             nb.check("δ = \(fmt(delta0)), γδ = \(fmt(gd)): Var(y) = 1/λ", expected: 1 / lam, measured: res.yVar.mean, tolerance: .standardErrors(4, se: res.yVar.standardError))
+            let exactIAT = LangevinTheory.abobaPositionIAT(precision: lam, step: delta0, effectiveFriction: gd)!
+            nb.check("δ = \(fmt(delta0)), γδ = \(fmt(gd)): IAT of y = exact value from the one-step map", expected: exactIAT, measured: res.iat,
+                     tolerance: .standardErrors(4, se: res.iatSE))
             iats.append(res.iat)
-            frows.append([fmt(gd), fmt(gd / delta0), fmt(exp(-gd), digits: 4), fmt(res.yVar.mean * lam - 1, digits: 3), fmt(res.vVar.mean - 1, digits: 3), fmt(res.iat, digits: 4)])
+            frows.append([fmt(gd), fmt(gd / delta0), fmt(exp(-gd), digits: 4), fmt(res.yVar.mean * lam - 1, digits: 3), fmt(res.vVar.mean - 1, digits: 3),
+                          fmt(exactIAT, digits: 4), fmt(res.iat, digits: 4)])
         }
-        nb.table(["γδ", "γ", "e^{−γδ}", "Var(y)·λ − 1", "Var(v)/u − 1", "IAT of y (steps)"], frows)
+        nb.table(["γδ", "γ", "e^{−γδ}", "Var(y)·λ − 1", "Var(v)/u − 1", "IAT of y exact", "IAT of y measured"], frows)
         if let lo = iats.min(), let hi = iats.max() {
             nb.check("the mixing (IAT of y) depends on γδ", hi > 1.5 * lo, detail: "IAT from \(fmt(lo, digits: 4)) to \(fmt(hi, digits: 4)) steps across γδ = \(frictions.map { fmt($0) }.joined(separator: ", "))")
         }

@@ -39,15 +39,14 @@ public enum ChainDiagnostics {
         public let converged: Bool
     }
 
-    /// IAT with Sokal's self-consistent window (c = 5 by default), evaluated at odd windows M so that
-    /// the partial sums are sums of adjacent pairs Γ_k = ρ(2k) + ρ(2k+1) (Geyer): the estimate is
-    /// τ(M) = 1 + 2 Σ_{t=1}^{M} ρ(t) at the first odd M with τ(M) > 0 and M ≥ c τ_abs(M), where
-    /// τ_abs(M) = 1 + 2 Σ_{t≤M} |ρ(t)| (= τ(M) for positively correlated chains), or at the
-    /// first non-positive pair sum (Geyer's initial positive sequence: beyond it the sum is noise).
-    /// The pairing matters for anti-correlated chains (ρ(1) < 0, e.g. an overdamped step beyond τ²),
-    /// whose partial sums oscillate and whose τ is below 1. The autocorrelation is computed lag by
-    /// lag (one dot product each), so the cost is O(n · M). The standard error is Sokal's
-    /// max(τ, 1) √(2(2M + 1)/n) (the max keeps it honest for τ < 1).
+    /// IAT τ = 1 + 2 Σ_{t≥1} ρ(t), summed up to a self-consistent window in the spirit of Sokal
+    /// (c = 5 by default): the first odd M with M ≥ c · τ_abs(M), where τ_abs(M) = 1 + 2 Σ_{t≤M} |ρ(t)|
+    /// is the decay time of the correlations whatever their sign. For positively correlated chains
+    /// τ_abs = τ and this is Sokal's rule; for anti-correlated or oscillating chains (an overdamped
+    /// step beyond τ², a weakly damped underdamped chain) the partial sums of ρ oscillate, τ can be
+    /// below 1, and a window scaled by τ itself would stop far too early. The autocorrelation is
+    /// computed lag by lag (one dot product each), so the cost is O(n · M). The standard error is
+    /// Sokal's max(τ, 1) √(2(2M + 1)/n) (the max keeps it honest for τ < 1).
     public static func integratedAutocorrelationTime(_ x: [Double], c: Double = 5) -> IntegratedAutocorrelation {
         let n = x.count
         guard n > 4 else { return IntegratedAutocorrelation(tau: 1, window: 0, standardError: .infinity, converged: false) }
@@ -65,15 +64,13 @@ public enum ChainDiagnostics {
             }
             let maxLag = n / 4
             let r1 = rho(1)
-            var tau = 1 + 2 * r1  // τ(1) = −1 + 2Γ_0
-            var tauAbs = 1 + 2 * abs(r1)  // 1 + 2 Σ|ρ(t)|: the decay time of the correlations, whatever their sign
+            var tau = 1 + 2 * r1
+            var tauAbs = 1 + 2 * abs(r1)
             var window = 1
             while window + 2 <= maxLag {
-                if tau > 0 && Double(window) >= c * tauAbs { return result(tau, window, true) }
+                if Double(window) >= c * tauAbs { return result(tau, window, true) }
                 let a = rho(window + 1), b = rho(window + 2)
-                let gamma = a + b  // Γ_k for the next pair
-                if gamma <= 0 { return result(tau, window, true) }
-                tau += 2 * gamma
+                tau += 2 * (a + b)
                 tauAbs += 2 * (abs(a) + abs(b))
                 window += 2
             }

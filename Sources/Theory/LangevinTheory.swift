@@ -60,6 +60,24 @@ public enum LangevinTheory {
         return (m, [ab[1] * b, ab[3] * b])
     }
 
+    /// The exact integrated autocorrelation time of the position y of the stationary A-B-O-B-A chain
+    /// on the 1-D Gaussian with precision λ: ρ(t) = (Mᵗ S)_yy / S_yy with M the one-step map and S the
+    /// stationary covariance, so τ = 1 + 2 [(I − M)⁻¹ M S]_yy / S_yy. Depends on γ only through γδ.
+    public static func abobaPositionIAT(precision lambda: Double, step delta: Double, effectiveFriction gammaDelta: Double,
+                                        inverseMass u: Double = 1) -> Double? {
+        guard let cov = abobaStationaryCovariance(precision: lambda, step: delta, inverseMass: u) else { return nil }
+        let m = abobaLinearMap(precision: lambda, step: delta, friction: gammaDelta / delta, inverseMass: u).m
+        // (I − M)⁻¹ for a 2×2 matrix.
+        let a = 1 - m[0], b = -m[1], c = -m[2], d = 1 - m[3]
+        let det = a * d - b * c
+        guard det != 0 else { return nil }
+        let inv = [d / det, -b / det, -c / det, a / det]
+        // M S with S = diag(yy, vv) (Cov(y, v) = 0).
+        let ms = [m[0] * cov.yy, m[1] * cov.vv, m[2] * cov.yy, m[3] * cov.vv]
+        let t00 = inv[0] * ms[0] + inv[1] * ms[2]
+        return 1 + 2 * t00 / cov.yy
+    }
+
     // MARK: - Mixtures (T1.3)
 
     /// T1.3: the barrier growth factor exp(Δ²/(8τ²)) of the mean time between mode switches for a

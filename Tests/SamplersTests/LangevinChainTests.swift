@@ -147,6 +147,18 @@ import Theory
         #expect(measured[1] < measured[0] / 2, "velocity bias must shrink with δ: \(measured)")
     }
 
+    @Test func iatOfAnOscillatingChainMatchesTheExactValue() {
+        // δ = 1, λ = 2, γδ = 0.5: ρ(t) changes sign (0.20, −0.61, −0.12, 0.37, …); exact τ ≈ 0.49.
+        let lambda = 2.0, delta = 1.0
+        var rng = Xoshiro256(seed: 31)
+        let (ys, _) = UnderdampedLangevin(step: delta, effectiveFriction: 0.5)
+            .run(y: [0.7], steps: 200_000, score: { y, g in g[0] = -lambda * y[0] }, rng: &rng)
+        let iat = ChainDiagnostics.integratedAutocorrelationTime(Array(ys.trace.dropFirst(1000)))
+        let exact = LangevinTheory.abobaPositionIAT(precision: lambda, step: delta, effectiveFriction: 0.5)!
+        #expect(abs(exact - 0.4898373248) < 1e-6)
+        #expect(abs(iat.tau - exact) <= 4 * iat.standardError, "τ̂ = \(iat.tau) ± \(iat.standardError), exact \(exact)")
+    }
+
     @Test func floatChainOnAGaussianStaysFinite() {
         var rng = Xoshiro256(seed: 4)
         let sampler = UnderdampedLangevin(step: 0.5, effectiveFriction: 0.5)
