@@ -33,8 +33,8 @@ public final class Conv2D: Layer {
     /// He-normal weights with fan-in Cin·k·k (or zeros when `zeroInitialized`), zero bias.
     public init(_ inChannels: Int, _ outChannels: Int, kernelSize: Int = 3, stride: Int = 1,
                 zeroInitialized: Bool = false, workspace: ConvWorkspace = ConvWorkspace(), rng: inout Xoshiro256) {
-        precondition(kernelSize == 1 || kernelSize == 3, "Conv2D: kernel size must be 1 or 3")
-        precondition(stride == 1 || stride == 2, "Conv2D: stride must be 1 or 2")
+        require(kernelSize == 1 || kernelSize == 3, "Conv2D: kernel size must be 1 or 3")
+        require(stride == 1 || stride == 2, "Conv2D: stride must be 1 or 2")
         self.inChannels = inChannels; self.outChannels = outChannels
         self.kernelSize = kernelSize; self.stride = stride
         let shape = [outChannels, inChannels, kernelSize, kernelSize]
@@ -47,7 +47,7 @@ public final class Conv2D: Layer {
     public var namedParameters: [(name: String, parameter: Parameter)] { [("weight", weight), ("bias", bias)] }
 
     func geometry(_ x: Tensor) -> ConvGeometry {
-        precondition(x.rank == 4 && x.shape[1] == inChannels, "Conv2D: input \(x.shape), expected (B, \(inChannels), H, W)")
+        require(x.rank == 4 && x.shape[1] == inChannels, "Conv2D: input \(x.shape), expected (B, \(inChannels), H, W)")
         return ConvGeometry(inChannels: inChannels, height: x.shape[2], width: x.shape[3],
                             kernel: kernelSize, stride: stride, pad: kernelSize / 2)
     }
@@ -59,6 +59,7 @@ public final class Conv2D: Layer {
 
     public func forward(_ x: Tensor) -> Tensor {
         let g = geometry(x)
+        require(weight.isConsistent && bias.isConsistent, "parameter arrays no longer match their shapes")
         cachedInput = x
         let batch = x.shape[0], p = g.outPixels, co = outChannels, chunk = chunkSize(g, batch: batch)
         workspace.reserve(col: g.rows * chunk * p, product: co * chunk * p)
@@ -100,10 +101,10 @@ public final class Conv2D: Layer {
     /// ∂L/∂x: stride 1 — a convolution of ∂L/∂y with the flipped, transposed weights (im2col of
     /// ∂L/∂y and one GEMM with inner dimension Cout·k², no scatter-add); stride 2 — Wᵀ·dY then col2im.
     public func backward(_ gradOutput: Tensor) -> Tensor {
-        guard let x = cachedInput else { preconditionFailure("Conv2D.backward before forward") }
+        guard let x = cachedInput else { fatalError("Conv2D.backward before forward") }
         let g = geometry(x)
         let batch = x.shape[0], p = g.outPixels, co = outChannels, ci = inChannels, chunk = chunkSize(g, batch: batch)
-        precondition(gradOutput.shape == [batch, co, g.outHeight, g.outWidth], "Conv2D.backward: gradient \(gradOutput.shape)")
+        require(gradOutput.shape == [batch, co, g.outHeight, g.outWidth], "Conv2D.backward: gradient \(gradOutput.shape)")
         let flippedGeometry = ConvGeometry(inChannels: co, height: g.outHeight, width: g.outWidth,
                                            kernel: kernelSize, stride: 1, pad: kernelSize / 2)
         workspace.reserve(col: max(g.rows, flippedGeometry.rows) * chunk * p, product: max(co, ci) * chunk * p)

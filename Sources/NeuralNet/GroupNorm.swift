@@ -12,7 +12,7 @@ public final class GroupNorm: Layer {
     private var cachedInverseStd: [Float] = []  // 1/√(σ² + ε) per (b, g)
 
     public init(groups: Int, channels: Int) {
-        precondition(groups > 0 && channels % groups == 0, "GroupNorm: \(channels) channels not divisible into \(groups) groups")
+        require(groups > 0 && channels % groups == 0, "GroupNorm: \(channels) channels not divisible into \(groups) groups")
         self.groups = groups; self.channels = channels
         gamma = .filled(shape: [channels], 1)
         beta = .filled(shape: [channels], 0)
@@ -21,7 +21,8 @@ public final class GroupNorm: Layer {
     public var namedParameters: [(name: String, parameter: Parameter)] { [("weight", gamma), ("bias", beta)] }
 
     public func forward(_ x: Tensor) -> Tensor {
-        precondition(x.rank == 4 && x.shape[1] == channels, "GroupNorm: input \(x.shape), expected (B, \(channels), H, W)")
+        require(x.rank == 4 && x.shape[1] == channels, "GroupNorm: input \(x.shape), expected (B, \(channels), H, W)")
+        require(gamma.isConsistent && beta.isConsistent, "GroupNorm: parameter arrays no longer match their shapes")
         let batch = x.shape[0], hw = x.shape[2] * x.shape[3], cpg = channels / groups, n = cpg * hw
         let eps = epsilon
         var invStd = [Float](repeating: 0, count: batch * groups)
@@ -61,8 +62,8 @@ public final class GroupNorm: Layer {
     }
 
     public func backward(_ gradOutput: Tensor) -> Tensor {
-        guard let xhat = cachedNormalized else { preconditionFailure("GroupNorm.backward before forward") }
-        precondition(gradOutput.shape == xhat.shape, "GroupNorm.backward: gradient \(gradOutput.shape)")
+        guard let xhat = cachedNormalized else { fatalError("GroupNorm.backward before forward") }
+        require(gradOutput.shape == xhat.shape, "GroupNorm.backward: gradient \(gradOutput.shape)")
         let batch = xhat.shape[0], hw = xhat.shape[2] * xhat.shape[3], cpg = channels / groups, n = cpg * hw
         // Per-(b, c) partial sums, reduced over b afterwards in a fixed order (deterministic).
         var partialGamma = [Float](repeating: 0, count: batch * channels)

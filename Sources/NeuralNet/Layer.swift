@@ -9,13 +9,19 @@ public final class Parameter {
     public var gradient: [Float]
 
     public init(shape: [Int], value: [Float]) {
-        precondition(shape.reduce(1, *) == value.count, "Parameter: shape \(shape) vs \(value.count) values")
+        require(shape.reduce(1, *) == value.count, "Parameter: shape \(shape) vs \(value.count) values")
         self.shape = shape
         self.value = value
         gradient = [Float](repeating: 0, count: value.count)
     }
 
     public var count: Int { value.count }
+
+    /// Value and gradient still match the shape (both arrays are public and replaceable).
+    public var isConsistent: Bool {
+        let n = shape.reduce(1, *)
+        return value.count == n && gradient.count == n
+    }
 
     /// He/Kaiming normal init: N(0, 2/fanIn), the variance that keeps activations' second moment
     /// roughly constant through ReLU-like (here SiLU) layers.

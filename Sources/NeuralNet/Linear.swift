@@ -20,7 +20,8 @@ public final class Linear: Layer {
     }
 
     public func forward(_ x: Tensor) -> Tensor {
-        precondition(x.rank == 2 && x.shape[1] == inFeatures, "Linear: input \(x.shape), expected (N, \(inFeatures))")
+        require(x.rank == 2 && x.shape[1] == inFeatures, "Linear: input \(x.shape), expected (N, \(inFeatures))")
+        require(weight.isConsistent && bias.isConsistent, "parameter arrays no longer match their shapes")
         cachedInput = x
         let n = x.shape[0], o = outFeatures, i = inFeatures
         return Tensor(shape: [n, o]) { y in
@@ -39,9 +40,9 @@ public final class Linear: Layer {
     }
 
     public func backward(_ gradOutput: Tensor) -> Tensor {
-        guard let x = cachedInput else { preconditionFailure("Linear.backward before forward") }
+        guard let x = cachedInput else { fatalError("Linear.backward before forward") }
         let n = x.shape[0], o = outFeatures, i = inFeatures
-        precondition(gradOutput.shape == [n, o], "Linear.backward: gradient \(gradOutput.shape)")
+        require(gradOutput.shape == [n, o], "Linear.backward: gradient \(gradOutput.shape)")
         if n == 0 { return Tensor(shape: x.shape) }
         gradOutput.data.withUnsafeBufferPointer { g in
             x.data.withUnsafeBufferPointer { px in

@@ -8,7 +8,7 @@ import Glibc
 public enum MSELoss {
     /// Loss value, accumulated in Double.
     public static func value(_ prediction: Tensor, _ target: Tensor) -> Float {
-        precondition(prediction.shape == target.shape, "MSE: shapes \(prediction.shape) vs \(target.shape)")
+        require(prediction.shape == target.shape, "MSE: shapes \(prediction.shape) vs \(target.shape)")
         return prediction.data.withUnsafeBufferPointer { p in
             target.data.withUnsafeBufferPointer { t in
                 var s: Double = 0
@@ -20,7 +20,7 @@ public enum MSELoss {
 
     /// ∂L/∂prediction = 2(p − t)/n.
     public static func gradient(_ prediction: Tensor, _ target: Tensor) -> Tensor {
-        precondition(prediction.shape == target.shape, "MSE: shapes \(prediction.shape) vs \(target.shape)")
+        require(prediction.shape == target.shape, "MSE: shapes \(prediction.shape) vs \(target.shape)")
         let scale = 2 / Float(max(1, prediction.count))
         return Tensor(shape: prediction.shape) { g in
             prediction.data.withUnsafeBufferPointer { p in
@@ -41,7 +41,7 @@ public enum MSELoss {
 public enum SoftmaxCrossEntropy {
     /// Row-wise softmax probabilities of (N, K) logits (max-subtracted for stability).
     public static func probabilities(_ logits: Tensor) -> Tensor {
-        precondition(logits.rank == 2, "softmax: logits must be (N, K), got \(logits.shape)")
+        require(logits.rank == 2, "softmax: logits must be (N, K), got \(logits.shape)")
         let n = logits.shape[0], k = logits.shape[1]
         var out = logits
         out.data.withUnsafeMutableBufferPointer { p in
@@ -59,12 +59,12 @@ public enum SoftmaxCrossEntropy {
     /// Loss and ∂L/∂logits = (softmax − onehot)/N.
     public static func evaluate(_ logits: Tensor, labels: [Int]) -> (loss: Float, gradient: Tensor) {
         let n = logits.shape[0], k = logits.shape[1]
-        precondition(labels.count == n, "cross-entropy: \(labels.count) labels for \(n) rows")
+        require(labels.count == n, "cross-entropy: \(labels.count) labels for \(n) rows")
         var g = probabilities(logits)
         var loss: Double = 0
         for r in 0..<n {
             let y = labels[r]
-            precondition(y >= 0 && y < k, "cross-entropy: label \(y) outside 0..<\(k)")
+            require(y >= 0 && y < k, "cross-entropy: label \(y) outside 0..<\(k)")
             loss -= log(max(Double(g.data[r * k + y]), 1e-30))
             g.data[r * k + y] -= 1
         }

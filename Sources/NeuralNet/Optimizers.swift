@@ -41,6 +41,7 @@ public func gradientNorm(_ parameters: [Parameter]) -> Float {
 
 /// Gradient norm before clipping, and the factor (≤ 1) the gradients were multiplied by.
 func clipGradients(_ parameters: [Parameter], clipNorm: Float?) -> (norm: Float, scale: Float) {
+    for p in parameters where !p.isConsistent { fatalError("optimiser: a parameter's value or gradient no longer matches its shape \(p.shape)") }
     let norm = gradientNorm(parameters)
     guard let c = clipNorm, norm > c, norm.isFinite else { return (norm, 1) }
     return (norm, c / norm)

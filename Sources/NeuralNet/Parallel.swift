@@ -43,3 +43,10 @@ func parallelItems(_ items: Int, costPerItem: Int, _ body: (Int) -> Void) {
     }
     parallelChunks(items, minimum: 0) { range in for i in range { body(i) } }
 }
+
+/// Shape and argument checks that stay on under `-Ounchecked` (which removes `precondition`):
+/// a wrong shape must stop the program rather than read or write out of bounds.
+@inline(__always)
+func require(_ condition: Bool, _ message: @autoclosure () -> String) {
+    if !condition { fatalError(message()) }
+}

@@ -9,7 +9,7 @@ public final class Upsample2x: Layer {
     public var namedParameters: [(name: String, parameter: Parameter)] { [] }
 
     public func forward(_ x: Tensor) -> Tensor {
-        precondition(x.rank == 4, "Upsample2x: input \(x.shape) must be (B, C, H, W)")
+        require(x.rank == 4, "Upsample2x: input \(x.shape) must be (B, C, H, W)")
         inputShape = x.shape
         let planes = x.shape[0] * x.shape[1], h = x.shape[2], w = x.shape[3]
         return Tensor(shape: [x.shape[0], x.shape[1], 2 * h, 2 * w]) { y in
@@ -28,7 +28,7 @@ public final class Upsample2x: Layer {
 
     public func backward(_ gradOutput: Tensor) -> Tensor {
         let planes = inputShape[0] * inputShape[1], h = inputShape[2], w = inputShape[3]
-        precondition(gradOutput.shape == [inputShape[0], inputShape[1], 2 * h, 2 * w], "Upsample2x.backward: \(gradOutput.shape)")
+        require(gradOutput.shape == [inputShape[0], inputShape[1], 2 * h, 2 * w], "Upsample2x.backward: \(gradOutput.shape)")
         return Tensor(shape: inputShape) { dx in
             gradOutput.data.withUnsafeBufferPointer { pg in
                 parallelItems(planes, costPerItem: 4 * h * w) { pl in
@@ -58,7 +58,7 @@ public struct ChannelConcat {
     public init() {}
 
     public mutating func forward(_ a: Tensor, _ b: Tensor) -> Tensor {
-        precondition(a.rank == 4 && b.rank == 4 && a.shape[0] == b.shape[0] && a.shape[2...] == b.shape[2...],
+        require(a.rank == 4 && b.rank == 4 && a.shape[0] == b.shape[0] && a.shape[2...] == b.shape[2...],
                      "ChannelConcat: shapes \(a.shape) and \(b.shape) differ outside channels")
         firstChannels = a.shape[1]; secondChannels = b.shape[1]
         let batch = a.shape[0], hw = a.shape[2] * a.shape[3]
@@ -77,7 +77,7 @@ public struct ChannelConcat {
 
     public func backward(_ gradOutput: Tensor) -> (Tensor, Tensor) {
         let batch = gradOutput.shape[0], h = gradOutput.shape[2], w = gradOutput.shape[3], hw = h * w
-        precondition(gradOutput.shape[1] == firstChannels + secondChannels, "ChannelConcat.backward: \(gradOutput.shape)")
+        require(gradOutput.shape[1] == firstChannels + secondChannels, "ChannelConcat.backward: \(gradOutput.shape)")
         let sa = firstChannels * hw, sb = secondChannels * hw
         return gradOutput.data.withUnsafeBufferPointer { pg in
             let ga = Tensor(shape: [batch, firstChannels, h, w]) { d in
@@ -98,7 +98,7 @@ public final class GlobalAveragePool: Layer {
     public var namedParameters: [(name: String, parameter: Parameter)] { [] }
 
     public func forward(_ x: Tensor) -> Tensor {
-        precondition(x.rank == 4, "GlobalAveragePool: input \(x.shape) must be (B, C, H, W)")
+        require(x.rank == 4, "GlobalAveragePool: input \(x.shape) must be (B, C, H, W)")
         inputShape = x.shape
         let planes = x.shape[0] * x.shape[1], hw = x.shape[2] * x.shape[3]
         return Tensor(shape: [x.shape[0], x.shape[1]]) { y in
@@ -114,7 +114,7 @@ public final class GlobalAveragePool: Layer {
 
     public func backward(_ gradOutput: Tensor) -> Tensor {
         let planes = inputShape[0] * inputShape[1], hw = inputShape[2] * inputShape[3]
-        precondition(gradOutput.shape == [inputShape[0], inputShape[1]], "GlobalAveragePool.backward: \(gradOutput.shape)")
+        require(gradOutput.shape == [inputShape[0], inputShape[1]], "GlobalAveragePool.backward: \(gradOutput.shape)")
         return Tensor(shape: inputShape) { dx in
             for p in 0..<planes {
                 let v = gradOutput.data[p] / Float(hw)

@@ -23,8 +23,8 @@ public final class SiLU: Layer {
     }
 
     public func backward(_ gradOutput: Tensor) -> Tensor {
-        guard let x = cachedInput else { preconditionFailure("SiLU.backward before forward") }
-        precondition(gradOutput.shape == x.shape, "SiLU.backward: gradient \(gradOutput.shape) vs \(x.shape)")
+        guard let x = cachedInput else { fatalError("SiLU.backward before forward") }
+        require(gradOutput.shape == x.shape, "SiLU.backward: gradient \(gradOutput.shape) vs \(x.shape)")
         return Tensor(shape: x.shape) { dx in
             x.data.withUnsafeBufferPointer { px in
                 gradOutput.data.withUnsafeBufferPointer { g in

@@ -9,7 +9,7 @@ public struct Tensor: Equatable, Sendable {
     public var data: [Float]
 
     public init(shape: [Int], data: [Float]) {
-        precondition(shape.reduce(1, *) == data.count,
+        require(shape.reduce(1, *) == data.count,
                      "Tensor: shape \(shape) needs \(shape.reduce(1, *)) values, got \(data.count)")
         self.shape = shape; self.data = data
     }
@@ -64,7 +64,7 @@ public struct Tensor: Equatable, Sendable {
     // MARK: Elementwise helpers (residual adds, gradient sums)
 
     public static func + (a: Tensor, b: Tensor) -> Tensor {
-        precondition(a.shape == b.shape, "Tensor +: shapes \(a.shape) and \(b.shape) differ")
+        require(a.shape == b.shape, "Tensor +: shapes \(a.shape) and \(b.shape) differ")
         return Tensor(shape: a.shape) { out in
             a.data.withUnsafeBufferPointer { pa in
                 b.data.withUnsafeBufferPointer { pb in
@@ -75,7 +75,7 @@ public struct Tensor: Equatable, Sendable {
     }
 
     public static func - (a: Tensor, b: Tensor) -> Tensor {
-        precondition(a.shape == b.shape, "Tensor -: shapes \(a.shape) and \(b.shape) differ")
+        require(a.shape == b.shape, "Tensor -: shapes \(a.shape) and \(b.shape) differ")
         return Tensor(shape: a.shape) { out in
             a.data.withUnsafeBufferPointer { pa in
                 b.data.withUnsafeBufferPointer { pb in
@@ -95,7 +95,7 @@ public struct Tensor: Equatable, Sendable {
 
     /// self += other, in place.
     public mutating func add(_ other: Tensor) {
-        precondition(shape == other.shape, "Tensor add: shapes \(shape) and \(other.shape) differ")
+        require(shape == other.shape, "Tensor add: shapes \(shape) and \(other.shape) differ")
         data.withUnsafeMutableBufferPointer { p in
             other.data.withUnsafeBufferPointer { q in
                 for i in 0..<p.count { p[i] += q[i] }

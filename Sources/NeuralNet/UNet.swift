@@ -24,8 +24,8 @@ public final class UNet: Layer {
         public var resolutions: Int
         public var residualOutput: Bool
         public init(channels: Int, baseWidth: Int = 32, resolutions: Int = 2, residualOutput: Bool = true) {
-            precondition(resolutions == 2 || resolutions == 3, "UNet: resolutions must be 2 or 3")
-            precondition(baseWidth % 8 == 0 || baseWidth < 8, "UNet: base width should be a multiple of 8 for GroupNorm(8)")
+            require(resolutions == 2 || resolutions == 3, "UNet: resolutions must be 2 or 3")
+            require(baseWidth % 8 == 0 || baseWidth < 8, "UNet: base width should be a multiple of 8 for GroupNorm(8)")
             self.channels = channels; self.baseWidth = baseWidth
             self.resolutions = resolutions; self.residualOutput = residualOutput
         }
@@ -74,7 +74,7 @@ public final class UNet: Layer {
 
     public func forward(_ x: Tensor) -> Tensor {
         let levels = configuration.resolutions, factor = 1 << (levels - 1)
-        precondition(x.rank == 4 && x.shape[1] == configuration.channels && x.shape[2] % factor == 0 && x.shape[3] % factor == 0,
+        require(x.rank == 4 && x.shape[1] == configuration.channels && x.shape[2] % factor == 0 && x.shape[3] % factor == 0,
                      "UNet: input \(x.shape), expected (B, \(configuration.channels), H, W) with H, W divisible by \(factor)")
         var h = input.forward(x)
         var skips = [Tensor]()
