@@ -96,6 +96,12 @@ struct Chapter1Langevin: ChapterCommand {
         }
         try Validate.inRange(normSamples, 100...1_000_000, flag: "norm-samples")
         try Validate.fitsInMemory(bytes: Double(dimList.max()!) * 8 * 4, flag: "dims", what: "one draw")
+        // Traces are kept in memory (plus a few same-sized working copies).
+        try Validate.fitsInMemory(bytes: Double(steps) * 8 * 4, flag: "steps", what: "the 1-D chain's trace")
+        try Validate.fitsInMemory(bytes: Double(iatSteps) * 16 * 4, flag: "iat-steps", what: "a 2-D chain's trace")
+        try Validate.fitsInMemory(bytes: Double(max(scanSteps, trapSteps)) * 8 * 4, flag: "scan-steps", what: "a mixture chain's trace")
+        try Validate.fitsInMemory(bytes: Double(underdampedSteps) * 32 * 3, flag: "underdamped-steps", what: "an underdamped chain's traces")
+        try Validate.fitsInMemory(bytes: Double(underdampedSteps / 100) * 1000 * 8 * 2, flag: "underdamped-steps", what: "the 1000-chain mixture run")
         let deltaList = try Validate.numberList(deltas, flag: "deltas")
         let udPrecision = [1.0, 2.0]  // target N(μ, diag(1, 1/2))
         let udBound = 2 / (udPrecision.max()!).squareRoot()

@@ -71,6 +71,9 @@ struct Chapter2TweedieMiyasawa: ChapterCommand {
         try Validate.inRange(walkSteps, 50...10_000_000, flag: "walk-steps")
         guard effectiveFriction.isFinite, effectiveFriction > 0, effectiveFriction <= 20 else { throw InputError("--effective-friction must be in (0, 20] (got \(effectiveFriction))") }
         try Validate.inRange(referenceSamples, 50...20_000, flag: "reference-samples")
+        try Validate.fitsInMemory(bytes: Double(mcSamples) * 96, flag: "mc-samples", what: "the prior draws and their weights")
+        try Validate.fitsInMemory(bytes: Double(evalSamples) * 200, flag: "eval-samples", what: "the held-out pairs")
+        try Validate.fitsInMemory(bytes: Double(chains) * Double(walkSteps) * 40, flag: "walk-steps", what: "the walk-jump labels and kept jumps")
 
         let nb = Notebook(
             title: "Chapter 2 — Tweedie–Miyasawa: learning the score by denoising", slug: "chapter2-tweedie-miyasawa",
