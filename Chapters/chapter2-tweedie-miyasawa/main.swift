@@ -608,6 +608,8 @@ struct Chapter2TweedieMiyasawa: ChapterCommand {
         var mp = Plot(title: "Walk-jump trade-off: mixing vs σ", xLabel: "σ", yLabel: "mode switches per chain per 1000 steps", xScale: .log, yScale: .log)
         mp.add(Series("learned score", x: sigmas, y: learnedS.map { max($0, 1e-3) }, style: .linePoints))
         mp.add(Series("exact score", x: sigmas, y: exactS.map { max($0, 1e-3) }, style: .linePoints))
+        let allS = (learnedS + exactS).map { max($0, 1e-3) }
+        mp.yRange = (allS.min()! / 2)...(allS.max()! * 6)
         nb.figure("wjs-switches-vs-sigma.png", caption: "Mode switches per chain per 1000 steps against σ (zero plotted at 10⁻³)", plot: mp)
     }
 }
