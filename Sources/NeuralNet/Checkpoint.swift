@@ -6,6 +6,10 @@
 //     let ckpt = try Checkpoint.load("checkpoints/unet.safetensors", into: unet)   // checks, then copies
 //     print(ckpt.metadata[Checkpoint.Key.step] ?? "?")
 //
+// Exact resume: also store the optimiser's moments (`Adam.exportState()`), under `optimizer.*`:
+//     try Checkpoint(model: unet, optimizerState: adam.exportState(), metadata: meta).write(to: path)
+//     let ckpt = try Checkpoint.load(path, into: unet); try adam.loadState(ckpt.optimizerState)
+//
 // Files open with Python's `safetensors.numpy.load_file` / `safetensors.torch.load_file`.
 
 /// Named Float32 tensors plus string metadata: the contents of one safetensors checkpoint.
@@ -31,14 +35,20 @@ public struct Checkpoint: Sendable {
         public static let parameterCount = "parameter_count"
     }
 
+    /// Name prefix of optimiser-state tensors (`optimizer.step`, `optimizer.m.0`, …); they are not
+    /// model parameters and are skipped when checking a checkpoint against a model.
+    public static let optimizerPrefix = "optimizer."
+
     public init(tensors: [NamedArray], metadata: [String: String] = [:]) {
         self.tensors = tensors; self.metadata = metadata
     }
 
-    /// A snapshot (copies) of `model`'s parameters. `metadata` is merged over the producer,
-    /// layout-version and parameter-count entries this adds.
-    public init(model: Layer, metadata: [String: String] = [:]) {
+    /// A snapshot (copies) of `model`'s parameters, plus optional optimiser state (e.g.
+    /// `adam.exportState()`, stored with the `optimizer.` prefix). `metadata` is merged over the
+    /// producer, layout-version and parameter-count entries this adds.
+    public init(model: Layer, optimizerState: [NamedArray] = [], metadata: [String: String] = [:]) {
         tensors = model.exportParameters()
+            + optimizerState.map { (name: Checkpoint.optimizerPrefix + $0.name, shape: $0.shape, values: $0.values) }
         var m: [String: String] = [
             Key.producer: "MDensityBook NeuralNet",
             Key.layoutVersion: String(NeuralNet.parameterLayoutVersion),
@@ -47,6 +57,16 @@ public struct Checkpoint: Sendable {
         m.merge(metadata) { _, new in new }
         self.metadata = m
     }
+
+    /// The optimiser-state tensors with the `optimizer.` prefix removed, ready for
+    /// `Adam.loadState` / `Adagrad.loadState`; empty when none were stored.
+    public var optimizerState: [NamedArray] {
+        tensors.filter { $0.name.hasPrefix(Checkpoint.optimizerPrefix) }
+            .map { (name: String($0.name.dropFirst(Checkpoint.optimizerPrefix.count)), shape: $0.shape, values: $0.values) }
+    }
+
+    /// The model-parameter tensors (everything except optimiser state).
+    public var parameterTensors: [NamedArray] { tensors.filter { !$0.name.hasPrefix(Checkpoint.optimizerPrefix) } }
 
     /// The step recorded under `Key.step`, if any.
     public var step: Int? { metadata[Key.step].flatMap { Int($0) } }
@@ -62,9 +82,10 @@ public struct Checkpoint: Sendable {
         try Safetensors.write(tensors, metadata: metadata, to: path)
     }
 
-    /// Saves `model`'s parameters and `metadata` to `path` atomically.
-    public static func save(_ model: Layer, to path: String, metadata: [String: String] = [:]) throws {
-        try Checkpoint(model: model, metadata: metadata).write(to: path)
+    /// Saves `model`'s parameters (plus optional optimiser state) and `metadata` to `path` atomically.
+    public static func save(_ model: Layer, optimizerState: [NamedArray] = [], to path: String,
+                            metadata: [String: String] = [:]) throws {
+        try Checkpoint(model: model, optimizerState: optimizerState, metadata: metadata).write(to: path)
     }
 
     /// Reads `path`, checks it against `model` (see `mismatches(with:)`) and copies the values into
@@ -79,11 +100,13 @@ public struct Checkpoint: Sendable {
 
     /// Every difference between this checkpoint and `model`'s parameters, in a fixed order:
     /// missing names (model order), unexpected names (file order), then shape differences.
+    /// Optimiser-state tensors (`optimizer.*`) are not compared.
     /// Empty when the model can be loaded. (All tensors here are F32 — the reader rejects other
     /// dtypes — and every engine parameter is Float, so dtypes always agree.)
     public func mismatches(with model: Layer, allowUnexpected: Bool = false) -> (missing: [String], unexpected: [String], shapes: [String]) {
+        let params = parameterTensors
         var byName = [String: [Int]]()
-        for t in tensors { byName[t.name] = t.shape }
+        for t in params { byName[t.name] = t.shape }
         let named = model.namedParameters
         let modelNames = Set(named.map(\.name))
         var missing = [String](), shapes = [String]()
@@ -91,7 +114,7 @@ public struct Checkpoint: Sendable {
             guard let s = byName[name] else { missing.append(name); continue }
             if s != p.shape { shapes.append("\(name) \(format(s)) vs model \(format(p.shape))") }
         }
-        let unexpected = allowUnexpected ? [] : tensors.map(\.name).filter { !modelNames.contains($0) }
+        let unexpected = allowUnexpected ? [] : params.map(\.name).filter { !modelNames.contains($0) }
         return (missing, unexpected, shapes)
     }
 
@@ -111,7 +134,7 @@ public struct Checkpoint: Sendable {
             }
             throw CheckpointError(file: file, problem: problem)
         }
-        do { try model.loadParameters(tensors) } catch {
+        do { try model.loadParameters(parameterTensors) } catch {
             throw CheckpointError(file: file, problem: "\(error)")
         }
     }

@@ -229,6 +229,29 @@ private func smallUNet(channels: Int = 1, seed: UInt64) -> UNet {
              + "2 with a different shape: layers.0.weight [8,2] vs model [2,2], layers.0.bias [8] vs model [2]")
     }
 
+    @Test func optimizerStateGivesExactResume() throws {
+        let dir = temporaryDirectory(); defer { removeDirectory(dir) }
+        let path = dir + "/resume.safetensors"
+        var rng = Xoshiro256(seed: 21)
+        let x = Tensor.gaussian(shape: [2, 1, 8, 8], rng: &rng), t = Tensor.gaussian(shape: [2, 1, 8, 8], rng: &rng)
+        func step(_ m: UNet, _ opt: Adam) {
+            m.zeroGradients()
+            _ = m.backward(MSELoss.gradient(m.forward(x), t))
+            opt.step()
+        }
+        let a = smallUNet(seed: 1), optA = Adam(parameters: a.parameters, learningRate: 1e-2)
+        for _ in 0..<3 { step(a, optA) }
+        try Checkpoint.save(a, optimizerState: optA.exportState(), to: path, metadata: [Checkpoint.Key.step: "3"])
+
+        let b = smallUNet(seed: 9), optB = Adam(parameters: b.parameters, learningRate: 1e-2)
+        let ckpt = try Checkpoint.load(path, into: b)          // optimizer.* entries are not "unexpected"
+        try optB.loadState(ckpt.optimizerState)
+        #expect(ckpt.optimizerState.first?.name == "step")
+        #expect(optB.stepCount == 3)
+        step(a, optA); step(b, optB)
+        #expect(a.exportParameters().map { $0.values.map(\.bitPattern) } == b.exportParameters().map { $0.values.map(\.bitPattern) })
+    }
+
     @Test func atomicWriteLeavesNoTemporaryFile() throws {
         let dir = temporaryDirectory(); defer { removeDirectory(dir) }
         let path = dir + "/model.safetensors"
