@@ -42,10 +42,12 @@ func perturbParameters(_ model: Layer, seed: UInt64, std: Double = 0.1) {
         #expect(dx.shape == x.shape && dx.allFinite)
     }
 
-    @Test func tinyUNetGradientsMatchFiniteDifferences() {
-        let net = UNet(.init(channels: 1, baseWidth: 8, resolutions: 2), seed: 5)
+    /// 2 resolutions: 8×8 → 4×4; 3 resolutions: 8×8 → 4×4 → 2×2 (checks the skip/level wiring).
+    @Test(arguments: [2, 3])
+    func tinyUNetGradientsMatchFiniteDifferences(resolutions: Int) {
+        let net = UNet(.init(channels: 1, baseWidth: 8, resolutions: resolutions), seed: 5)
         perturbParameters(net, seed: 6)
-        let result = checkGradients(net, input: randomTensor([1, 1, 8, 8], seed: 7), probesPerTensor: 4)
+        let result = checkGradients(net, input: randomTensor([1, 1, 8, 8], seed: 7), probesPerTensor: resolutions == 2 ? 4 : 3)
         let (name, err) = worstRelativeError(result)
         #expect(result.parameters.count == net.namedParameters.count)
         #expect(err < 2e-2, "worst: \(name) \(err)")
