@@ -2,7 +2,6 @@
 // feature rows for Linear/MLP are (N, D). The last index varies fastest.
 import NumericCore
 
-
 /// A dense Float tensor: `shape` and contiguous row-major `data` (NCHW for images).
 public struct Tensor: Equatable, Sendable {
     public var shape: [Int]
