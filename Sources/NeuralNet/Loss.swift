@@ -58,6 +58,7 @@ public enum SoftmaxCrossEntropy {
 
     /// Loss and ∂L/∂logits = (softmax − onehot)/N.
     public static func evaluate(_ logits: Tensor, labels: [Int]) -> (loss: Float, gradient: Tensor) {
+        require(logits.rank == 2, "cross-entropy: logits must be (N, K), got \(logits.shape)")
         let n = logits.shape[0], k = logits.shape[1]
         require(labels.count == n, "cross-entropy: \(labels.count) labels for \(n) rows")
         var g = probabilities(logits)
@@ -75,6 +76,7 @@ public enum SoftmaxCrossEntropy {
 
     /// Index of the largest logit per row.
     public static func predictions(_ logits: Tensor) -> [Int] {
+        require(logits.rank == 2 && logits.shape[1] > 0, "predictions: logits must be (N, K ≥ 1), got \(logits.shape)")
         let n = logits.shape[0], k = logits.shape[1]
         return (0..<n).map { r in
             var best = 0

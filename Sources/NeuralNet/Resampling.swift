@@ -27,6 +27,7 @@ public final class Upsample2x: Layer {
     }
 
     public func backward(_ gradOutput: Tensor) -> Tensor {
+        require(inputShape.count == 4, "Upsample2x.backward before forward")
         let planes = inputShape[0] * inputShape[1], h = inputShape[2], w = inputShape[3]
         require(gradOutput.shape == [inputShape[0], inputShape[1], 2 * h, 2 * w], "Upsample2x.backward: \(gradOutput.shape)")
         return Tensor(shape: inputShape) { dx in
@@ -76,8 +77,9 @@ public struct ChannelConcat {
     }
 
     public func backward(_ gradOutput: Tensor) -> (Tensor, Tensor) {
+        require(gradOutput.rank == 4 && firstChannels + secondChannels > 0 && gradOutput.shape[1] == firstChannels + secondChannels,
+                "ChannelConcat.backward: gradient \(gradOutput.shape) (backward before forward?)")
         let batch = gradOutput.shape[0], h = gradOutput.shape[2], w = gradOutput.shape[3], hw = h * w
-        require(gradOutput.shape[1] == firstChannels + secondChannels, "ChannelConcat.backward: \(gradOutput.shape)")
         let sa = firstChannels * hw, sb = secondChannels * hw
         return gradOutput.data.withUnsafeBufferPointer { pg in
             let ga = Tensor(shape: [batch, firstChannels, h, w]) { d in
@@ -113,6 +115,7 @@ public final class GlobalAveragePool: Layer {
     }
 
     public func backward(_ gradOutput: Tensor) -> Tensor {
+        require(inputShape.count == 4, "GlobalAveragePool.backward before forward")
         let planes = inputShape[0] * inputShape[1], hw = inputShape[2] * inputShape[3]
         require(gradOutput.shape == [inputShape[0], inputShape[1]], "GlobalAveragePool.backward: \(gradOutput.shape)")
         return Tensor(shape: inputShape) { dx in
