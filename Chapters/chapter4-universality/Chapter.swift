@@ -144,14 +144,7 @@ final class Chapter {
             let g = density.score(y)
             let scale = max(1, g.map(abs).max()!)
             // finite differences of the *direct* log-density (independent of T4.1/T4.2)
-            var fd = [Double](repeating: 0, count: y.count), yp = y
-            let h = 1e-5
-            for i in y.indices {
-                yp[i] = y[i] + h; let fp = density.logDensityDirect(yp)
-                yp[i] = y[i] - h; let fm = density.logDensityDirect(yp)
-                yp[i] = y[i]
-                fd[i] = (fp - fm) / (2 * h)
-            }
+            let fd = finiteDifferenceGradient(of: density.logDensityDirect, at: y)
             worstFD = max(worstFD, Stats.maxAbsoluteError(fd, g) / scale)
             worstDirect = max(worstDirect, Stats.maxAbsoluteError(density.scoreDirect(y), g) / scale)
         }

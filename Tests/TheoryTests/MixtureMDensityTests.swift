@@ -38,14 +38,7 @@ struct MixtureMDensityTests {
             let (density, y, _) = Self.randomCase(M: M, sigma: sigma, seed: seed)
             let g = density.score(y)
             let scale = max(1, g.map(abs).max()!)
-            var fd = [Double](repeating: 0, count: y.count), yp = y
-            let h = 1e-5
-            for i in y.indices {
-                yp[i] = y[i] + h; let fp = density.logDensityDirect(yp)
-                yp[i] = y[i] - h; let fm = density.logDensityDirect(yp)
-                yp[i] = y[i]
-                fd[i] = (fp - fm) / (2 * h)
-            }
+            let fd = finiteDifferenceGradient(of: density.logDensityDirect, at: y)
             #expect(Stats.maxAbsoluteError(fd, g) / scale < 1e-6)
             #expect(Stats.maxAbsoluteError(density.scoreDirect(y), g) / scale < 1e-10)
             // The protocol's own finite-difference twin agrees as well.
