@@ -48,43 +48,33 @@ public struct UnderdampedLangevin: Sendable {
     public var velocityNoise: Double { (inverseMass * (1 - exp(-2 * friction * step))).squareRoot() }
 
     /// One A-B-O-B-A step in place for a flat state (any batch layout); `score` fills its second
-    /// argument with ∇log p at its first. `noise` is a scratch buffer the caller may reuse.
+    /// argument with ∇log p at its first. `scratch` holds ψ and is reused across steps (no allocation).
+    /// The O step's Gaussians are drawn in Box–Muller pairs, in the same order as
+    /// `Xoshiro256.fillGaussian`, so runs are reproducible from the seed.
     @inlinable
-    public func step<S: BinaryFloatingPoint>(y: inout [S], v: inout [S], noise: inout [S],
-                                             score: (_ y: [S], _ into: inout [S]) -> Void, rng: inout Xoshiro256)
-        where S: BLASScalar {
+    public func step<S: BLASScalar>(y: inout [S], v: inout [S], noise scratch: inout [S],
+                                    score: (_ y: [S], _ into: inout [S]) -> Void, rng: inout Xoshiro256) {
         precondition(y.count == v.count, "UnderdampedLangevin: y and v differ in length")
-        if noise.count != y.count { noise = [S](repeating: 0, count: y.count) }
+        if scratch.count != y.count { scratch = [S](repeating: 0, count: y.count) }
         let halfStep = S(step / 2), kick = S(inverseMass * step / 2)
         let decay = S(velocityDecay), scale = S(velocityNoise)
         let n = y.count
         y.withUnsafeMutableBufferPointer { py in v.withUnsafeBufferPointer { pv in for i in 0..<n { py[i] += halfStep * pv[i] } } }
-        var psi = noise  // reuse storage shape; overwritten by `score`
-        score(y, &psi)
-        fillGaussian(&noise, rng: &rng)
+        score(y, &scratch)
         v.withUnsafeMutableBufferPointer { pv in
-            psi.withUnsafeBufferPointer { pp in
-                noise.withUnsafeBufferPointer { pe in
-                    for i in 0..<n {
-                        var vi = pv[i] + kick * pp[i]
-                        vi = decay * vi + scale * pe[i]
-                        pv[i] = vi + kick * pp[i]
-                    }
+            scratch.withUnsafeBufferPointer { psi in
+                var i = 0
+                while i < n {
+                    let r = (-2 * log(rng.uniformPositive())).squareRoot()
+                    let theta = 2 * Double.pi * rng.uniform()
+                    let pair = (S(r * cos(theta)), S(r * sin(theta)))
+                    pv[i] = decay * (pv[i] + kick * psi[i]) + scale * pair.0 + kick * psi[i]
+                    if i + 1 < n { pv[i + 1] = decay * (pv[i + 1] + kick * psi[i + 1]) + scale * pair.1 + kick * psi[i + 1] }
+                    i += 2
                 }
             }
         }
         y.withUnsafeMutableBufferPointer { py in v.withUnsafeBufferPointer { pv in for i in 0..<n { py[i] += halfStep * pv[i] } } }
-    }
-}
-
-@inlinable
-func fillGaussian<S: BinaryFloatingPoint>(_ a: inout [S], rng: inout Xoshiro256) {
-    if S.self == Double.self {
-        a.withUnsafeMutableBufferPointer { $0.withMemoryRebound(to: Double.self) { rng.fillGaussian($0) } }
-    } else if S.self == Float.self {
-        a.withUnsafeMutableBufferPointer { $0.withMemoryRebound(to: Float.self) { rng.fillGaussian($0) } }
-    } else {
-        for i in a.indices { a[i] = S(rng.gaussian()) }
     }
 }
 
