@@ -213,10 +213,19 @@ struct GPSBench: ParsableCommand {
     @Option(help: "Profiling mode: only `sgemm` (square sizes), or only `forward` / `train` steps (for perf), no report.")
     var profile: String?
     @Option(help: "Input shape for --profile: 28x28x1 or 32x32x3.") var shape = "28x28x1"
+    @Option(help: "Run with this OpenBLAS kernel set (re-executes itself with OPENBLAS_CORETYPE set), e.g. SkylakeX.")
+    var openblasCoretype: String?
     @Option(help: "Override the engine's ConvWorkspace.maxColumnFloats (im2col chunk bound) for experiments.")
     var maxColumnFloats: Int?
 
     mutating func run() throws {
+        if let core = openblasCoretype, ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] != core {
+            // OpenBLAS reads OPENBLAS_CORETYPE when the library is loaded, i.e. before main: re-exec.
+            setenv("OPENBLAS_CORETYPE", core, 1)
+            let argv = CommandLine.arguments.map { strdup($0) } + [nil]
+            execv("/proc/self/exe", argv)
+            throw ValidationError("cannot re-execute with OPENBLAS_CORETYPE=\(core): \(String(cString: strerror(errno)))")
+        }
         setBLASThreads(threads)
         if profile == "sgemm" {
             for n in [256, 512, 1024, 2048] {
@@ -269,6 +278,7 @@ struct GPSBench: ParsableCommand {
             if n == 1024 { peak = best }
         }
         print("  reference peak (best of 9 at 1024³, the least disturbed by other load): \(f(peak)) GFLOP/s")
+        alternativeKernels(config: config)
 
         // 2. The U-Net at both shapes.
         var results = [ShapeResult]()
@@ -294,6 +304,32 @@ struct GPSBench: ParsableCommand {
 
         if let json { try writeJSON(results, peak: peak, config: config, to: json) }
         comparePeers(results)
+    }
+
+    /// OpenBLAS 0.3.21's DYNAMIC_ARCH does not know recent AMD cores with AVX-512 and falls back to
+    /// its AVX2 (Haswell) kernels. When that is the case, measure sgemm with the AVX-512 kernels
+    /// (OPENBLAS_CORETYPE=SkylakeX, in a child process) and say how to use them.
+    func alternativeKernels(config: String) {
+        let flags = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
+            .split(separator: "\n").first { $0.hasPrefix("flags") } ?? ""
+        guard flags.split(separator: " ").contains("avx512f"), !config.contains("SkylakeX"), !config.contains("Cooperlake"),
+              !config.contains("SapphireRapids") else { return }
+        let forced = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"].map { " (OPENBLAS_CORETYPE=\($0) is set in the environment)" } ?? ""
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: "/proc/self/exe")
+        child.arguments = ["--profile", "sgemm", "--threads", String(threads), "--iterations", "9"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["OPENBLAS_CORETYPE"] = "SkylakeX"
+        child.environment = environment
+        let pipe = Pipe()
+        child.standardOutput = pipe
+        do { try child.run() } catch { print("  (could not measure OPENBLAS_CORETYPE=SkylakeX: \(error))"); return }
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        child.waitUntilExit()
+        let line = output.split(separator: "\n").first { $0.hasPrefix("sgemm 1024") }.map(String.init) ?? "?"
+        print("  this CPU has AVX-512 but OpenBLAS runs \(config.contains("Haswell") ? "its Haswell (AVX2)" : "non-AVX-512") kernels\(forced); "
+              + "with OPENBLAS_CORETYPE=SkylakeX (AVX-512): \(line)")
+        print("  (rerun with --openblas-coretype SkylakeX to benchmark the engine on them; results then differ in the last bits)")
     }
 
     func measure(channels: Int, height: Int, width: Int, peak: Double) -> ShapeResult {
