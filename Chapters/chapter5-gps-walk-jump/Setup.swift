@@ -38,10 +38,10 @@ struct Preset: Sendable {
         longChains: 16, longSteps: 2000, longJumpEvery: 20, empiricalPoints: 4000,
         maxValidationRatio: 0.3, minAccuracy: 0.88, maxFDRatio: 0.2)
 
-    /// Under an hour of training (≈ 115 images/s × 320k images ≈ 46 min) plus ≈ 20 minutes of sampling
-    /// (10,000-step long chains); for the committed figures.
+    /// Under an hour of training (3 resolutions, 1.0 M parameters: ≈ 70–80 images/s measured × 192k
+    /// images ≈ 40–46 min) plus ≈ 20–30 minutes of sampling (10,000-step long chains); for the committed figures.
     static let full = Preset(
-        name: "full", steps: 10_000, batch: 32, width: 32, resolutions: 3, learningRate: 1e-3, warmup: 200,
+        name: "full", steps: 6000, batch: 32, width: 32, resolutions: 3, learningRate: 1e-3, warmup: 200,
         validateEvery: 1000, checkpointEvery: 500, trainImages: 0, heldOutImages: 1000,
         classifierWidth: 16, classifierSteps: 2500, chains: 128, sampleSteps: 400, burnIn: 100, jumpEvery: 25,
         longChains: 16, longSteps: 10_000, longJumpEvery: 50, empiricalPoints: 4000,
