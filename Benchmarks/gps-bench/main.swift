@@ -210,7 +210,7 @@ struct GPSBench: ParsableCommand {
     @Option(help: "Seed for parameters and data.") var seed: UInt64 = 0
     @Option(help: "Peer results written by Benchmarks/peers/run.sh.") var peers = "Benchmarks/peers/results.json"
     @Option(help: "Also write this run's numbers as JSON to this path.") var json: String?
-    @Option(help: "Profiling mode: only `sgemm` (square sizes), or only `forward` / `train` steps (for perf), no report.")
+    @Option(help: "Profiling mode: `sgemm` (square sizes), `layers` (time per layer type in one training step), or only `forward` / `train` steps (for perf).")
     var profile: String?
     @Option(help: "Input shape for --profile: 28x28x1 or 32x32x3.") var shape = "28x28x1"
     @Option(help: "Run with this OpenBLAS kernel set (re-executes itself with OPENBLAS_CORETYPE set), e.g. SkylakeX.")
@@ -234,6 +234,12 @@ struct GPSBench: ParsableCommand {
                 let t = medianSeconds(warmup: 1, repeats: max(3, iterations)) { buffers.run([call]) }
                 print("sgemm \(n)³: \(f(call.flops / t / 1e9)) GFLOP/s")
             }
+            return
+        }
+        if profile == "layers" {
+            let dims = shape.split(separator: "x").compactMap { Int($0) }
+            guard dims.count == 3 else { throw ValidationError("--shape HxWxC, e.g. 28x28x1") }
+            profileLayers(height: dims[0], width: dims[1], channels: dims[2])
             return
         }
         if let profile {
@@ -330,6 +336,84 @@ struct GPSBench: ParsableCommand {
         print("  this CPU has AVX-512 but OpenBLAS runs \(config.contains("Haswell") ? "its Haswell (AVX2)" : "non-AVX-512") kernels\(forced); "
               + "with OPENBLAS_CORETYPE=SkylakeX (AVX-512): \(line)")
         print("  (rerun with --openblas-coretype SkylakeX to benchmark the engine on them; results then differ in the last bits)")
+    }
+
+    /// Times every kind of layer of the bench U-Net in isolation at the shapes and multiplicities
+    /// of one training step (forward + backward each), splitting convolutions into sgemm and the
+    /// rest (im2col, scatter/gather, bias), and compares the sum with a measured training step.
+    func profileLayers(height: Int, width: Int, channels: Int) {
+        let b = batch, h2 = height / 2, w2 = width / 2
+        var rng = Xoshiro256(seed: seed)
+        let model = UNet.bench(channels: channels, seed: seed)
+        if let maxColumnFloats { model.workspace.maxColumnFloats = maxColumnFloats }
+        let reps = max(3, iterations)
+        var rows = [(name: String, count: Int, forward: Double, backward: Double, gemm: Double)]()
+        func time(_ name: String, count: Int, _ forward: () -> Void, _ backward: () -> Void) {
+            forward(); backward()
+            var tf = [Double](), tb = [Double](), tg = [Double]()
+            for _ in 0..<reps {
+                GEMMCounter.reset()
+                var w = Stopwatch(); forward(); tf.append(w.seconds)
+                w.restart(); backward(); tb.append(w.seconds)
+                tg.append(GEMMCounter.seconds)
+            }
+            rows.append((name, count, median(tf), median(tb), median(tg)))
+        }
+        // Convolutions, each with its own input/gradient tensors.
+        let ws = ConvWorkspace()
+        ws.maxColumnFloats = model.workspace.maxColumnFloats
+        for c in convolutions(of: model, height: height, width: width) {
+            let conv = Conv2D(c.inChannels, c.outChannels, kernelSize: c.kernel, stride: c.stride, workspace: ws, rng: &rng)
+            let x = Tensor.gaussian(shape: [b, c.inChannels, c.height, c.width], rng: &rng)
+            let g = Tensor.gaussian(shape: [b, c.outChannels, c.outHeight, c.outWidth], rng: &rng)
+            time("conv \(c.name) \(c.inChannels)→\(c.outChannels) k\(c.kernel)s\(c.stride) @\(c.height)", count: 1,
+                 { _ = conv.forward(x) }, { _ = conv.backward(g) })
+        }
+        // GroupNorm + SiLU pairs (every norm in the U-Net is followed by SiLU).
+        for (ch, hh, ww, count) in [(32, height, width, 4), (64, h2, w2, 4), (64, height, width, 1)] {
+            let x = Tensor.gaussian(shape: [b, ch, hh, ww], rng: &rng)
+            let norm = GroupNorm(groups: groupCount(ch), channels: ch), act = SiLU()
+            time("GroupNorm(8) [\(ch),\(hh),\(ww)]", count: count, { _ = norm.forward(x) }, { _ = norm.backward(x) })
+            time("SiLU [\(ch),\(hh),\(ww)]", count: count, { _ = act.forward(x) }, { _ = act.backward(x) })
+        }
+        do {
+            let up = Upsample2x(), x = Tensor.gaussian(shape: [b, 64, h2, w2], rng: &rng)
+            let g = Tensor.gaussian(shape: [b, 64, height, width], rng: &rng)
+            time("Upsample2x [64,\(h2),\(w2)]", count: 1, { _ = up.forward(x) }, { _ = up.backward(g) })
+            var cat = ChannelConcat()
+            let a = Tensor.gaussian(shape: [b, 32, height, width], rng: &rng)
+            time("ChannelConcat 32+32 @\(height)", count: 1, { _ = cat.forward(a, a) }, { _ = cat.backward(g) })
+            var sum = a
+            time("Tensor.add [32,\(height),\(width)] (residuals, gradient sums)", count: 4, { sum.add(a) }, {})
+            var sum2 = Tensor.gaussian(shape: [b, 64, h2, w2], rng: &rng)
+            let a2 = sum2
+            time("Tensor.add [64,\(h2),\(w2)]", count: 4, { sum2.add(a2) }, {})
+            let p = Tensor.gaussian(shape: [b, channels, height, width], rng: &rng)
+            time("MSELoss.evaluate", count: 1, { _ = MSELoss.evaluate(p, p) }, {})
+            let opt = Adam(parameters: model.parameters, learningRate: 1e-4)
+            time("Adam.step (\(model.parameterCount) parameters) + zeroGradients", count: 1,
+                 { opt.step() }, { model.zeroGradients() })
+        }
+        // The whole step, for comparison.
+        let x = Tensor.gaussian(shape: [b, channels, height, width], rng: &rng)
+        let opt = Adam(parameters: model.parameters, learningRate: 1e-4)
+        let step = medianSeconds(warmup: 2, repeats: reps) {
+            model.zeroGradients()
+            _ = model.backward(MSELoss.gradient(model.forward(x), x))
+            opt.step()
+        }
+        print("layer times for one training step, \(height)x\(width)x\(channels), batch \(b) (median of \(reps); ms):")
+        print("  " + padRight("layer", 52) + pad("count", 6) + pad("fwd", 9) + pad("bwd", 9) + pad("sgemm", 9)
+              + pad("non-GEMM", 10) + pad("×count", 9))
+        var total = 0.0, totalGEMM = 0.0
+        for r in rows {
+            let all = Double(r.count) * (r.forward + r.backward)
+            total += all; totalGEMM += Double(r.count) * r.gemm
+            print("  " + padRight(r.name, 52) + pad(String(r.count), 6) + pad(f(r.forward * 1e3, 2), 9) + pad(f(r.backward * 1e3, 2), 9)
+                  + pad(f(r.gemm * 1e3, 2), 9) + pad(f((r.forward + r.backward - r.gemm) * 1e3, 2), 10) + pad(f(all * 1e3, 1), 9))
+        }
+        print("  sum \(f(total * 1e3, 1)) ms (sgemm \(f(totalGEMM * 1e3, 1)) ms, everything else \(f((total - totalGEMM) * 1e3, 1)) ms); "
+              + "measured training step \(f(step * 1e3, 1)) ms")
     }
 
     func measure(channels: Int, height: Int, width: Int, peak: Double) -> ShapeResult {
