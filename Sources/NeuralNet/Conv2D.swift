@@ -5,24 +5,23 @@ import NumericCore
 /// Scratch memory for the im2col lowering, shared by the convolutions of one model so that a
 /// model holds one column buffer rather than one per layer. Not thread-safe (one model per thread).
 public final class ConvWorkspace {
-    /// Upper bound on the column matrix size in Floats (2 MB by default, so im2col output is still
-    /// in L2 when the GEMM packs it); batches are processed in chunks of images that fit, and
-    /// each chunk still gives GEMMs with ≥ 1 image's worth (hundreds to thousands) of columns.
+    /// Formerly the bound on a multi-image column matrix. Convolutions now run one GEMM per image
+    /// (written straight into NCHW), so the column buffer holds a single image's Cin·k²×P matrix
+    /// and this value no longer changes anything; kept for source compatibility.
     public var maxColumnFloats = 1 << 19
     private(set) var col = UnsafeMutablePointer<Float>.allocate(capacity: 1)
-    private(set) var product = UnsafeMutablePointer<Float>.allocate(capacity: 1)
-    private var colCapacity = 1, productCapacity = 1
+    private var colCapacity = 1
 
     public init() {}
-    deinit { col.deallocate(); product.deallocate() }
+    deinit { col.deallocate() }
 
-    func reserve(col c: Int, product p: Int) {
+    func reserve(col c: Int) {
         if c > colCapacity { col.deallocate(); col = .allocate(capacity: c); colCapacity = c }
-        if p > productCapacity { product.deallocate(); product = .allocate(capacity: p); productCapacity = p }
     }
 }
 
-/// 2-D convolution lowered onto `sgemm` through im2col, one GEMM per chunk of images.
+/// 2-D convolution lowered onto `sgemm` through im2col, one GEMM per image writing straight into
+/// the NCHW output (ldc = P); a Cout = 1 convolution uses `sgemv` instead.
 public final class Conv2D: Layer {
     public let inChannels: Int, outChannels: Int, kernelSize: Int, stride: Int
     public let weight: Parameter
@@ -52,35 +51,40 @@ public final class Conv2D: Layer {
                             kernel: kernelSize, stride: stride, pad: kernelSize / 2)
     }
 
-    /// Images per GEMM so that the column matrix fits the workspace bound.
-    func chunkSize(_ g: ConvGeometry, batch: Int) -> Int {
-        max(1, min(batch, workspace.maxColumnFloats / max(1, g.rows * g.outPixels)))
-    }
-
     public func forward(_ x: Tensor) -> Tensor {
         let g = geometry(x)
         require(weight.isConsistent && bias.isConsistent, "parameter arrays no longer match their shapes")
         cachedInput = x
-        let batch = x.shape[0], p = g.outPixels, co = outChannels, chunk = chunkSize(g, batch: batch)
-        workspace.reserve(col: g.rows * chunk * p, product: co * chunk * p)
-        let col = workspace.col, prod = workspace.product
+        let batch = x.shape[0], p = g.outPixels, co = outChannels, rows = g.rows
+        let imageSize = g.inChannels * g.height * g.width
+        let direct = isPointwise
+        if !direct { workspace.reserve(col: rows * p) }
+        let col = workspace.col
         return Tensor(shape: [batch, co, g.outHeight, g.outWidth]) { y in
             x.data.withUnsafeBufferPointer { px in
                 weight.value.withUnsafeBufferPointer { pw in
                     bias.value.withUnsafeBufferPointer { pb in
-                        for b0 in Swift.stride(from: 0, to: batch, by: chunk) {
-                            let nImg = min(chunk, batch - b0), n = nImg * p
-                            im2col(px.baseAddress! + b0 * g.inChannels * g.height * g.width, images: nImg, g, into: col)
-                            Float.gemm(transA: false, transB: false, m: co, n: n, k: g.rows, alpha: 1,
-                                       a: pw.baseAddress!, lda: g.rows, b: col, ldb: n, beta: 0, c: prod, ldc: n)
-                            scatterToImages(prod, channels: co, images: nImg, pixels: p, bias: pb.baseAddress!,
-                                            into: y.baseAddress! + b0 * co * p)
+                        // One GEMM per image, written straight into the image's (Cout, P) block of y.
+                        for b in 0..<batch {
+                            let xb = px.baseAddress! + b * imageSize, yb = y.baseAddress! + b * co * p
+                            let cb: UnsafePointer<Float>
+                            if direct { cb = xb } else { im2col(xb, images: 1, g, into: col); cb = UnsafePointer(col) }
+                            if co == 1 {
+                                Float.gemv(trans: true, m: rows, n: p, alpha: 1, a: cb, lda: p, x: pw.baseAddress!, beta: 0, y: yb)
+                            } else {
+                                Float.gemm(transA: false, transB: false, m: co, n: p, k: rows, alpha: 1,
+                                           a: pw.baseAddress!, lda: rows, b: cb, ldb: p, beta: 0, c: yb, ldc: p)
+                            }
+                            addBias(pb.baseAddress!, channels: co, pixels: p, to: yb)
                         }
                     }
                 }
             }
         }
     }
+
+    /// 1×1 stride-1 convolution: the column matrix of an image is the image itself (Cin, P).
+    var isPointwise: Bool { kernelSize == 1 && stride == 1 }
 
     /// Weights for the input gradient of a stride-1 convolution, which is itself a convolution of
     /// ∂L/∂y: W'[ci, co, u, v] = W[co, ci, k−1−u, k−1−v], shape (Cin, Cout, k, k).
@@ -97,51 +101,54 @@ public final class Conv2D: Layer {
         return out
     }
 
-    /// Per chunk: gather ∂L/∂y to (Cout, n·P); db += row sums; dW += dY·colᵀ (col = im2col(x)).
-    /// ∂L/∂x: stride 1 — a convolution of ∂L/∂y with the flipped, transposed weights (im2col of
-    /// ∂L/∂y and one GEMM with inner dimension Cout·k², no scatter-add); stride 2 — Wᵀ·dY then col2im.
+    /// Per image, reading ∂L/∂y in place as (Cout, P): db += row sums; dW += dY·colᵀ (col = im2col(x)).
+    /// ∂L/∂x: stride 1 with Cin ≥ Cout — a convolution of ∂L/∂y with the flipped, transposed weights
+    /// (im2col of ∂L/∂y, Cout·k² rows, and one GEMM written straight into ∂x); otherwise (stride 2,
+    /// or Cin < Cout, where the Cin·k²-row column matrix is the smaller one) Wᵀ·dY then col2im.
     public func backward(_ gradOutput: Tensor) -> Tensor {
         guard let x = cachedInput else { fatalError("Conv2D.backward before forward") }
         let g = geometry(x)
-        let batch = x.shape[0], p = g.outPixels, co = outChannels, ci = inChannels, chunk = chunkSize(g, batch: batch)
+        let batch = x.shape[0], p = g.outPixels, co = outChannels, ci = inChannels, rows = g.rows
         require(gradOutput.shape == [batch, co, g.outHeight, g.outWidth], "Conv2D.backward: gradient \(gradOutput.shape)")
         let flippedGeometry = ConvGeometry(inChannels: co, height: g.outHeight, width: g.outWidth,
                                            kernel: kernelSize, stride: 1, pad: kernelSize / 2)
-        workspace.reserve(col: max(g.rows, flippedGeometry.rows) * chunk * p, product: max(co, ci) * chunk * p)
-        let col = workspace.col, prod = workspace.product
+        let useFlipped = stride == 1 && ci >= co
+        workspace.reserve(col: max(rows, flippedGeometry.rows) * p)
+        let col = workspace.col
         let imageSize = ci * g.height * g.width
-        let flipped = stride == 1 ? transposedFlippedWeights() : []
+        let flipped = useFlipped ? transposedFlippedWeights() : []
+        let direct = isPointwise
         return Tensor(shape: x.shape) { dx in
-            if stride != 1 { dx.update(repeating: 0) }
+            if !useFlipped { dx.update(repeating: 0) }
             x.data.withUnsafeBufferPointer { px in
                 gradOutput.data.withUnsafeBufferPointer { pg in
                     weight.value.withUnsafeBufferPointer { pw in
                         flipped.withUnsafeBufferPointer { pf in
                             weight.gradient.withUnsafeMutableBufferPointer { gw in
                                 bias.gradient.withUnsafeMutableBufferPointer { gb in
-                                    for b0 in Swift.stride(from: 0, to: batch, by: chunk) {
-                                        let nImg = min(chunk, batch - b0), n = nImg * p
-                                        let gy = pg.baseAddress! + b0 * co * p
-                                        gatherFromImages(gy, channels: co, images: nImg, pixels: p, into: prod)
-                                        for c in 0..<co {
-                                            var s: Float = 0
-                                            for i in 0..<n { s += prod[c * n + i] }
-                                            gb[c] += s
-                                        }
-                                        im2col(px.baseAddress! + b0 * imageSize, images: nImg, g, into: col)
-                                        Float.gemm(transA: false, transB: true, m: co, n: g.rows, k: n, alpha: 1,
-                                                   a: prod, lda: n, b: col, ldb: n, beta: 1, c: gw.baseAddress!, ldc: g.rows)
-                                        let dxChunk = dx.baseAddress! + b0 * imageSize
-                                        if stride == 1 {
-                                            im2col(gy, images: nImg, flippedGeometry, into: col)
-                                            Float.gemm(transA: false, transB: false, m: ci, n: n, k: flippedGeometry.rows, alpha: 1,
-                                                       a: pf.baseAddress!, lda: flippedGeometry.rows, b: col, ldb: n,
-                                                       beta: 0, c: prod, ldc: n)
-                                            scatterToImages(prod, channels: ci, images: nImg, pixels: p, bias: nil, into: dxChunk)
+                                    for b in 0..<batch {
+                                        let gy = pg.baseAddress! + b * co * p, xb = px.baseAddress! + b * imageSize
+                                        for c in 0..<co { gb[c] += sumVec(gy + c * p, p) }
+                                        let cb: UnsafePointer<Float>
+                                        if direct { cb = xb } else { im2col(xb, images: 1, g, into: col); cb = UnsafePointer(col) }
+                                        if co == 1 {
+                                            Float.gemv(trans: false, m: rows, n: p, alpha: 1, a: cb, lda: p, x: gy,
+                                                       beta: 1, y: gw.baseAddress!)
                                         } else {
-                                            Float.gemm(transA: true, transB: false, m: g.rows, n: n, k: co, alpha: 1,
-                                                       a: pw.baseAddress!, lda: g.rows, b: prod, ldb: n, beta: 0, c: col, ldc: n)
-                                            col2im(col, images: nImg, g, addingInto: dxChunk)
+                                            Float.gemm(transA: false, transB: true, m: co, n: rows, k: p, alpha: 1,
+                                                       a: gy, lda: p, b: cb, ldb: p, beta: 1, c: gw.baseAddress!, ldc: rows)
+                                        }
+                                        let dxb = dx.baseAddress! + b * imageSize
+                                        if useFlipped {
+                                            let fb: UnsafePointer<Float>
+                                            if direct { fb = gy } else { im2col(gy, images: 1, flippedGeometry, into: col); fb = UnsafePointer(col) }
+                                            Float.gemm(transA: false, transB: false, m: ci, n: p, k: flippedGeometry.rows, alpha: 1,
+                                                       a: pf.baseAddress!, lda: flippedGeometry.rows, b: fb, ldb: p,
+                                                       beta: 0, c: dxb, ldc: p)
+                                        } else {
+                                            Float.gemm(transA: true, transB: false, m: rows, n: p, k: co, alpha: 1,
+                                                       a: pw.baseAddress!, lda: rows, b: gy, ldb: p, beta: 0, c: col, ldc: p)
+                                            col2im(col, images: 1, g, addingInto: dxb)
                                         }
                                     }
                                 }
@@ -151,5 +158,14 @@ public final class Conv2D: Layer {
                 }
             }
         }
+    }
+}
+
+/// y[c, i] += bias[c] over one image's (C, P) block.
+@inline(__always)
+func addBias(_ bias: UnsafePointer<Float>, channels: Int, pixels p: Int, to y: UnsafeMutablePointer<Float>) {
+    for c in 0..<channels {
+        let bv = bias[c], row = y + c * p
+        for i in 0..<p { row[i] += bv }
     }
 }

@@ -113,28 +113,3 @@ func col2im(_ col: UnsafePointer<Float>, images: Int, _ g: ConvGeometry, addingI
         }
     }
 }
-
-/// (C, n·P) channel-major GEMM output → (n, C, P) NCHW images, adding `bias[c]` when given.
-func scatterToImages(_ src: UnsafePointer<Float>, channels: Int, images: Int, pixels p: Int,
-                     bias: UnsafePointer<Float>?, into dst: UnsafeMutablePointer<Float>) {
-    let n = images * p
-    parallelItems(images * channels, costPerItem: p) { item in
-        let b = item / channels, c = item % channels
-        let s = src + c * n + b * p, d = dst + item * p
-        if let bias {
-            let bv = bias[c]
-            for i in 0..<p { d[i] = s[i] + bv }
-        } else {
-            d.update(from: s, count: p)
-        }
-    }
-}
-
-/// (n, C, P) NCHW images → (C, n·P) channel-major, the layout the GEMMs consume.
-func gatherFromImages(_ src: UnsafePointer<Float>, channels: Int, images: Int, pixels p: Int,
-                      into dst: UnsafeMutablePointer<Float>) {
-    let n = images * p
-    parallelItems(channels, costPerItem: n) { c in
-        for b in 0..<images { (dst + c * n + b * p).update(from: src + (b * channels + c) * p, count: p) }
-    }
-}

@@ -33,9 +33,9 @@
 ///
 /// - `Tensor`: `shape: [Int]` + contiguous row-major `data: [Float]`; images are (B, C, H, W),
 ///   rows for Linear/MLP are (N, D). `allFinite` is the NaN/Inf guard.
-/// - Layers: `Linear`, `Conv2D` (3×3 pad 1 stride 1/2 and 1×1, via im2col + sgemm over chunks of
-///   images whose column matrix fits `ConvWorkspace.maxColumnFloats` (2 MB: one GEMM per 1–2 images
-///   of 28×28, i.e. ≥ 784 columns, while im2col output stays in L2); one workspace per model),
+/// - Layers: `Linear`, `Conv2D` (3×3 pad 1 stride 1/2 and 1×1, via im2col + sgemm, one GEMM per
+///   image writing straight into NCHW (ldc = P; ∂L/∂y read in place for ∂W), so no layout copies;
+///   a one-image column buffer in a `ConvWorkspace` shared by the model's convolutions),
 ///   `GroupNorm`, `SiLU`, `Upsample2x`, `ChannelConcat`, `GlobalAveragePool`, `ResBlock`,
 ///   `Sequential`; losses `MSELoss` (mean over all elements), `SoftmaxCrossEntropy` (mean over rows).
 ///   Each has a plain-loop naive twin (`forwardNaive`, …) used by the tests.
