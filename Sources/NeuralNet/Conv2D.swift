@@ -12,7 +12,7 @@ public final class ConvWorkspace {
     private(set) var col = UnsafeMutablePointer<Float>.allocate(capacity: 1)
     private var colCapacity = 1
 
-    public init() {}
+    public init() { tuneAllocator() }
     deinit { col.deallocate() }
 
     func reserve(col c: Int) {

@@ -14,6 +14,7 @@ public final class GroupNorm: Layer {
     public init(groups: Int, channels: Int) {
         require(groups > 0 && channels % groups == 0, "GroupNorm: \(channels) channels not divisible into \(groups) groups")
         self.groups = groups; self.channels = channels
+        tuneAllocator()
         gamma = .filled(shape: [channels], 1)
         beta = .filled(shape: [channels], 0)
     }

@@ -7,7 +7,7 @@ import Glibc
 /// The fast path uses the vectorisable `fastExp`; `forwardNaive` uses libm's `expf`.
 public final class SiLU: Layer {
     private var cachedInput: Tensor?
-    public init() {}
+    public init() { tuneAllocator() }
     public var namedParameters: [(name: String, parameter: Parameter)] { [] }
 
     public func forward(_ x: Tensor) -> Tensor {
