@@ -23,6 +23,8 @@ struct ConvGeometry {
 }
 
 /// Writes the column matrix of `images` consecutive images starting at `x` into `col`.
+/// Serial: Conv2D calls it per image between two multi-threaded GEMMs, where a dispatch to a
+/// second worker costs more than it saves and competes with OpenBLAS's spinning idle thread.
 func im2col(_ x: UnsafePointer<Float>, images: Int, _ g: ConvGeometry, into col: UnsafeMutablePointer<Float>) {
     let p = g.outPixels, n = images * p, k = g.kernel, s = g.stride
     let (h, w, ho, wo) = (g.height, g.width, g.outHeight, g.outWidth)
@@ -30,7 +32,7 @@ func im2col(_ x: UnsafePointer<Float>, images: Int, _ g: ConvGeometry, into col:
         im2colSameSize(x, images: images, g, into: col)
         return
     }
-    parallelItems(g.rows, costPerItem: n) { r in
+    for r in 0..<g.rows {
         let ci = r / (k * k), ky = (r / k) % k, kx = r % k
         let cols = g.validColumns(kx: kx)
         for b in 0..<images {
@@ -61,7 +63,7 @@ func im2col(_ x: UnsafePointer<Float>, images: Int, _ g: ConvGeometry, into col:
 /// (ky − pad)·W + (kx − pad), i.e. one long copy, then zeroed border rows and one border column.
 func im2colSameSize(_ x: UnsafePointer<Float>, images: Int, _ g: ConvGeometry, into col: UnsafeMutablePointer<Float>) {
     let (h, w, k, pad) = (g.height, g.width, g.kernel, g.pad), p = h * w, n = images * p
-    parallelItems(g.rows, costPerItem: n) { r in
+    for r in 0..<g.rows {
         let ci = r / (k * k), ky = (r / k) % k, kx = r % k
         let dx = kx - pad, shift = (ky - pad) * w + dx
         let rowLo = max(0, pad - ky), rowHi = min(h, h + pad - ky)
@@ -84,11 +86,10 @@ func im2colSameSize(_ x: UnsafePointer<Float>, images: Int, _ g: ConvGeometry, i
 }
 
 /// Adds the column-matrix gradient back onto the input gradient `dx` (which the caller zeroes).
-/// Parallel over input channels: each channel owns its k·k rows, so writes never overlap.
 func col2im(_ col: UnsafePointer<Float>, images: Int, _ g: ConvGeometry, addingInto dx: UnsafeMutablePointer<Float>) {
     let p = g.outPixels, n = images * p, k = g.kernel, s = g.stride
     let (h, w, ho, wo) = (g.height, g.width, g.outHeight, g.outWidth)
-    parallelItems(g.inChannels, costPerItem: n * k * k) { ci in
+    for ci in 0..<g.inChannels {
         for ky in 0..<k {
             for kx in 0..<k {
                 let r = (ci * k + ky) * k + kx
