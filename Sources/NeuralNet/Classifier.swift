@@ -24,6 +24,13 @@ public final class Classifier: Layer {
         featureDimension = w[2]
     }
 
+    /// Whether `backward` returns ∂L/∂x (default true); false skips the first convolution's
+    /// input-gradient GEMM and returns zeros.
+    public var computesInputGradient: Bool {
+        get { (body.layers[0] as! Conv2D).needsInputGradient }
+        set { (body.layers[0] as! Conv2D).needsInputGradient = newValue }
+    }
+
     /// Penultimate features (B, 4w): the pooled activations that feed the linear head.
     public func features(_ x: Tensor) -> Tensor { body.forward(x) }
 

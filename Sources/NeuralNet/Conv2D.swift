@@ -27,6 +27,9 @@ public final class Conv2D: Layer {
     public let weight: Parameter
     public let bias: Parameter
     public let workspace: ConvWorkspace
+    /// When false, `backward` only accumulates ∂W and ∂b and returns zeros for ∂L/∂x (for a
+    /// network's first layer, whose input gradient nobody reads). Default true.
+    public var needsInputGradient = true
     private var cachedInput: Tensor?
 
     /// He-normal weights with fan-in Cin·k·k (or zeros when `zeroInitialized`), zero bias.
@@ -112,7 +115,8 @@ public final class Conv2D: Layer {
         require(gradOutput.shape == [batch, co, g.outHeight, g.outWidth], "Conv2D.backward: gradient \(gradOutput.shape)")
         let flippedGeometry = ConvGeometry(inChannels: co, height: g.outHeight, width: g.outWidth,
                                            kernel: kernelSize, stride: 1, pad: kernelSize / 2)
-        let useFlipped = stride == 1 && ci >= co
+        let wantsDx = needsInputGradient
+        let useFlipped = wantsDx && stride == 1 && ci >= co
         workspace.reserve(col: max(rows, flippedGeometry.rows) * p)
         let col = workspace.col
         let imageSize = ci * g.height * g.width
@@ -139,7 +143,9 @@ public final class Conv2D: Layer {
                                                        a: gy, lda: p, b: cb, ldb: p, beta: 1, c: gw.baseAddress!, ldc: rows)
                                         }
                                         let dxb = dx.baseAddress! + b * imageSize
-                                        if useFlipped {
+                                        if !wantsDx {
+                                            continue
+                                        } else if useFlipped {
                                             let fb: UnsafePointer<Float>
                                             if direct { fb = gy } else { im2col(gy, images: 1, flippedGeometry, into: col); fb = UnsafePointer(col) }
                                             Float.gemm(transA: false, transB: false, m: ci, n: p, k: flippedGeometry.rows, alpha: 1,

@@ -67,6 +67,14 @@ public final class UNet: Layer {
         outputConv = Conv2D(widths[0], c, zeroInitialized: true, workspace: ws, rng: &rng)
     }
 
+    /// Whether `backward` returns ∂L/∂x (default true). Training loops that discard it can set
+    /// false: the input convolution then skips its input-gradient GEMM and `backward` returns
+    /// zeros (plus ∂L/∂ν for the residual output, which does not depend on the network).
+    public var computesInputGradient: Bool {
+        get { input.needsInputGradient }
+        set { input.needsInputGradient = newValue }
+    }
+
     /// The fixed bench U-Net: 2 resolutions, base width 32, ≈0.23 M parameters for C = 1.
     public static func bench(channels: Int, seed: UInt64 = 0) -> UNet {
         UNet(Configuration(channels: channels, baseWidth: 32, resolutions: 2), seed: seed)
