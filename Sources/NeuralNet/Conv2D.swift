@@ -113,6 +113,7 @@ public final class Conv2D: Layer {
         let g = geometry(x)
         let batch = x.shape[0], p = g.outPixels, co = outChannels, ci = inChannels, rows = g.rows
         require(gradOutput.shape == [batch, co, g.outHeight, g.outWidth], "Conv2D.backward: gradient \(gradOutput.shape)")
+        require(weight.isConsistent && bias.isConsistent, "parameter arrays no longer match their shapes")
         let flippedGeometry = ConvGeometry(inChannels: co, height: g.outHeight, width: g.outWidth,
                                            kernel: kernelSize, stride: 1, pad: kernelSize / 2)
         let wantsDx = needsInputGradient
