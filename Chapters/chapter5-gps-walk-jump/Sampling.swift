@@ -296,8 +296,9 @@ extension Chapter {
             notebook.check("\(r.member.description): chains finite", r.finite, detail: "\(p.chains) chains × \(p.sampleSteps) steps")
             notebook.check("\(r.member.description): FD of samples ≤ \(fmt(p.maxFDRatio)) × FD of noise", measured: r.fd / noiseFD, atMost: p.maxFDRatio)
             // The tiny preset's 15k-parameter network is so cheap that the walk's Gaussian draws are
-            // comparable to it; at the real sizes the network dominates.
-            let share = p.name == "tiny" ? 0.5 : 0.1
+            // comparable to it; at the real sizes the network dominates (measured at the default
+            // preset: 0.7 % for M = 1, 2.4 % for M = 4, 9.8 % for M = 16, whose state is 16× larger).
+            let share = p.name == "tiny" ? 0.5 : 0.15
             notebook.check("\(r.member.description): walk arithmetic ≤ \(fmt(100 * share)) % of a step (preset \(p.name))",
                            measured: r.walkFraction, atMost: share)
             if r.member.measurements > 1 {

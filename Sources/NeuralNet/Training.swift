@@ -74,6 +74,7 @@ public final class ProgressBar {
             lastDraw.restart(); drewOnce = true
         } else if force || done % plainEvery == 0 || done >= total {
             print(text)
+            fflush(nil)  // a pipe or file is block-buffered: show progress as it happens
         }
     }
 
@@ -87,6 +88,7 @@ public final class ProgressBar {
     public func message(_ text: String) {
         if isTerminal && drewOnce { print("\r" + String(repeating: " ", count: lastLength) + "\r", terminator: "") }
         print(text)
+        fflush(nil)
         lastLength = 0; drewOnce = false
     }
 }
