@@ -108,7 +108,7 @@ final class Chapter {
         notebook.section("Training ν_θ at σ_eff = \(fmt(s.sigmaEff))")
         if s.resume {
             let meta = try trainer.resume(from: s.checkpoint)
-            notebook.prose("Resumed from \(s.checkpoint) at step \(fmt(trainer.step)) (written by preset \(meta["preset"] ?? "?")). Weights, step and loss history are restored and the data stream continues exactly (batches and noise are a function of the seed and the step). The engine's Adam does not expose its moment estimates, so a fresh optimiser continues from the restored weights: its moments restart from zero and its learning-rate warm-up runs again (so a resumed run is close to, but not bit-identical with, an uninterrupted one).")
+            notebook.prose("Resumed from \(s.checkpoint) at step \(fmt(trainer.step)) (written by preset \(meta["preset"] ?? "?")). Weights, Adam's moments and step, and the loss history are restored, and the data stream continues exactly (batches and noise are a function of the seed and the step), so the resumed run is bit-identical with an uninterrupted one\(trainer.resumedWithoutOptimizerState ? " — except that this older checkpoint holds no optimiser state, so Adam's moments restart from zero" : "").")
         }
         let nVal = min(data.heldOut.count, 500)
         let val = (images: Array(data.heldOut.images.prefix(nVal * data.pixels)), count: nVal)

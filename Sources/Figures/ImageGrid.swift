@@ -25,7 +25,7 @@ public struct ImageGrid: Sendable {
         let titleHeight = title == nil ? 0 : 28
         let cellW = width * scale + padding, cellH = height * scale + padding
         let canvas = Canvas(width: labelWidth + columns * cellW + padding, height: titleHeight + rows * cellH + padding)
-        if let t = title { canvas.text(t, Double(canvas.width) / 2, 6, size: 14, ax: 0.5, ay: 0, bold: true) }
+        if let t = title { canvas.color(.black); canvas.text(t, Double(canvas.width) / 2, 6, size: 14, ax: 0.5, ay: 0, bold: true) }
         for i in 0..<count {
             let r = i / columns, c = i % columns
             canvas.blit(rgba(image: i), width: width, height: height,

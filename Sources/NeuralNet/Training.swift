@@ -304,7 +304,7 @@ public final class DenoiserTrainer {
     static let historyTrain = "trainer.history.train", historyValidation = "trainer.history.validation"
 
     /// Weights, the loss histories and the step, with `metadata`, written atomically (a safetensors
-    /// `Checkpoint`; the histories are two extra tensors `trainer.history.*`).
+    /// `Checkpoint` with Adam's state under `optimizer.*`; the histories are two extra tensors `trainer.history.*`).
     public func save(to path: String, metadata: [String: String] = [:]) throws {
         var meta = metadata
         meta[Checkpoint.Key.step] = String(step)
@@ -314,8 +314,8 @@ public final class DenoiserTrainer {
         meta["learning_rate"] = String(configuration.learningRate)
         meta["train_seconds"] = String(trainingSeconds)
         meta["images_seen"] = String(imagesSeen)
-        meta["optimizer"] = "adam (moments not stored: resume restarts them)"
-        var checkpoint = Checkpoint(model: model, metadata: meta)
+        meta["optimizer"] = "adam"
+        var checkpoint = Checkpoint(model: model, optimizerState: optimizer.exportState(), metadata: meta)
         checkpoint.tensors.append((name: DenoiserTrainer.historyTrain, shape: [trainingLoss.count, 2],
                                    values: trainingLoss.flatMap { [Float($0.step), $0.loss] }))
         checkpoint.tensors.append((name: DenoiserTrainer.historyValidation, shape: [validationLoss.count, 2],
@@ -351,7 +351,15 @@ public final class DenoiserTrainer {
                 validationLoss = (0..<rows).map { (Int(t.values[2 * $0]), Double(t.values[2 * $0 + 1])) }
             }
         }
-        resumedWithoutOptimizerState = true
+        // Adam's moments and step make the resumed run continue exactly; older checkpoints lack them.
+        if checkpoint.optimizerState.isEmpty {
+            resumedWithoutOptimizerState = true
+        } else {
+            do { try optimizer.loadState(checkpoint.optimizerState) } catch {
+                throw TrainingError.incompatibleCheckpoint(path: path, problem: "optimiser state: \(error)")
+            }
+            resumedWithoutOptimizerState = false
+        }
         return meta
     }
 }

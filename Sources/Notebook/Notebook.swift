@@ -1,5 +1,8 @@
 import Figures
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The literate layer every chapter uses. It prints prose, displayed equations, tables, figures and
 /// check lines to the terminal as the chapter runs, and writes the same content as a Markdown report
@@ -34,6 +37,7 @@ public final class Notebook {
     // MARK: - Narrative
 
     public func section(_ heading: String) {
+        fflush(nil)  // stdout is block-buffered when piped: show each finished section in logs at once
         print("\n── \(heading) " + String(repeating: "─", count: max(3, 84 - heading.count)))
         markdown.append("## \(heading)\n")
     }
@@ -125,6 +129,7 @@ public final class Notebook {
     private func record(_ result: CheckResult) -> Bool {
         checks.append(result)
         print("  " + result.line)
+        fflush(nil)
         markdown.append("- " + (result.passed ? "✓" : "✗ **FAILED**") + " \(result.claim): \(result.detail)")
         return result.passed
     }
