@@ -96,35 +96,13 @@ public enum FrechetDistance {
         return meanTerm + trace(s1) + trace(s2) - 2 * traceRoot
     }
 
-    /// Symmetric square root by cyclic Jacobi rotations (accumulating the eigenvectors).
+    /// Symmetric square root V diag(√max(λ, 0)) Vᵀ from the Jacobi eigendecomposition (no LAPACK).
     public static func naiveSquareRoot(_ a: Matrix<Double>, sweeps: Int = 100) -> Matrix<Double> {
+        let (values, v) = Naive.symmetricEigen(a, sweeps: sweeps)
         let n = a.rows
-        var m = a, v = Matrix<Double>.identity(n)
-        for _ in 0..<sweeps {
-            var off = 0.0
-            for i in 0..<n { for j in 0..<n where i != j { off += m[i, j] * m[i, j] } }
-            if off < 1e-30 { break }
-            for p in 0..<n {
-                for q in (p + 1)..<max(p + 1, n) where abs(m[p, q]) > 1e-300 {
-                    let theta = (m[q, q] - m[p, p]) / (2 * m[p, q])
-                    let t = (theta >= 0 ? 1.0 : -1.0) / (abs(theta) + (theta * theta + 1).squareRoot())
-                    let c = 1 / (t * t + 1).squareRoot(), s = t * c
-                    for r in 0..<n {
-                        let mp = m[r, p], mq = m[r, q]
-                        m[r, p] = c * mp - s * mq; m[r, q] = s * mp + c * mq
-                        let vp = v[r, p], vq = v[r, q]
-                        v[r, p] = c * vp - s * vq; v[r, q] = s * vp + c * vq
-                    }
-                    for r in 0..<n {
-                        let mp = m[p, r], mq = m[q, r]
-                        m[p, r] = c * mp - s * mq; m[q, r] = s * mp + c * mq
-                    }
-                }
-            }
-        }
         return Matrix(rows: n, columns: n) { i, j in
             var s = 0.0
-            for l in 0..<n { s += v[i, l] * max(m[l, l], 0).squareRoot() * v[j, l] }
+            for l in 0..<n { s += v[i, l] * max(values[l], 0).squareRoot() * v[j, l] }
             return s
         }
     }

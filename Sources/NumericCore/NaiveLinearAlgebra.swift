@@ -22,9 +22,14 @@ public enum Naive {
     /// Cyclic Jacobi eigenvalues of a symmetric matrix (ascending): slow, simple, and independent of
     /// LAPACK, so the tests can check `symmetricEigen` against it on small matrices.
     public static func symmetricEigenvalues(_ a: Matrix<Double>, sweeps: Int = 100) -> [Double] {
+        symmetricEigen(a, sweeps: sweeps).values.sorted()
+    }
+
+    /// Cyclic Jacobi rotations: A = V diag(values) Vᵀ, eigenvectors in the columns of V (unsorted).
+    public static func symmetricEigen(_ a: Matrix<Double>, sweeps: Int = 100) -> (values: [Double], vectors: Matrix<Double>) {
         precondition(a.rows == a.columns)
-        var m = a
         let n = a.rows
+        var m = a, v = Matrix<Double>.identity(n)
         for _ in 0..<sweeps {
             var off = 0.0
             for i in 0..<n { for j in 0..<n where i != j { off += m[i, j] * m[i, j] } }
@@ -34,9 +39,11 @@ public enum Naive {
                     let theta = (m[q, q] - m[p, p]) / (2 * m[p, q])
                     let t = (theta >= 0 ? 1.0 : -1.0) / (abs(theta) + (theta * theta + 1).squareRoot())
                     let c = 1 / (t * t + 1).squareRoot(), s = t * c
-                    for k in 0..<n {  // rotate columns p, q
+                    for k in 0..<n {  // rotate columns p, q (and accumulate V)
                         let mkp = m[k, p], mkq = m[k, q]
                         m[k, p] = c * mkp - s * mkq; m[k, q] = s * mkp + c * mkq
+                        let vkp = v[k, p], vkq = v[k, q]
+                        v[k, p] = c * vkp - s * vkq; v[k, q] = s * vkp + c * vkq
                     }
                     for k in 0..<n {  // rotate rows p, q
                         let mpk = m[p, k], mqk = m[q, k]
@@ -45,6 +52,6 @@ public enum Naive {
                 }
             }
         }
-        return (0..<n).map { m[$0, $0] }.sorted()
+        return ((0..<n).map { m[$0, $0] }, v)
     }
 }
