@@ -25,19 +25,29 @@ public enum MNISTLoader {
         return ImageSet(images: pixels, labels: labels, channels: 1, height: rows, width: cols, classNames: classNames)
     }
 
+    /// Reads an IDX file (plain or gzip) and checks its magic number and header length; `images`
+    /// picks the images (0x803) or labels (0x801) variant.
+    static func readIDX(_ path: String, images: Bool) throws(DatasetError) -> (bytes: [UInt8], gzipped: Bool) {
+        let (bytes, gz) = try DataFile.readMaybeGzipped(path)
+        let (magicWanted, magicOther) = images ? (imagesMagic, labelsMagic) : (labelsMagic, imagesMagic)
+        let kind = images ? "IDX images" : "IDX labels", otherKind = images ? "IDX labels" : "IDX images"
+        let headerSize = images ? imagesHeaderSize : labelsHeaderSize
+        if bytes.count >= 4 {
+            let magic = bigEndian32(bytes, 0)
+            guard magic == magicWanted else {
+                throw .badMagic(path: path, found: magic, expected: magicWanted, kind: magic == magicOther ? "\(kind); this is an \(otherKind) file" : kind)
+            }
+        }
+        guard bytes.count >= headerSize else {
+            throw .badHeader(path: path, problem: "file is \(bytes.count) bytes\(gz ? " after gzip decompression" : ""), shorter than the \(headerSize)-byte \(kind) header")
+        }
+        return (bytes, gz)
+    }
+
     /// Reads and validates an IDX images file; pixels are scaled to [0, 1] as `Float(byte) / 255`.
     public static func loadImages(_ path: String, expectedSize: (rows: Int, columns: Int)? = nil)
         throws(DatasetError) -> (pixels: [Float], count: Int, rows: Int, columns: Int) {
-        let (bytes, gz) = try DataFile.readMaybeGzipped(path)
-        if bytes.count >= 4 {
-            let magic = bigEndian32(bytes, 0)
-            guard magic == imagesMagic else {
-                throw .badMagic(path: path, found: magic, expected: imagesMagic, kind: magic == labelsMagic ? "IDX images; this is an IDX labels file" : "IDX images")
-            }
-        }
-        guard bytes.count >= imagesHeaderSize else {
-            throw .badHeader(path: path, problem: "file is \(bytes.count) bytes\(gz ? " after gzip decompression" : ""), shorter than the \(imagesHeaderSize)-byte IDX images header")
-        }
+        let (bytes, gz) = try readIDX(path, images: true)
         let count = Int(bigEndian32(bytes, 4)), rows = Int(bigEndian32(bytes, 8)), cols = Int(bigEndian32(bytes, 12))
         guard rows > 0, cols > 0, rows <= 1 << 14, cols <= 1 << 14 else {
             throw .badHeader(path: path, problem: "impossible image size \(rows)×\(cols) in the IDX header")
@@ -57,16 +67,7 @@ public enum MNISTLoader {
 
     /// Reads and validates an IDX labels file; every label must be `< classCount`.
     public static func loadLabels(_ path: String, classCount: Int = 10) throws(DatasetError) -> [UInt8] {
-        let (bytes, gz) = try DataFile.readMaybeGzipped(path)
-        if bytes.count >= 4 {
-            let magic = bigEndian32(bytes, 0)
-            guard magic == labelsMagic else {
-                throw .badMagic(path: path, found: magic, expected: labelsMagic, kind: magic == imagesMagic ? "IDX labels; this is an IDX images file" : "IDX labels")
-            }
-        }
-        guard bytes.count >= labelsHeaderSize else {
-            throw .badHeader(path: path, problem: "file is \(bytes.count) bytes\(gz ? " after gzip decompression" : ""), shorter than the \(labelsHeaderSize)-byte IDX labels header")
-        }
+        let (bytes, gz) = try readIDX(path, images: false)
         let count = Int(bigEndian32(bytes, 4))
         let expected = labelsHeaderSize + count
         guard bytes.count == expected else {
