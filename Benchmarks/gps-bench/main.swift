@@ -256,9 +256,7 @@ struct GPSBench: ParsableCommand {
             let clock = Stopwatch()
             for _ in 0..<iterations {
                 if profile == "forward" { _ = model.forward(x); continue }
-                model.zeroGradients()
-                _ = model.backward(MSELoss.gradient(model.forward(x), target))
-                optimizer.step()
+                mseTrainingStep(model, input: x, target: target, optimizer: optimizer)
             }
             print("\(profile) \(shape) batch \(batch): \(f(clock.seconds / Double(iterations) * 1e3)) ms/iteration")
             return
@@ -440,13 +438,7 @@ struct GPSBench: ParsableCommand {
         // Engine and replay are timed alternately (engine, replay, engine, …) so that both see the
         // same background load on a shared machine; each result is the median over `iterations`.
         var lastLoss: Float = 0
-        let trainStep = {
-            model.zeroGradients()
-            let (loss, grad) = MSELoss.evaluate(model.forward(x), target)
-            _ = model.backward(grad)
-            optimizer.step()
-            lastLoss = loss
-        }
+        let trainStep = { lastLoss = mseTrainingStep(model, input: x, target: target, optimizer: optimizer) }
         for _ in 0..<2 { _ = model.forward(x); trainStep(); buffers.run(fwdCalls); buffers.run(bwdCalls) }
         var tf = [Double](), tt = [Double](), gf = [Double](), gb = [Double]()
         var inF = [Double](), inT = [Double](), callsF = 0, callsT = 0, flopsF = 0.0, flopsT = 0.0

@@ -85,3 +85,15 @@ public enum SoftmaxCrossEntropy {
         }
     }
 }
+
+/// One supervised step: zero the gradients, forward, MSE against `target`, backward, optimiser
+/// step. Returns the loss before the step. (The denoiser trainer checks the loss for NaN between
+/// backward and step, so it spells the step out.)
+@discardableResult
+public func mseTrainingStep(_ model: Layer, input: Tensor, target: Tensor, optimizer: Optimizer) -> Float {
+    model.zeroGradients()
+    let (loss, gradient) = MSELoss.evaluate(model.forward(input), target)
+    _ = model.backward(gradient)
+    optimizer.step()
+    return loss
+}

@@ -22,10 +22,7 @@ func trainMLP(seed: UInt64, steps: Int, optimizer: (MLP) -> Optimizer) -> (first
     let opt = optimizer(mlp)
     var first: Float = 0, last: Float = 0
     for s in 0..<steps {
-        mlp.zeroGradients()
-        let (loss, g) = MSELoss.evaluate(mlp.forward(x), y)
-        _ = mlp.backward(g)
-        opt.step()
+        let loss = mseTrainingStep(mlp, input: x, target: y, optimizer: opt)
         if s == 0 { first = loss }
         last = loss
     }

@@ -76,10 +76,7 @@ func perturbParameters(_ model: Layer, seed: UInt64, std: Double = 0.1) {
         let opt = Adam(parameters: net.parameters, learningRate: 3e-3, warmupSteps: 5, clipNorm: 10)
         var first: Float = 0, last: Float = 0
         for s in 0..<steps {
-            net.zeroGradients()
-            let (loss, g) = MSELoss.evaluate(net.forward(noisy), x)
-            _ = net.backward(g)
-            opt.step()
+            let loss = mseTrainingStep(net, input: noisy, target: x, optimizer: opt)
             if s == 0 { first = loss }
             last = loss
         }
