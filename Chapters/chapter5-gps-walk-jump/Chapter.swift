@@ -27,6 +27,8 @@ final class Chapter {
     var longResult: LongChainResult?
     var accuracy = 0.0
     var heldOutNearest = Double.nan
+    /// ν_θ(x + σ_eff ε) for the held-out x: the law of the jumps of an exact walk (see `exactWalkJumps`).
+    var cachedExactJumps: [Float]?
 
     var sigmaEff: Float { Float(s.sigmaEff) }
     var slug: String { "chapter5-gps-walk-jump" }
@@ -48,7 +50,8 @@ final class Chapter {
         trainer = DenoiserTrainer(
             model: unet,
             configuration: DenoiserTrainingConfiguration(
-                steps: p.steps, batchSize: p.batch, learningRate: Float(p.learningRate), warmupSteps: p.warmup, clipNorm: 1,
+                steps: p.steps, batchSize: p.batch, learningRate: Float(p.learningRate), warmupSteps: p.warmup,
+                decayToFraction: p.finalLearningRate < 1 ? Float(p.finalLearningRate) : nil, clipNorm: 1,
                 sigmaEffective: Float(settings.sigmaEff), seed: settings.seed, validateEvery: p.validateEvery,
                 checkpointEvery: p.checkpointEvery),
             images: data.train.images, count: data.train.count, imageShape: data.imageShape)
@@ -98,7 +101,7 @@ final class Chapter {
         notebook.equation("L(θ) = E ‖x − ν_θ(x + σ_eff ε)‖²        (reported per pixel: divided by d)",
                           "∇_{y_m} log p_θ(y) = (ν_θ(ȳ) − y_m)/σ²,    ȳ = (1/M) Σ_m y_m,    σ = σ_eff √M",
                           "identity baseline x̂ = ȳ: loss per pixel = σ_eff² = \(fmt(s.sigmaEff * s.sigmaEff))")
-        notebook.prose("ν_θ is the engine's U-Net (base width \(p.width), \(p.resolutions) resolutions, \(fmt(unet.parameterCount)) parameters) in residual form ν_θ(ȳ) = ȳ + net(ȳ) with a zero-initialised output layer, so training starts exactly at the identity baseline. Optimiser: Adam, learning rate \(fmt(p.learningRate)) with \(p.warmup) warm-up steps, gradient-norm clipping at 1, batch \(p.batch), \(fmt(p.steps)) steps (preset \"\(p.name)\").")
+        notebook.prose("ν_θ is the engine's U-Net (base width \(p.width), \(p.resolutions) resolutions, \(fmt(unet.parameterCount)) parameters) in residual form ν_θ(ȳ) = ȳ + net(ȳ) with a zero-initialised output layer, so training starts exactly at the identity baseline. Optimiser: Adam, learning rate \(fmt(p.learningRate)) with \(p.warmup) warm-up steps\(p.finalLearningRate < 1 ? ", then a cosine decay to \(fmt(p.finalLearningRate))× at the last step" : ""), gradient-norm clipping at 1, batch \(p.batch), \(fmt(p.steps)) steps (preset \"\(p.name)\").")
     }
 
     // MARK: - Training
@@ -116,6 +119,7 @@ final class Chapter {
         if trainer.step < p.steps {
             let bar = ProgressBar(total: p.steps, label: "train")
             print("  training \(fmt(p.steps - trainer.step)) steps; checkpoints → \(s.checkpoint)")
+            fflush(nil)
             try trainer.run(validation: val, checkpointPath: s.checkpoint,
                             metadata: ["dataset": data.name, "preset": p.name, "width": String(p.width),
                                        "resolutions": String(p.resolutions)],

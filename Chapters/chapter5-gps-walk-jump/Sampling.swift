@@ -22,19 +22,8 @@ struct MemberResult {
     var sampleCount: Int
     /// RMS per pixel of the distance from each sample to its nearest training image (memorisation).
     var nearestTraining: Double = .nan
-}
-
-struct LongChainResult {
-    var member: Member
-    var steps: Int, chains: Int, jumps: Int
-    var switchesChain0: Int
-    var meanSwitches: Double
-    var classesVisitedChain0: Int
-    var stepsPerSecond: Double
-    var walkFraction: Double
-    var networkMillisecondsPerStep: Double
-    var walkMillisecondsPerStep: Double
-    var finite: Bool
+    /// Fraction of samples whose contrast is below the blank threshold (see `Chapter.blankThreshold`).
+    var blankFraction: Double = .nan
 }
 
 extension Chapter {
@@ -110,6 +99,49 @@ extension Chapter {
         return (total / Double(count)).squareRoot()
     }
 
+    /// Contrast of each image: the standard deviation of its pixels. A digit has ≈ 0.3, a blank
+    /// image ≈ 0; walk-jump chains that drift off the data often end on near-blank jumps, which a
+    /// classifier still labels (with some class), so the chapter measures contrast separately.
+    func contrast(_ images: [Float], count: Int) -> [Double] {
+        let d = data.pixels
+        return (0..<count).map { i in
+            var sum = 0.0, sq = 0.0
+            for k in (i * d)..<((i + 1) * d) { let v = Double(images[k]); sum += v; sq += v * v }
+            let mean = sum / Double(d)
+            return max(0, sq / Double(d) - mean * mean).squareRoot()
+        }
+    }
+
+    /// Mean contrast of the held-out images.
+    var heldOutContrast: Double { meanContrast(data.heldOut.images, count: data.heldOut.count) }
+
+    func meanContrast(_ images: [Float], count: Int) -> Double {
+        contrast(images, count: count).reduce(0, +) / Double(max(1, count))
+    }
+
+    /// The jumps an exact walk would produce. At stationarity ȳ has the law of X + σ_eff ε whatever
+    /// the member (T4.4), so the jumps have the law of ν_θ(X + σ_eff ε): here for the held-out images,
+    /// one fixed noise draw each. Any statistic of the sampler's jumps (contrast, FD, classes) should
+    /// approach the same statistic of these; the gap is the walk's error, not the network's.
+    func exactWalkJumps() -> [Float] {
+        if let j = cachedExactJumps { return j }
+        var r = Xoshiro256(seed: s.seed &+ 400)
+        var noisy = r.gaussiansFloat(data.heldOut.images.count, mean: 0, std: sigmaEff)
+        for i in noisy.indices { noisy[i] += data.heldOut.images[i] }
+        let j = denoise(noisy, count: data.heldOut.count)
+        cachedExactJumps = j
+        return j
+    }
+
+    /// A jump counts as blank when its contrast is below a quarter of the held-out images' mean
+    /// (no held-out MNIST digit is that faint).
+    var blankThreshold: Double { 0.25 * heldOutContrast }
+
+    func blankFraction(_ images: [Float], count: Int) -> Double {
+        let t = blankThreshold
+        return Double(contrast(images, count: count).filter { $0 < t }.count) / Double(max(1, count))
+    }
+
     func histogram(_ labels: [Int]) -> [Double] {
         var h = [Double](repeating: 0, count: data.train.classCount)
         for l in labels { h[l] += 1 }
@@ -133,13 +165,14 @@ extension Chapter {
         notebook.prose("Each member runs \(p.chains) chains for \(p.sampleSteps) steps; after \(p.burnIn) burn-in steps a jump is kept every \(p.jumpEvery) steps, so n = \(fmt(n)) samples per member.")
 
         var runs: [(Member, Bool, WalkJumpSampler.Denoiser, String)] = s.members.map { ($0, false, networkDenoiser, "ν_θ " + $0.label) }
-        let lm = s.longMember
+        // Step variants of the long chains' member, beside its run at the members' step rule.
+        let lm = s.members.first { $0.measurements == s.longMember.measurements } ?? s.longMember
         for f in s.stepFactors where abs(f * lm.sigma - lm.step) > 1e-12 {
             var m = lm; m.step = f * lm.sigma
             runs.append((m, true, networkDenoiser, "ν_θ " + m.label))
         }
         for (i, run) in runs.enumerated() {
-            let r = walkJump(run.0, denoiser: run.2, name: run.3, stepVariant: run.1, seed: s.seed &+ 100 &+ UInt64(i), figure: !run.1)
+            let r = walkJump(run.0, denoiser: run.2, name: run.3, stepVariant: run.1, seed: s.seed &+ 100 &+ UInt64(i), figure: true)
             results.append(r)
         }
 
@@ -150,6 +183,8 @@ extension Chapter {
         anchors.append(("real training images", fd(realImages, count: min(n, data.train.count))))
         let noise = (0..<(n * d)).map { _ in Float(r.uniform()) }
         anchors.append(("uniform noise U(0,1)^d", fd(noise, count: n)))
+        let nExact = min(n, data.heldOut.count)
+        anchors.append(("jumps of an exact walk ν_θ(x + σ_eff ε), x held-out", fd(Array(exactWalkJumps().prefix(nExact * d)), count: nExact)))
         let mem = walkJump(lm, denoiser: empiricalDenoiser, name: "memorising " + lm.label, stepVariant: false,
                            seed: s.seed &+ 200, figure: false)
         anchors.append(("walk-jump with the memorising denoiser " + lm.description, mem.fd))
@@ -157,7 +192,8 @@ extension Chapter {
                                     classHistogram: mem.classHistogram, totalVariation: mem.totalVariation,
                                     switchesPerJump: mem.switchesPerJump, stepsPerSecond: mem.stepsPerSecond,
                                     walkFraction: mem.walkFraction, differenceVariance: mem.differenceVariance,
-                                    finite: mem.finite, sampleCount: mem.sampleCount, nearestTraining: mem.nearestTraining))
+                                    finite: mem.finite, sampleCount: mem.sampleCount, nearestTraining: mem.nearestTraining,
+                                    blankFraction: mem.blankFraction))
         heldOutNearest = nearestTrainingDistance(Array(data.heldOut.images.prefix(n * d)), count: min(n, data.heldOut.count))
     }
 
@@ -194,79 +230,18 @@ extension Chapter {
             totalVariation: totalVariation(hist, heldOutHistogram), switchesPerJump: switchesPerJump,
             stepsPerSecond: walkOnly, walkFraction: sampler.walkFraction, differenceVariance: sampler.differenceVariance,
             finite: sampler.isFinite && jumps.allSatisfy(\.isFinite), sampleCount: count,
-            nearestTraining: nearestTrainingDistance(jumps, count: count))
+            nearestTraining: nearestTrainingDistance(jumps, count: count), blankFraction: blankFraction(jumps, count: count))
         if figure {
             // The last jump of up to 40 chains.
             let show = min(B, 40), cols = 10
             let lastJ = Array(jumps[((kept - 1) * B * d)..<((kept - 1) * B * d + show * d)])
             let g = grid(lastJ, count: show, columns: cols, title: "samples x̂ = ν_θ(ȳ), \(member.label)")
-            notebook.figure("samples-M\(member.measurements).png",
+            let file = "samples-M\(member.measurements)" + (stepVariant ? "-step\(fmt(member.step / member.sigma, digits: 3))" : "") + ".png"
+            notebook.figure(file,
                             caption: "Walk-jump samples of \(member.description) (the last jump of \(show) chains, step \(p.sampleSteps)); FD \(fmt(result.fd, digits: 4)).",
                             grid: g)
         }
         return result
-    }
-
-    // MARK: - Long chain
-
-    func longChain() {
-        let p = s.preset, d = data.pixels, m = s.longMember
-        notebook.section("One long chain: walk and jumps")
-        let B = p.longChains
-        notebook.prose("\(B) chains of \(m.description) run as one batch for \(fmt(p.longSteps)) steps each, jumping every \(p.longJumpEvery) steps\(p.longSteps < 10_000 ? " (the full preset runs 10,000 steps; this preset runs fewer to fit its time budget)" : ""). Chain 0 is shown as a strip: the noisy walk ȳ_t on top, its jumps x̂_t = ν_θ(ȳ_t) below. Mixing is measured by the classifier's label of consecutive jumps: the number of class switches along each chain.")
-        var r = Xoshiro256(seed: s.seed &+ 300)
-        let config = WalkJumpConfiguration(measurements: m.measurements, sigma: m.sigma, step: m.step, effectiveFriction: m.friction)
-        let sampler = WalkJumpSampler(configuration: config, chains: B, dimension: d, rng: &r, denoiser: networkDenoiser)
-        var walk0 = [Float](), jump0 = [Float](), labels = [[Int]](repeating: [], count: B)
-        let bar = ProgressBar(total: p.longSteps, label: "long chain " + m.label)
-        let clock = Stopwatch()
-        for t in 1...p.longSteps {
-            sampler.step(rng: &r)
-            if t % p.longJumpEvery == 0 {
-                let x = sampler.jump(), y = sampler.mean
-                walk0 += y[0..<d]; jump0 += x[0..<d]
-                let l = predictions(x, count: B)
-                for b in 0..<B { labels[b].append(l[b]) }
-            }
-            let rate = Double(t) / max(1e-9, clock.seconds)
-            bar.update(done: t, fields: [], rate: rate, unit: "steps/s", eta: Double(p.longSteps - t) / max(rate, 1e-9))
-        }
-        bar.finish()
-        let jumps = labels[0].count
-        let sw = labels.map { l in zip(l, l.dropFirst()).filter { $0 != $1 }.count }
-        let res = LongChainResult(
-            member: m, steps: p.longSteps, chains: B, jumps: jumps, switchesChain0: sw[0],
-            meanSwitches: Double(sw.reduce(0, +)) / Double(B), classesVisitedChain0: Set(labels[0]).count,
-            stepsPerSecond: Double(p.longSteps) / max(1e-9, sampler.networkSeconds + sampler.walkSeconds),
-            walkFraction: sampler.walkFraction,
-            networkMillisecondsPerStep: 1000 * sampler.networkSeconds / Double(p.longSteps),
-            walkMillisecondsPerStep: 1000 * sampler.walkSeconds / Double(p.longSteps), finite: sampler.isFinite)
-        longResult = res
-        // Strip: 12 consecutive jumps, then 12 spread over the whole chain.
-        let cols = min(12, jumps)
-        let consecutive = Array(0..<cols)
-        let spread = (0..<cols).map { $0 * (jumps - 1) / max(1, cols - 1) }
-        func frames(_ src: [Float], _ idx: [Int]) -> [Float] { idx.flatMap { src[($0 * d)..<(($0 + 1) * d)] } }
-        let pix = frames(walk0, consecutive) + frames(jump0, consecutive) + frames(walk0, spread) + frames(jump0, spread)
-        let g = grid(pix, count: 4 * cols, columns: cols,
-                     title: "chain 0 of \(m.label): every \(p.longJumpEvery) steps (top pair), spread over \(fmt(p.longSteps)) steps (bottom pair)",
-                     rowLabels: ["walk ȳ", "jump x̂", "walk ȳ", "jump x̂"])
-        notebook.figure("long-chain.png", caption: "One long chain as a strip: walk (noisy ȳ) and jump (x̂ = ν_θ(ȳ)) rows; top: consecutive jumps every \(p.longJumpEvery) steps; bottom: \(cols) jumps evenly spread over the \(fmt(p.longSteps)) steps. Classes of chain 0's jumps: \(labels[0].prefix(40).map(String.init).joined())\(jumps > 40 ? "…" : "").", grid: g)
-        notebook.table(["quantity", "value"], [
-            ["jumps per chain", fmt(jumps)],
-            ["class switches along chain 0", fmt(res.switchesChain0)],
-            ["classes visited by chain 0", fmt(res.classesVisitedChain0)],
-            ["mean switches per chain (\(B) chains)", fmt(res.meanSwitches, digits: 4)],
-            ["switches per 1000 steps", fmt(1000 * res.meanSwitches / Double(p.longSteps), digits: 4)],
-            ["walk steps/s (\(B) chains, network + walk)", fmt(res.stepsPerSecond, digits: 4)],
-            ["ν_θ call per step (\(B) images)", fmt(res.networkMillisecondsPerStep, digits: 4) + " ms"],
-            ["walk arithmetic per step (M·B·d = \(fmt(m.measurements * B * d)) coordinates)", fmt(res.walkMillisecondsPerStep, digits: 4) + " ms"],
-            ["walk arithmetic share of a step", fmt(100 * res.walkFraction, digits: 3) + " %"],
-        ])
-        notebook.check("the long chains stay finite (\(B) × \(fmt(p.longSteps)) steps)", res.finite, detail: "all positions and velocities finite")
-        if p.name != "tiny" {
-            notebook.check("the long chain mixes: chain 0 visits at least 3 classes", measured: Double(res.classesVisitedChain0), atLeast: 3)
-        }
     }
 
     // MARK: - Summary
@@ -280,14 +255,15 @@ extension Chapter {
             rows.append([r.name, fmt(r.fd, digits: 4), fmt(r.totalVariation, digits: 3), fmt(r.switchesPerJump, digits: 3),
                          fmt(r.stepsPerSecond, digits: 4), fmt(100 * r.walkFraction, digits: 3) + " %",
                          r.member.measurements > 1 ? fmt(r.differenceVariance / (r.member.sigma * r.member.sigma), digits: 4) : "—",
-                         fmt(r.nearestTraining, digits: 3)])
+                         fmt(r.nearestTraining, digits: 3), fmt(100 * r.blankFraction, digits: 3) + " %"])
         }
         for a in anchors where !a.name.hasPrefix("walk-jump") {
-            rows.append(["anchor: " + a.name, fmt(a.fd, digits: 4), "", "", "", "", "", a.name.hasPrefix("real") ? "0 (they are)" : ""])
+            rows.append(["anchor: " + a.name, fmt(a.fd, digits: 4), "", "", "", "", "", a.name.hasPrefix("real") ? "0 (they are)" : "", ""])
         }
-        rows.append(["anchor: held-out real images", "", "", "", "", "", "", fmt(heldOutNearest, digits: 3)])
-        notebook.prose("n = \(fmt(n)) samples per row, FD against the \(data.heldOut.count) held-out images; TV = total-variation distance between the classifier's class histogram of the samples and the held-out class frequencies; switches = fraction of consecutive jumps (\(p.jumpEvery) steps apart) whose class differs; steps/s counts walk steps of all \(p.chains) chains together (network + walk arithmetic, jumps excluded); NN RMS to train = root mean square per pixel of the distance from each sample to its nearest training image (memorisation: 0 means copies).")
-        notebook.table(["run", "FD", "TV(classes)", "switches/jump", "steps/s", "walk share", "Var(y_m − ȳ)/σ²", "NN RMS to train"], rows)
+        rows.append(["anchor: held-out real images", "", "", "", "", "", "", fmt(heldOutNearest, digits: 3),
+                     fmt(100 * blankFraction(data.heldOut.images, count: data.heldOut.count), digits: 3) + " %"])
+        notebook.prose("n = \(fmt(n)) samples per row, FD against the \(data.heldOut.count) held-out images; TV = total-variation distance between the classifier's class histogram of the samples and the held-out class frequencies; switches = fraction of consecutive jumps (\(p.jumpEvery) steps apart) whose class differs; steps/s counts walk steps of all \(p.chains) chains together (network + walk arithmetic, jumps excluded); NN RMS to train = root mean square per pixel of the distance from each sample to its nearest training image (memorisation: 0 means copies); blank = share of samples whose contrast (pixel standard deviation) is below \(fmt(blankThreshold, digits: 3)), a quarter of the held-out images' mean.")
+        notebook.table(["run", "FD", "TV(classes)", "switches/jump", "steps/s", "walk share", "Var(y_m − ȳ)/σ²", "NN RMS to train", "blank"], rows)
 
         let noiseFD = anchors.first { $0.name.hasPrefix("uniform") }?.fd ?? .nan
         let realFD = anchors.first { $0.name.hasPrefix("real") }?.fd ?? .nan
@@ -295,6 +271,9 @@ extension Chapter {
         for r in results where !r.isStepVariant {
             notebook.check("\(r.member.description): chains finite", r.finite, detail: "\(p.chains) chains × \(p.sampleSteps) steps")
             notebook.check("\(r.member.description): FD of samples ≤ \(fmt(p.maxFDRatio)) × FD of noise", measured: r.fd / noiseFD, atMost: p.maxFDRatio)
+            if p.name != "tiny" {
+                notebook.check("\(r.member.description): ≤ 5 % blank samples", measured: r.blankFraction, atMost: 0.05)
+            }
             // The tiny preset's 15k-parameter network is so cheap that the walk's Gaussian draws are
             // comparable to it; at the real sizes the network dominates (measured at the default
             // preset: 0.7 % for M = 1, 2.4 % for M = 4, 9.8 % for M = 16, whose state is 16× larger).
@@ -356,10 +335,14 @@ extension Chapter {
                      command: "swift run -c release chapter5-gps-walk-jump sample --members 1,2,8,32",
                      observe: "how FD, class switches and the look of the samples change with M at δ = σ/2.",
                      check: "the T4.5 loss rows stay equal; Var(y_m − ȳ)/σ² stays 1 for every M."),
-            Exercise("Step size and friction", task: "Halve and double the step, and lower the friction.",
+            Exercise("Step size and friction", task: "Halve and double the step of the class comparison, and lower the friction.",
                      command: "swift run -c release chapter5-gps-walk-jump sample --step-factors 0.25,1 --friction 0.25",
-                     observe: "the step-variant points in quality-vs-member.png and the switches per jump.",
+                     observe: "the step-variant points in quality-vs-member.png, their sample grids and the switches per jump.",
                      check: "chains stay finite; compare switches/jump with the δ = σ/2 row."),
+            Exercise("The step bias of long chains", task: "Run the long chains at a larger step, for longer.",
+                     command: "swift run -c release chapter5-gps-walk-jump sample --long-step-factor 0.35 --long-steps 4000",
+                     observe: "long-chain-contrast.png: where between δ = 0.25σ and 0.5σ the jumps start to fade.",
+                     check: "the blank share and the contrast ratio in the long-chain table move monotonically with δ."),
             Exercise("Memorisation", task: "Compare the memorising denoiser's samples with ν_θ's.",
                      command: "swift run -c release chapter5-gps-walk-jump sample",
                      observe: "the memorising row of denoising-triplets.png returns training digits.",

@@ -48,6 +48,7 @@ struct GPSWalkJumpChapter: ChapterCommand {
     @Option(help: "U-Net resolutions (2 or 3).") var resolutions: Int?
     @Option(help: "Adam learning rate.") var lr: Double?
     @Option(help: "Linear learning-rate warm-up steps.") var warmup: Int?
+    @Option(help: "Final learning rate as a fraction of --lr, reached by a cosine decay at the last step (1: constant).") var lrFinal: Double?
     @Option(help: "Checkpoint every N steps (0: only at the end).") var checkpointEvery: Int?
     @Option(help: "Validation loss every N steps (0: only at the end).") var validateEvery: Int?
     @Option(help: "Training images used (0: the whole training split).") var trainImages: Int?
@@ -68,6 +69,8 @@ struct GPSWalkJumpChapter: ChapterCommand {
     @Option(help: "Steps discarded before the first jump is kept.") var burnIn: Int?
     @Option(help: "Jump every k steps.") var jumpEvery: Int?
     @Option(help: "M of the member run as long chains (default: the middle of --members).") var longMember: Int?
+    @Option(help: "Step of the long chains as a multiple of σ (δ = factor·σ); the published δ = σ/2 is run beside it for comparison.")
+    var longStepFactor = 0.25
     @Option(help: "Steps of the long chains.") var longSteps: Int?
     @Option(help: "Number of long chains (run as one batch).") var longChains: Int?
     @Option(help: "Jump every k steps along the long chains.") var longJumpEvery: Int?

@@ -5,18 +5,31 @@ import Glibc
 
 /// Shared schedule and clipping for Adam and Adagrad.
 /// - Warm-up: the learning rate rises linearly, lr·t/warmupSteps for steps t = 1…warmupSteps.
+/// - Decay (when `decaySteps` > `warmupSteps`): after the warm-up a half cosine takes the rate from
+///   lr down to lr·`finalFraction` at step `decaySteps`, and holds it there. The last iterates then
+///   average out Adam's step noise, which a sampler that calls ν_θ thousands of times notices.
 /// - Clipping: when `clipNorm` is set and the global gradient norm exceeds it, all gradients are
 ///   scaled by clipNorm/norm before the update.
 public struct OptimizerSchedule: Sendable {
     public var learningRate: Float
     public var warmupSteps: Int
     public var clipNorm: Float?
-    public init(learningRate: Float, warmupSteps: Int = 0, clipNorm: Float? = nil) {
+    /// Step at which the cosine decay ends (0 or ≤ warmupSteps: no decay).
+    public var decaySteps: Int
+    /// Rate at the end of the decay as a fraction of `learningRate`.
+    public var finalFraction: Float
+    public init(learningRate: Float, warmupSteps: Int = 0, clipNorm: Float? = nil, decaySteps: Int = 0,
+                finalFraction: Float = 0.1) {
         self.learningRate = learningRate; self.warmupSteps = warmupSteps; self.clipNorm = clipNorm
+        self.decaySteps = decaySteps; self.finalFraction = finalFraction
     }
     /// Learning rate used at step t (1-based).
     public func rate(atStep t: Int) -> Float {
-        warmupSteps > 0 && t < warmupSteps ? learningRate * Float(t) / Float(warmupSteps) : learningRate
+        if warmupSteps > 0 && t < warmupSteps { return learningRate * Float(t) / Float(warmupSteps) }
+        guard decaySteps > warmupSteps else { return learningRate }
+        let progress = Double(min(t, decaySteps) - warmupSteps) / Double(decaySteps - warmupSteps)
+        let cosine = Float(0.5 * (1 + cos(Double.pi * max(0, progress))))
+        return learningRate * (finalFraction + (1 - finalFraction) * cosine)
     }
 }
 

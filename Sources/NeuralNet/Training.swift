@@ -139,6 +139,9 @@ public struct DenoiserTrainingConfiguration: Sendable, Equatable {
     public var batchSize: Int
     public var learningRate: Float
     public var warmupSteps: Int
+    /// Cosine decay of the learning rate from the end of the warm-up to lr·fraction at `steps`
+    /// (nil: constant rate). See `OptimizerSchedule`.
+    public var decayToFraction: Float?
     public var clipNorm: Float?
     public var sigmaEffective: Float
     public var seed: UInt64
@@ -147,9 +150,10 @@ public struct DenoiserTrainingConfiguration: Sendable, Equatable {
     /// Checkpoint every this many steps (0: only at the end).
     public var checkpointEvery: Int
 
-    public init(steps: Int, batchSize: Int, learningRate: Float, warmupSteps: Int = 100, clipNorm: Float? = 1,
-                sigmaEffective: Float, seed: UInt64 = 1, validateEvery: Int = 0, checkpointEvery: Int = 0) {
+    public init(steps: Int, batchSize: Int, learningRate: Float, warmupSteps: Int = 100, decayToFraction: Float? = nil,
+                clipNorm: Float? = 1, sigmaEffective: Float, seed: UInt64 = 1, validateEvery: Int = 0, checkpointEvery: Int = 0) {
         self.steps = steps; self.batchSize = batchSize; self.learningRate = learningRate; self.warmupSteps = warmupSteps
+        self.decayToFraction = decayToFraction
         self.clipNorm = clipNorm; self.sigmaEffective = sigmaEffective; self.seed = seed
         self.validateEvery = validateEvery; self.checkpointEvery = checkpointEvery
     }
@@ -186,6 +190,9 @@ public final class DenoiserTrainer {
         self.images = images; imageCount = count; self.imageShape = imageShape
         optimizer = Adam(parameters: model.parameters, learningRate: configuration.learningRate,
                          warmupSteps: configuration.warmupSteps, clipNorm: configuration.clipNorm)
+        if let f = configuration.decayToFraction {
+            optimizer.schedule.decaySteps = configuration.steps; optimizer.schedule.finalFraction = f
+        }
     }
 
     var pixelsPerImage: Int { imageShape.reduce(1, *) }
@@ -312,6 +319,7 @@ public final class DenoiserTrainer {
         meta["batch"] = String(configuration.batchSize)
         meta["seed"] = String(configuration.seed)
         meta["learning_rate"] = String(configuration.learningRate)
+        meta["learning_rate_final_fraction"] = configuration.decayToFraction.map { String($0) } ?? "constant"
         meta["train_seconds"] = String(trainingSeconds)
         meta["images_seen"] = String(imagesSeen)
         meta["optimizer"] = "adam"

@@ -63,6 +63,16 @@ func trainMLP(seed: UInt64, steps: Int, optimizer: (MLP) -> Optimizer) -> (first
         // Adam's first step moves each coordinate by ≈ lr·sign(g), regardless of scale.
         #expect(abs(p.value[0] + 0.1) < 1e-4 && abs(p.value[1] + 0.1) < 1e-4)
     }
+
+    @Test func cosineDecayRunsFromTheWarmupRateToTheFinalFraction() {
+        let s = OptimizerSchedule(learningRate: 1, warmupSteps: 10, decaySteps: 110, finalFraction: 0.1)
+        #expect(s.rate(atStep: 5) == 0.5)                      // still warming up
+        #expect(abs(s.rate(atStep: 10) - 1) < 1e-6)            // decay starts at the full rate
+        #expect(abs(s.rate(atStep: 60) - 0.55) < 1e-6)         // halfway: 0.1 + 0.9·½
+        #expect(abs(s.rate(atStep: 110) - 0.1) < 1e-6 && abs(s.rate(atStep: 500) - 0.1) < 1e-6)  // then held
+        let rates = (10...110).map { s.rate(atStep: $0) }
+        #expect(zip(rates, rates.dropFirst()).allSatisfy { $0 >= $1 })  // monotone
+    }
 }
 
 @Suite struct OptimizerStateTests {
