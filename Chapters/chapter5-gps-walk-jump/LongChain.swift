@@ -21,10 +21,12 @@ struct LongChainResult {
     var blankFractionSecondHalf: Double
     /// Mean contrast of the last quarter of all chains' jumps over that of an exact walk's jumps.
     var contrastRatioLastQuarter: Double
-    /// Per chain, the contrast and the class (−1: blank) of every jump; chain 0's walk and jumps.
+    /// Per chain, the contrast and the class (−1: blank) of every jump; chain 0's walk and jumps;
+    /// every chain's last jump.
     var contrasts: [[Double]]
     var labels: [[Int]]
     var walk0: [Float], jump0: [Float]
+    var lastJumps: [Float]
 }
 
 extension Chapter {
@@ -34,7 +36,7 @@ extension Chapter {
         var r = Xoshiro256(seed: seed)
         let config = WalkJumpConfiguration(measurements: m.measurements, sigma: m.sigma, step: m.step, effectiveFriction: m.friction)
         let sampler = WalkJumpSampler(configuration: config, chains: B, dimension: d, rng: &r, denoiser: networkDenoiser)
-        var walk0 = [Float](), jump0 = [Float](), labels = [[Int]](repeating: [], count: B)
+        var walk0 = [Float](), jump0 = [Float](), lastJumps = [Float](), labels = [[Int]](repeating: [], count: B)
         var contrasts = [[Double]](repeating: [], count: B)
         let bar = ProgressBar(total: p.longSteps, label: "long chains " + m.label)
         let clock = Stopwatch()
@@ -42,7 +44,7 @@ extension Chapter {
             sampler.step(rng: &r)
             if t % p.longJumpEvery == 0 {
                 let x = sampler.jump(), y = sampler.mean
-                walk0 += y[0..<d]; jump0 += x[0..<d]
+                walk0 += y[0..<d]; jump0 += x[0..<d]; lastJumps = x
                 let l = predictions(x, count: B), c = contrast(x, count: B)
                 for b in 0..<B { labels[b].append(l[b]); contrasts[b].append(c[b]) }
             }
@@ -66,7 +68,7 @@ extension Chapter {
             walkMillisecondsPerStep: 1000 * sampler.walkSeconds / Double(p.longSteps), finite: sampler.isFinite,
             blankFractionSecondHalf: Double(secondHalf.filter { $0 < threshold }.count) / Double(max(1, secondHalf.count)),
             contrastRatioLastQuarter: lastQuarter.reduce(0, +) / Double(max(1, lastQuarter.count)) / reference,
-            contrasts: contrasts, labels: labels, walk0: walk0, jump0: jump0)
+            contrasts: contrasts, labels: labels, walk0: walk0, jump0: jump0, lastJumps: lastJumps)
     }
 
     func longChain() {
@@ -79,6 +81,7 @@ extension Chapter {
         let published = compare.map { runLongChains($0, seed: s.seed &+ 301) }
         longResult = main
         stripFigure(main)
+        finalJumpsFigure([main] + (published.map { [$0] } ?? []))
         contrastFigure([main] + (published.map { [$0] } ?? []))
         let runs = [main] + (published.map { [$0] } ?? [])
         func row(_ name: String, _ f: (LongChainResult) -> String) -> [String] { [name] + runs.map(f) }
@@ -123,6 +126,16 @@ extension Chapter {
                      rowLabels: ["walk ȳ", "jump x̂", "walk ȳ", "jump x̂"])
         let classes = run.labels[0].prefix(60).map { $0 < 0 ? "·" : String($0) }.joined()
         notebook.figure("long-chain.png", caption: "One long chain as a strip: walk (noisy ȳ) and jump (x̂ = ν_θ(ȳ)) rows; top: consecutive jumps every \(p.longJumpEvery) steps; bottom: \(cols) jumps evenly spread over the \(fmt(p.longSteps)) steps. Classes of chain 0's jumps (· = blank): \(classes)\(jumps > 60 ? "…" : "").", grid: g)
+    }
+
+    /// The last jump of every long chain, one row per step size.
+    func finalJumpsFigure(_ runs: [LongChainResult]) {
+        let p = s.preset, B = min(p.longChains, 16)
+        let pix = runs.flatMap { Array($0.lastJumps.prefix(B * data.pixels)) }
+        let labels = runs.map { "δ = " + fmt($0.member.step / $0.member.sigma, digits: 3) + "σ" }
+        let g = grid(pix, count: B * runs.count, columns: B, title: "last jumps after \(fmt(p.longSteps)) steps, \(runs[0].member.description)",
+                     rowLabels: labels)
+        notebook.figure("long-chain-final.png", caption: "The last jump x̂ of each of \(B) long chains after \(fmt(p.longSteps)) steps, one row per step size.", grid: g)
     }
 
     /// Mean (and lowest) contrast of the jumps along the chains for each step size, against the
