@@ -8,7 +8,7 @@
 // steps). GEMM share: the engine has no timing hooks, so this executable interposes
 // `cblas_sgemm` (see below) and times every sgemm the engine issues inside the measured steps.
 // As a cross-check, the same GEMM shapes — derived from the model's parameter shapes and the
-// engine's im2col chunking rule — are replayed in isolation, alternating with the engine steps.
+// engine's per-image GEMM scheme — are replayed in isolation, alternating with the engine steps.
 import ArgumentParser
 import CBLAS
 import Foundation
@@ -100,28 +100,27 @@ struct GEMMCall: Hashable {
     var flops: Double { 2 * Double(m) * Double(n) * Double(k) }
 }
 
-/// The sgemm calls of Conv2D.forward / Conv2D.backward (Conv2D.swift): images are processed in
-/// chunks of max(1, min(B, maxColumnFloats / (Cin·k²·P))); per chunk of n = images·P columns,
-/// forward: Y = W·col (Cout × n, inner Cin·k²); backward: dW += dY·colᵀ (Cout × Cin·k², inner n);
-/// dX: stride 1 — W'·col(dY) (Cin × n, inner Cout·k²); stride 2 — Wᵀ·dY (Cin·k² × n, inner Cout).
-func gemmCalls(_ c: ConvSpec, batch: Int, maxColumnFloats: Int, backward: Bool) -> [GEMMCall] {
-    let chunk = max(1, min(batch, maxColumnFloats / max(1, c.rows * c.outPixels)))
-    var calls = [GEMMCall]()
-    for b0 in stride(from: 0, to: batch, by: chunk) {
-        let n = min(chunk, batch - b0) * c.outPixels
-        if !backward {
-            calls.append(GEMMCall(transA: false, transB: false, m: c.outChannels, n: n, k: c.rows, beta: 0))
+/// The sgemm calls of Conv2D.forward / Conv2D.backward (Conv2D.swift), one set per image with
+/// P = output pixels: forward Y = W·col (Cout × P, inner Cin·k²); backward dW += dY·colᵀ (Cout ×
+/// Cin·k², inner P); dX — stride 1 with Cin ≥ Cout: W'·col(dY) (Cin × P, inner Cout·k²), otherwise
+/// Wᵀ·dY (Cin·k² × P, inner Cout) then col2im. A Cout = 1 convolution uses sgemv instead (not
+/// replayed: the interposer counts sgemm only). `maxColumnFloats` no longer changes anything.
+func gemmCalls(_ c: ConvSpec, batch: Int, maxColumnFloats _: Int, backward: Bool) -> [GEMMCall] {
+    guard c.outChannels > 1 else { return [] }
+    let p = c.outPixels
+    var perImage = [GEMMCall]()
+    if !backward {
+        perImage.append(GEMMCall(transA: false, transB: false, m: c.outChannels, n: p, k: c.rows, beta: 0))
+    } else {
+        perImage.append(GEMMCall(transA: false, transB: true, m: c.outChannels, n: c.rows, k: p, beta: 1))
+        if c.stride == 1 && c.inChannels >= c.outChannels {
+            perImage.append(GEMMCall(transA: false, transB: false, m: c.inChannels, n: p,
+                                     k: c.outChannels * c.kernel * c.kernel, beta: 0))
         } else {
-            calls.append(GEMMCall(transA: false, transB: true, m: c.outChannels, n: c.rows, k: n, beta: 1))
-            if c.stride == 1 {
-                calls.append(GEMMCall(transA: false, transB: false, m: c.inChannels, n: n,
-                                      k: c.outChannels * c.kernel * c.kernel, beta: 0))
-            } else {
-                calls.append(GEMMCall(transA: true, transB: false, m: c.rows, n: n, k: c.outChannels, beta: 0))
-            }
+            perImage.append(GEMMCall(transA: true, transB: false, m: c.rows, n: p, k: c.outChannels, beta: 0))
         }
     }
-    return calls
+    return (0..<batch).flatMap { _ in perImage }
 }
 
 /// Operand buffers big enough for every call, filled with N(0,1) values (never denormal/zero).

@@ -109,7 +109,7 @@ extension Chapter {
                        main.contrastRatioLastQuarter >= 0.7 && main.contrastRatioLastQuarter <= 1.3,
                        detail: "measured \(fmt(main.contrastRatioLastQuarter, digits: 3))")
         if let q = published {
-            notebook.prose("At the published δ = σ/2 the same chains end with \(fmt(100 * q.blankFractionSecondHalf, digits: 3)) % blank jumps in their second half and a last-quarter contrast of \(fmt(q.contrastRatioLastQuarter, digits: 3))× an exact walk's, against \(fmt(100 * main.blankFractionSecondHalf, digits: 3)) % and \(fmt(main.contrastRatioLastQuarter, digits: 3))× at δ = \(f)σ. The step rule belongs to the model: δ = σ/2 was published for networks trained on the full data sets; for this CPU-sized ν_θ the smaller step is the one whose long chains stay on the data.")
+            notebook.prose("At the published δ = σ/2 the same chains end with \(fmt(100 * q.blankFractionSecondHalf, digits: 3)) % blank jumps in their second half and a last-quarter contrast of \(fmt(q.contrastRatioLastQuarter, digits: 3))× an exact walk's, against \(fmt(100 * main.blankFractionSecondHalf, digits: 3)) % and \(fmt(main.contrastRatioLastQuarter, digits: 3))× at δ = \(f)σ. Which step keeps long chains on the data depends on the model: with the default preset\u{2019}s two-resolution trial network the σ/2 chains faded to blank (72 % blank jumps after 2,000 steps), so the long chains run at the smaller step unless --long-step-factor says otherwise.")
         }
     }
 
