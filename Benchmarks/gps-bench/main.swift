@@ -104,8 +104,8 @@ struct GEMMCall: Hashable {
 /// P = output pixels: forward Y = W·col (Cout × P, inner Cin·k²); backward dW += dY·colᵀ (Cout ×
 /// Cin·k², inner P); dX — stride 1 with Cin ≥ Cout: W'·col(dY) (Cin × P, inner Cout·k²), otherwise
 /// Wᵀ·dY (Cin·k² × P, inner Cout) then col2im. A Cout = 1 convolution uses sgemv instead (not
-/// replayed: the interposer counts sgemm only). `maxColumnFloats` no longer changes anything.
-func gemmCalls(_ c: ConvSpec, batch: Int, maxColumnFloats _: Int, backward: Bool) -> [GEMMCall] {
+/// replayed: the interposer counts sgemm only).
+func gemmCalls(_ c: ConvSpec, batch: Int, backward: Bool) -> [GEMMCall] {
     guard c.outChannels > 1 else { return [] }
     let p = c.outPixels
     var perImage = [GEMMCall]()
@@ -429,9 +429,8 @@ struct GPSBench: ParsableCommand {
               + "forward conv FLOPs: \(f(perImage / 1e6)) MFLOP/image (training step ≈ 3×: \(f(3 * perImage / 1e6)) MFLOP/image)")
 
         // GEMM replay buffers and call lists.
-        let cap = model.workspace.maxColumnFloats
-        let fwdCalls = convs.flatMap { gemmCalls($0, batch: batch, maxColumnFloats: cap, backward: false) }
-        let bwdCalls = convs.flatMap { gemmCalls($0, batch: batch, maxColumnFloats: cap, backward: true) }
+        let fwdCalls = convs.flatMap { gemmCalls($0, batch: batch, backward: false) }
+        let bwdCalls = convs.flatMap { gemmCalls($0, batch: batch, backward: true) }
         let buffers = GEMMBuffers(fwdCalls + bwdCalls, seed: seed)
 
         // Engine and replay are timed alternately (engine, replay, engine, …) so that both see the

@@ -27,8 +27,13 @@ final class Chapter {
     var longResult: LongChainResult?
     var accuracy = 0.0
     var heldOutNearest = Double.nan
-    /// ν_θ(x + σ_eff ε) for the held-out x: the law of the jumps of an exact walk (see `exactWalkJumps`).
-    var cachedExactJumps: [Float]?
+    /// ν_θ(x + σ_eff ε) for the held-out x, their mean contrast, and the blank threshold: computed
+    /// once, on first use (after training), by `computeExactWalkJumps` and `meanContrast`.
+    lazy var exactWalkJumps: [Float] = computeExactWalkJumps()
+    lazy var exactWalkContrast: Double = meanContrast(exactWalkJumps, count: data.heldOut.count)
+    /// A jump counts as blank when its contrast is below a quarter of the held-out images' mean
+    /// (no held-out MNIST digit is that faint).
+    lazy var blankThreshold: Double = 0.25 * meanContrast(data.heldOut.images, count: data.heldOut.count)
 
     var sigmaEff: Float { Float(s.sigmaEff) }
     var slug: String { "chapter5-gps-walk-jump" }

@@ -33,27 +33,18 @@ extension Chapter {
     /// Runs `longChains` chains of `m` as one batch for `longSteps` steps, jumping every `longJumpEvery`.
     func runLongChains(_ m: Member, seed: UInt64) -> LongChainResult {
         let p = s.preset, d = data.pixels, B = p.longChains
-        var r = Xoshiro256(seed: seed)
-        let config = WalkJumpConfiguration(measurements: m.measurements, sigma: m.sigma, step: m.step, effectiveFriction: m.friction)
-        let sampler = WalkJumpSampler(configuration: config, chains: B, dimension: d, rng: &r, denoiser: networkDenoiser)
         var walk0 = [Float](), jump0 = [Float](), lastJumps = [Float](), labels = [[Int]](repeating: [], count: B)
         var contrasts = [[Double]](repeating: [], count: B)
-        let bar = ProgressBar(total: p.longSteps, label: "long chains " + m.label)
-        let clock = Stopwatch()
-        for t in 1...p.longSteps {
-            sampler.step(rng: &r)
-            if t % p.longJumpEvery == 0 {
-                let x = sampler.jump(), y = sampler.mean
-                walk0 += y[0..<d]; jump0 += x[0..<d]; lastJumps = x
-                let l = predictions(x, count: B), c = contrast(x, count: B)
-                for b in 0..<B { labels[b].append(l[b]); contrasts[b].append(c[b]) }
-            }
-            let rate = Double(t) / max(1e-9, clock.seconds)
-            bar.update(done: t, fields: [], rate: rate, unit: "steps/s", eta: Double(p.longSteps - t) / max(rate, 1e-9))
+        let sampler = runWalk(m, chains: B, steps: p.longSteps, seed: seed, denoiser: networkDenoiser,
+                              label: "long chains " + m.label) { t, sampler in
+            guard t % p.longJumpEvery == 0 else { return }
+            let x = sampler.jump(), y = sampler.mean
+            walk0 += y[0..<d]; jump0 += x[0..<d]; lastJumps = x
+            let l = predictions(x, count: B), c = contrast(x, count: B)
+            for b in 0..<B { labels[b].append(l[b]); contrasts[b].append(c[b]) }
         }
-        bar.finish()
         let jumps = labels[0].count
-        let threshold = blankThreshold, reference = meanContrast(exactWalkJumps(), count: data.heldOut.count)
+        let threshold = blankThreshold, reference = exactWalkContrast
         // A blank jump gets label −1: it is no class, and entering or leaving blank is not mixing.
         for b in 0..<B { for j in 0..<jumps where contrasts[b][j] < threshold { labels[b][j] = -1 } }
         let sw = labels.map { l in zip(l, l.dropFirst()).filter { $0 != $1 && $0 >= 0 && $1 >= 0 }.count }
@@ -143,7 +134,7 @@ extension Chapter {
     func contrastFigure(_ runs: [LongChainResult]) {
         let p = s.preset, jumps = runs[0].jumps
         let steps = (1...jumps).map { Double($0 * p.longJumpEvery) }
-        let reference = meanContrast(exactWalkJumps(), count: data.heldOut.count), threshold = blankThreshold
+        let reference = exactWalkContrast, threshold = blankThreshold
         var plot = Plot(title: "Contrast of the jumps along the long chains, \(runs[0].member.description)", xLabel: "walk step",
                         yLabel: "pixel standard deviation of x̂")
         for r in runs {

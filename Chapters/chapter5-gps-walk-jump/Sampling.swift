@@ -112,9 +112,6 @@ extension Chapter {
         }
     }
 
-    /// Mean contrast of the held-out images.
-    var heldOutContrast: Double { meanContrast(data.heldOut.images, count: data.heldOut.count) }
-
     func meanContrast(_ images: [Float], count: Int) -> Double {
         contrast(images, count: count).reduce(0, +) / Double(max(1, count))
     }
@@ -123,19 +120,12 @@ extension Chapter {
     /// the member (T4.4), so the jumps have the law of ν_θ(X + σ_eff ε): here for the held-out images,
     /// one fixed noise draw each. Any statistic of the sampler's jumps (contrast, FD, classes) should
     /// approach the same statistic of these; the gap is the walk's error, not the network's.
-    func exactWalkJumps() -> [Float] {
-        if let j = cachedExactJumps { return j }
+    func computeExactWalkJumps() -> [Float] {
         var r = Xoshiro256(seed: s.seed &+ 400)
         var noisy = r.gaussiansFloat(data.heldOut.images.count, mean: 0, std: sigmaEff)
         for i in noisy.indices { noisy[i] += data.heldOut.images[i] }
-        let j = denoise(noisy, count: data.heldOut.count)
-        cachedExactJumps = j
-        return j
+        return denoise(noisy, count: data.heldOut.count)
     }
-
-    /// A jump counts as blank when its contrast is below a quarter of the held-out images' mean
-    /// (no held-out MNIST digit is that faint).
-    var blankThreshold: Double { 0.25 * heldOutContrast }
 
     func blankFraction(_ images: [Float], count: Int) -> Double {
         let t = blankThreshold
@@ -184,39 +174,44 @@ extension Chapter {
         let noise = (0..<(n * d)).map { _ in Float(r.uniform()) }
         anchors.append(("uniform noise U(0,1)^d", fd(noise, count: n)))
         let nExact = min(n, data.heldOut.count)
-        anchors.append(("jumps of an exact walk ν_θ(x + σ_eff ε), x held-out", fd(Array(exactWalkJumps().prefix(nExact * d)), count: nExact)))
+        anchors.append(("jumps of an exact walk ν_θ(x + σ_eff ε), x held-out", fd(Array(exactWalkJumps.prefix(nExact * d)), count: nExact)))
         let mem = walkJump(lm, denoiser: empiricalDenoiser, name: "memorising " + lm.label, stepVariant: false,
                            seed: s.seed &+ 200, figure: false)
         anchors.append(("walk-jump with the memorising denoiser " + lm.description, mem.fd))
-        results.append(MemberResult(name: "memorising", member: mem.member, isStepVariant: true, fd: mem.fd,
-                                    classHistogram: mem.classHistogram, totalVariation: mem.totalVariation,
-                                    switchesPerJump: mem.switchesPerJump, stepsPerSecond: mem.stepsPerSecond,
-                                    walkFraction: mem.walkFraction, differenceVariance: mem.differenceVariance,
-                                    finite: mem.finite, sampleCount: mem.sampleCount, nearestTraining: mem.nearestTraining,
-                                    blankFraction: mem.blankFraction))
+        var memorising = mem
+        memorising.name = "memorising"; memorising.isStepVariant = true
+        results.append(memorising)
         heldOutNearest = nearestTrainingDistance(Array(data.heldOut.images.prefix(n * d)), count: min(n, data.heldOut.count))
+    }
+
+    /// Runs `chains` chains of `member` for `steps` steps under a progress bar; `afterStep(t, sampler)`
+    /// sees the sampler after step t (to keep jumps). Returns the sampler for its timings and checks.
+    func runWalk(_ member: Member, chains: Int, steps: Int, seed: UInt64, denoiser: @escaping WalkJumpSampler.Denoiser,
+                 label: String, afterStep: (Int, WalkJumpSampler) -> Void) -> WalkJumpSampler {
+        var r = Xoshiro256(seed: seed)
+        let config = WalkJumpConfiguration(measurements: member.measurements, sigma: member.sigma, step: member.step,
+                                           effectiveFriction: member.friction)
+        let sampler = WalkJumpSampler(configuration: config, chains: chains, dimension: data.pixels, rng: &r, denoiser: denoiser)
+        let bar = ProgressBar(total: steps, label: label)
+        let clock = Stopwatch()
+        for t in 1...steps {
+            sampler.step(rng: &r)
+            afterStep(t, sampler)
+            let rate = Double(t) / max(1e-9, clock.seconds)
+            bar.update(done: t, fields: [], rate: rate, unit: "steps/s", eta: Double(steps - t) / max(rate, 1e-9))
+        }
+        bar.finish()
+        return sampler
     }
 
     /// Runs `chains` walk-jump chains of one member; returns its quality numbers (and draws its grid).
     func walkJump(_ member: Member, denoiser: @escaping WalkJumpSampler.Denoiser, name: String, stepVariant: Bool,
                   seed: UInt64, figure: Bool) -> MemberResult {
         let p = s.preset, d = data.pixels, B = p.chains
-        var r = Xoshiro256(seed: seed)
-        let config = WalkJumpConfiguration(measurements: member.measurements, sigma: member.sigma, step: member.step,
-                                           effectiveFriction: member.friction)
-        let sampler = WalkJumpSampler(configuration: config, chains: B, dimension: d, rng: &r, denoiser: denoiser)
         var jumps = [Float]()
-        let bar = ProgressBar(total: p.sampleSteps, label: name)
-        let clock = Stopwatch()
-        for t in 1...p.sampleSteps {
-            sampler.step(rng: &r)
-            if t > p.burnIn && (t - p.burnIn) % p.jumpEvery == 0 {
-                jumps += sampler.jump()
-            }
-            let rate = Double(t) / max(1e-9, clock.seconds)
-            bar.update(done: t, fields: [], rate: rate, unit: "steps/s", eta: Double(p.sampleSteps - t) / max(rate, 1e-9))
+        let sampler = runWalk(member, chains: B, steps: p.sampleSteps, seed: seed, denoiser: denoiser, label: name) { t, sampler in
+            if t > p.burnIn && (t - p.burnIn) % p.jumpEvery == 0 { jumps += sampler.jump() }
         }
-        bar.finish()
         let walkOnly = Double(p.sampleSteps) / max(1e-9, sampler.networkSeconds + sampler.walkSeconds)
         let count = jumps.count / d
         let labels = predictions(jumps, count: count)
