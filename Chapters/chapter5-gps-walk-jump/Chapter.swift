@@ -23,10 +23,15 @@ final class Chapter {
     var validation = (model: 0.0, identity: 0.0, empirical: 0.0)
     var trainImagesPerSecond = 0.0
     var results: [MemberResult] = []
-    var anchors: [(name: String, fd: Double)] = []
+    var anchors: [(name: String, fd: Double, confident: Double)] = []
     var longResult: LongChainResult?
     var accuracy = 0.0
     var heldOutNearest = Double.nan
+    var heldOutConfident = Double.nan
+    /// The shared burn-in's final means ȳ (empty without a burn-in) and its last-quarter contrast
+    /// over an exact walk's.
+    var burnInMeans: [Float] = []
+    var burnInContrastRatio = Double.nan
     /// ν_θ(x + σ_eff ε) for the held-out x, their mean contrast, and the blank threshold: computed
     /// once, on first use (after training), by `computeExactWalkJumps` and `meanContrast`.
     lazy var exactWalkJumps: [Float] = computeExactWalkJumps()

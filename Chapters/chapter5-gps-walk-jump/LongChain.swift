@@ -35,7 +35,7 @@ extension Chapter {
         let p = s.preset, d = data.pixels, B = p.longChains
         var walk0 = [Float](), jump0 = [Float](), lastJumps = [Float](), labels = [[Int]](repeating: [], count: B)
         var contrasts = [[Double]](repeating: [], count: B)
-        let sampler = runWalk(m, chains: B, steps: p.longSteps, seed: seed, denoiser: networkDenoiser,
+        let sampler = runWalk(m, chains: B, steps: p.longSteps, start: longChainStart, seed: seed, denoiser: networkDenoiser,
                               label: "long chains " + m.label) { t, sampler in
             guard t % p.longJumpEvery == 0 else { return }
             let x = sampler.jump(), y = sampler.mean
@@ -62,11 +62,20 @@ extension Chapter {
             contrasts: contrasts, labels: labels, walk0: walk0, jump0: jump0, lastJumps: lastJumps)
     }
 
+    /// The long chains start from the shared burn-in's means (cycling through them if there are more
+    /// long chains than burn-in chains), so that their statistics measure the walk at stationarity,
+    /// not the transient from noise; from noise without a burn-in.
+    var longChainStart: WalkJumpStart {
+        let d = data.pixels, B = s.preset.longChains, pool = burnInMeans.count / d
+        guard pool > 0 else { return .uniformPlusNoiseCopied }
+        return .givenMeans((0..<B).flatMap { b in burnInMeans[((b % pool) * d)..<((b % pool + 1) * d)] })
+    }
+
     func longChain() {
         let p = s.preset, m = s.longMember, B = p.longChains
         notebook.section("Long chains: walk and jumps")
         let compare = s.publishedLongMember
-        notebook.prose("\(B) chains of \(m.description) run as one batch for \(fmt(p.longSteps)) steps each at δ = \(fmt(m.step / m.sigma, digits: 3))σ, jumping every \(p.longJumpEvery) steps\(p.longSteps < 10_000 ? " (the full preset runs 10,000 steps; this preset runs fewer to fit its time budget)" : "")\(compare.map { ", and beside them the same \(B) chains at the published δ = σ/2 = \(fmt($0.step, digits: 3))" } ?? ""). Chain 0 is shown as a strip: the noisy walk ȳ_t on top, its jumps x̂_t = ν_θ(ȳ_t) below. Mixing is measured by the classifier's label of consecutive jumps: the number of class switches along each chain (blank jumps, see below, count as no class).")
+        notebook.prose("\(B) chains of \(m.description) run as one batch for \(fmt(p.longSteps)) steps each at δ = \(fmt(m.step / m.sigma, digits: 3))σ, jumping every \(p.longJumpEvery) steps\(p.longSteps < 10_000 ? " (the full preset runs 10,000 steps; this preset runs fewer to fit its time budget)" : "")\(compare.map { ", and beside them the same \(B) chains at the published δ = σ/2 = \(fmt($0.step, digits: 3))" } ?? ""). \(burnInMeans.isEmpty ? "They start from noise (no burn-in)." : "They start where the shared burn-in ended (y_m = ȳ + σ(ε_m − ε̄), v ~ N(0, u I), with the burn-in's ȳ), so they walk at stationarity from their first step and what follows measures the walk, not the transient from noise.") Chain 0 is shown as a strip: the noisy walk ȳ_t on top, its jumps x̂_t = ν_θ(ȳ_t) below. Mixing is measured by the classifier's label of consecutive jumps: the number of class switches along each chain (blank jumps, see below, count as no class).")
         notebook.prose("A second yardstick watches for drift. At stationarity ȳ has the law of X + σ_eff ε (T4.4), so an exact walk's jumps have the law of ν_θ(X + σ_eff ε): their mean contrast (pixel standard deviation) is that of ν_θ on noisy held-out images. A discretised walk with too large a step samples a biased law (T1.6's step bias, here in R^{Md}); on these images the bias shows as jumps that thin out and fade towards blank, which the classifier would still label with some class.")
         let main = runLongChains(m, seed: s.seed &+ 300)
         let published = compare.map { runLongChains($0, seed: s.seed &+ 301) }
@@ -100,7 +109,7 @@ extension Chapter {
                        main.contrastRatioLastQuarter >= 0.7 && main.contrastRatioLastQuarter <= 1.3,
                        detail: "measured \(fmt(main.contrastRatioLastQuarter, digits: 3))")
         if let q = published {
-            notebook.prose("At the published δ = σ/2 the same chains end with \(fmt(100 * q.blankFractionSecondHalf, digits: 3)) % blank jumps in their second half and a last-quarter contrast of \(fmt(q.contrastRatioLastQuarter, digits: 3))× an exact walk's, against \(fmt(100 * main.blankFractionSecondHalf, digits: 3)) % and \(fmt(main.contrastRatioLastQuarter, digits: 3))× at δ = \(f)σ. Which step keeps long chains on the data depends on the model: with the default preset\u{2019}s two-resolution trial network the σ/2 chains faded to blank (72 % blank jumps after 2,000 steps), so the long chains run at the smaller step unless --long-step-factor says otherwise.")
+            notebook.prose("At the published δ = σ/2 the same chains end with \(fmt(100 * q.blankFractionSecondHalf, digits: 3)) % blank jumps in their second half and a last-quarter contrast of \(fmt(q.contrastRatioLastQuarter, digits: 3))× an exact walk's, against \(fmt(100 * main.blankFractionSecondHalf, digits: 3)) % and \(fmt(main.contrastRatioLastQuarter, digits: 3))× at δ = \(f)σ. Which step keeps long chains on the data depends on the model: with the default preset\u{2019}s two-resolution trial network the σ/2 chains faded to blank (72 % blank jumps after 2,000 steps from noise), so the long chains run at the smaller step unless --long-step-factor says otherwise.")
         }
     }
 

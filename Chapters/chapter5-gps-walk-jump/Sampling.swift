@@ -24,6 +24,8 @@ struct MemberResult {
     var nearestTraining: Double = .nan
     /// Fraction of samples whose contrast is below the blank threshold (see `Chapter.blankThreshold`).
     var blankFraction: Double = .nan
+    /// Fraction of samples the classifier labels with probability ≥ `Chapter.confidentProbability`.
+    var confident: Double = .nan
 }
 
 extension Chapter {
@@ -71,6 +73,19 @@ extension Chapter {
         let logits = forwardBatched({ clf.forward($0) }, images: images, count: count, imageShape: data.imageShape, batch: 100)
         return SoftmaxCrossEntropy.predictions(Tensor(shape: [count, logits.count / max(1, count)], data: logits))
     }
+
+    /// Share of images the classifier gives one class a probability ≥ `confidentProbability`: a
+    /// recognisable digit is confidently classified, a stroke or a blend of two digits is not.
+    func confidentShare(_ images: [Float], count: Int) -> Double {
+        guard let clf = classifier, count > 0 else { return .nan }
+        let logits = forwardBatched({ clf.forward($0) }, images: images, count: count, imageShape: data.imageShape, batch: 100)
+        let k = logits.count / count
+        let probs = SoftmaxCrossEntropy.probabilities(Tensor(shape: [count, k], data: logits)).data
+        let sure = (0..<count).filter { i in probs[(i * k)..<((i + 1) * k)].max()! >= Float(Self.confidentProbability) }.count
+        return Double(sure) / Double(count)
+    }
+
+    static let confidentProbability = 0.9
 
     func fd(_ images: [Float], count: Int) -> Double {
         guard let ref = referenceStatistics, let clf = classifier, count >= 2 else { return .nan }
@@ -147,51 +162,72 @@ extension Chapter {
     func sample() {
         let p = s.preset
         let d = data.pixels
-        let kept = (p.sampleSteps - p.burnIn) / p.jumpEvery
+        let kept = p.sampleSteps / p.jumpEvery
         let n = p.chains * kept
+        // The member whose chains make the shared burn-in (and whose step variants are compared).
+        let lm = s.members.first { $0.measurements == s.longMember.measurements } ?? s.longMember
         notebook.section("Walk-jump sampling: one network, several members of its class")
-        notebook.prose("Every member (M, σ = σ_eff √M) is sampled with the same trained ν_θ. The walk is the underdamped A-B-O-B-A integrator of THEORY §1 in R^{Md} with the GPS score; ν_θ is called once per step on the \(p.chains) chain means ȳ at once, whatever M is. Jumps x̂ = ν_θ(ȳ) never feed back into the chain. Start: y_m = U(0,1)^d + σε, one draw per chain copied into every measurement; v = 0; u = 1; δ = σ/2 (the published rule) unless --step is given; effective friction γδ = \(fmt(s.friction)).")
+        notebook.prose("Every member (M, σ = σ_eff √M) is sampled with the same trained ν_θ. The walk is the underdamped A-B-O-B-A integrator of THEORY §1 in R^{Md} with the GPS score; ν_θ is called once per step on the \(p.chains) chain means ȳ at once, whatever M is. Jumps x̂ = ν_θ(ȳ) never feed back into the chain. δ = σ/2 (the published rule) unless --step is given; effective friction γδ = \(fmt(s.friction)); u = 1.")
         notebook.equation("y ← y + (δ/2)v;  ψ_m = (ν_θ(ȳ) − y_m)/σ²;  v ← v + (δ/2)ψ;  v ← e^{−γδ}v + √(1 − e^{−2γδ}) ε;  v ← v + (δ/2)ψ;  y ← y + (δ/2)v")
-        notebook.prose("Each member runs \(p.chains) chains for \(p.sampleSteps) steps; after \(p.burnIn) burn-in steps a jump is kept every \(p.jumpEvery) steps, so n = \(fmt(n)) samples per member.")
+        var start = WalkJumpStart.uniformPlusNoiseCopied
+        if p.burnIn > 0 {
+            notebook.prose("**One burn-in for the whole class.** Chains started from noise pass through a long transient (figure below: from uniform noise the jumps first thin out to strokes, and take a thousand steps or more to fill back in to digits). Rather than pay it once per member, \(p.chains) chains of \(lm.description) run \(p.burnIn) steps from y_m = U(0,1)^d + σε (one draw copied into every measurement, v = 0), and every member starts from their means ȳ: ȳ has the same law X + σ_eff ε for every member of the class (T4.4), and given ȳ the differences y_m − ȳ are Gaussian with precision 1/σ² whatever the density (T4.7), so")
+            notebook.equation("y_m = ȳ + σ (ε_m − ε̄),    v ~ N(0, u I)        (an exact draw of (y, v) given ȳ, for any member M)")
+            notebook.prose("starts member M at its stationary law as soon as the burn-in chains are at theirs. The Var(y_m − ȳ)/σ² column below checks the difference directions; the members' FD against the exact walk's anchor checks ȳ.")
+            burnInMeans = runBurnIn(lm)
+            start = .givenMeans(burnInMeans)
+            if p.name != "tiny" {
+                notebook.check("the shared burn-in reaches the exact walk's law: its jumps' contrast over the last quarter is within 0.7–1.3 × that of ν_θ(x + σ_eff ε)",
+                               burnInContrastRatio >= 0.7 && burnInContrastRatio <= 1.3, detail: "measured \(fmt(burnInContrastRatio, digits: 3))")
+            }
+        } else {
+            notebook.prose("Start (no burn-in, --burn-in 0): y_m = U(0,1)^d + σε, one draw per chain copied into every measurement; v = 0.")
+        }
+        notebook.prose("Each member then runs \(p.chains) chains for \(p.sampleSteps) steps and keeps a jump every \(p.jumpEvery) steps, so n = \(fmt(n)) samples per member.")
 
         var runs: [(Member, Bool, WalkJumpSampler.Denoiser, String)] = s.members.map { ($0, false, networkDenoiser, "ν_θ " + $0.label) }
         // Step variants of the long chains' member, beside its run at the members' step rule.
-        let lm = s.members.first { $0.measurements == s.longMember.measurements } ?? s.longMember
         for f in s.stepFactors where abs(f * lm.sigma - lm.step) > 1e-12 {
             var m = lm; m.step = f * lm.sigma
             runs.append((m, true, networkDenoiser, "ν_θ " + m.label))
         }
         for (i, run) in runs.enumerated() {
-            let r = walkJump(run.0, denoiser: run.2, name: run.3, stepVariant: run.1, seed: s.seed &+ 100 &+ UInt64(i), figure: true)
+            let r = walkJump(run.0, denoiser: run.2, name: run.3, stepVariant: run.1, start: start, burnIn: 0,
+                             seed: s.seed &+ 100 &+ UInt64(i), figure: true)
             results.append(r)
         }
 
         // Anchors with the same n.
         var r = Xoshiro256(seed: s.seed &+ 77)
         let realIdx = r.permutation(data.train.count).prefix(n)
-        let realImages = data.train.subset(indices: Array(realIdx)).images
-        anchors.append(("real training images", fd(realImages, count: min(n, data.train.count))))
+        let realImages = data.train.subset(indices: Array(realIdx)).images, nReal = min(n, data.train.count)
+        anchors.append(("real training images", fd(realImages, count: nReal), confidentShare(realImages, count: nReal)))
         let noise = (0..<(n * d)).map { _ in Float(r.uniform()) }
-        anchors.append(("uniform noise U(0,1)^d", fd(noise, count: n)))
+        anchors.append(("uniform noise U(0,1)^d", fd(noise, count: n), confidentShare(noise, count: n)))
         let nExact = min(n, data.heldOut.count)
-        anchors.append(("jumps of an exact walk ν_θ(x + σ_eff ε), x held-out", fd(Array(exactWalkJumps.prefix(nExact * d)), count: nExact)))
+        let exact = Array(exactWalkJumps.prefix(nExact * d))
+        anchors.append(("jumps of an exact walk ν_θ(x + σ_eff ε), x held-out", fd(exact, count: nExact), confidentShare(exact, count: nExact)))
+        // The memorising denoiser's walk has its own burn-in from noise: its chains fall onto training
+        // images, not onto ν_θ's law.
         let mem = walkJump(lm, denoiser: empiricalDenoiser, name: "memorising " + lm.label, stepVariant: false,
-                           seed: s.seed &+ 200, figure: false)
-        anchors.append(("walk-jump with the memorising denoiser " + lm.description, mem.fd))
+                           start: .uniformPlusNoiseCopied, burnIn: p.burnIn, seed: s.seed &+ 200, figure: false)
+        anchors.append(("walk-jump with the memorising denoiser " + lm.description, mem.fd, mem.confident))
         var memorising = mem
         memorising.name = "memorising"; memorising.isStepVariant = true
         results.append(memorising)
+        heldOutConfident = confidentShare(data.heldOut.images, count: data.heldOut.count)
         heldOutNearest = nearestTrainingDistance(Array(data.heldOut.images.prefix(n * d)), count: min(n, data.heldOut.count))
     }
 
     /// Runs `chains` chains of `member` for `steps` steps under a progress bar; `afterStep(t, sampler)`
     /// sees the sampler after step t (to keep jumps). Returns the sampler for its timings and checks.
-    func runWalk(_ member: Member, chains: Int, steps: Int, seed: UInt64, denoiser: @escaping WalkJumpSampler.Denoiser,
-                 label: String, afterStep: (Int, WalkJumpSampler) -> Void) -> WalkJumpSampler {
+    func runWalk(_ member: Member, chains: Int, steps: Int, start: WalkJumpStart = .uniformPlusNoiseCopied, seed: UInt64,
+                 denoiser: @escaping WalkJumpSampler.Denoiser, label: String,
+                 afterStep: (Int, WalkJumpSampler) -> Void) -> WalkJumpSampler {
         var r = Xoshiro256(seed: seed)
         let config = WalkJumpConfiguration(measurements: member.measurements, sigma: member.sigma, step: member.step,
                                            effectiveFriction: member.friction)
-        let sampler = WalkJumpSampler(configuration: config, chains: chains, dimension: data.pixels, rng: &r, denoiser: denoiser)
+        let sampler = WalkJumpSampler(configuration: config, chains: chains, dimension: data.pixels, start: start, rng: &r, denoiser: denoiser)
         let bar = ProgressBar(total: steps, label: label)
         let clock = Stopwatch()
         for t in 1...steps {
@@ -204,15 +240,17 @@ extension Chapter {
         return sampler
     }
 
-    /// Runs `chains` walk-jump chains of one member; returns its quality numbers (and draws its grid).
+    /// Runs `chains` walk-jump chains of one member from `start`: `burnIn` steps, then `sampleSteps`
+    /// steps keeping a jump every `jumpEvery`; returns its quality numbers (and draws its grid).
     func walkJump(_ member: Member, denoiser: @escaping WalkJumpSampler.Denoiser, name: String, stepVariant: Bool,
-                  seed: UInt64, figure: Bool) -> MemberResult {
+                  start: WalkJumpStart, burnIn: Int, seed: UInt64, figure: Bool) -> MemberResult {
         let p = s.preset, d = data.pixels, B = p.chains
         var jumps = [Float]()
-        let sampler = runWalk(member, chains: B, steps: p.sampleSteps, seed: seed, denoiser: denoiser, label: name) { t, sampler in
-            if t > p.burnIn && (t - p.burnIn) % p.jumpEvery == 0 { jumps += sampler.jump() }
+        let sampler = runWalk(member, chains: B, steps: burnIn + p.sampleSteps, start: start, seed: seed, denoiser: denoiser, label: name) { t, sampler in
+            if t > burnIn && (t - burnIn) % p.jumpEvery == 0 { jumps += sampler.jump() }
         }
-        let walkOnly = Double(p.sampleSteps) / max(1e-9, sampler.networkSeconds + sampler.walkSeconds)
+        let steps = burnIn + p.sampleSteps
+        let walkOnly = Double(steps) / max(1e-9, sampler.networkSeconds + sampler.walkSeconds)
         let count = jumps.count / d
         let labels = predictions(jumps, count: count)
         let kept = count / B
@@ -225,7 +263,8 @@ extension Chapter {
             totalVariation: totalVariation(hist, heldOutHistogram), switchesPerJump: switchesPerJump,
             stepsPerSecond: walkOnly, walkFraction: sampler.walkFraction, differenceVariance: sampler.differenceVariance,
             finite: sampler.isFinite && jumps.allSatisfy(\.isFinite), sampleCount: count,
-            nearestTraining: nearestTrainingDistance(jumps, count: count), blankFraction: blankFraction(jumps, count: count))
+            nearestTraining: nearestTrainingDistance(jumps, count: count), blankFraction: blankFraction(jumps, count: count),
+            confident: confidentShare(jumps, count: count))
         if figure {
             // The last jump of up to 40 chains.
             let show = min(B, 40), cols = 10
@@ -233,7 +272,7 @@ extension Chapter {
             let g = grid(lastJ, count: show, columns: cols, title: "samples x̂ = ν_θ(ȳ), \(member.label)")
             let file = "samples-M\(member.measurements)" + (stepVariant ? "-step\(fmt(member.step / member.sigma, digits: 3))" : "") + ".png"
             notebook.figure(file,
-                            caption: "Walk-jump samples of \(member.description) (the last jump of \(show) chains, step \(p.sampleSteps)); FD \(fmt(result.fd, digits: 4)).",
+                            caption: "Walk-jump samples of \(member.description) at δ = \(fmt(member.step / member.sigma, digits: 3))σ (the last jump of \(show) chains, \(p.burnIn > 0 ? "after the class's \(p.burnIn) shared burn-in steps and \(p.sampleSteps) of its own" : "after \(p.sampleSteps) steps from noise")); FD \(fmt(result.fd, digits: 4)), \(fmt(100 * result.confident, digits: 3)) % confidently classified.",
                             grid: g)
         }
         return result
@@ -250,15 +289,18 @@ extension Chapter {
             rows.append([r.name, fmt(r.fd, digits: 4), fmt(r.totalVariation, digits: 3), fmt(r.switchesPerJump, digits: 3),
                          fmt(r.stepsPerSecond, digits: 4), fmt(100 * r.walkFraction, digits: 3) + " %",
                          r.member.measurements > 1 ? fmt(r.differenceVariance / (r.member.sigma * r.member.sigma), digits: 4) : "—",
-                         fmt(r.nearestTraining, digits: 3), fmt(100 * r.blankFraction, digits: 3) + " %"])
+                         fmt(r.nearestTraining, digits: 3), fmt(100 * r.blankFraction, digits: 3) + " %",
+                         fmt(100 * r.confident, digits: 3) + " %"])
         }
         for a in anchors where !a.name.hasPrefix("walk-jump") {
-            rows.append(["anchor: " + a.name, fmt(a.fd, digits: 4), "", "", "", "", "", a.name.hasPrefix("real") ? "0 (they are)" : "", ""])
+            rows.append(["anchor: " + a.name, fmt(a.fd, digits: 4), "", "", "", "", "", a.name.hasPrefix("real") ? "0 (they are)" : "", "",
+                         fmt(100 * a.confident, digits: 3) + " %"])
         }
         rows.append(["anchor: held-out real images", "", "", "", "", "", "", fmt(heldOutNearest, digits: 3),
-                     fmt(100 * blankFraction(data.heldOut.images, count: data.heldOut.count), digits: 3) + " %"])
-        notebook.prose("n = \(fmt(n)) samples per row, FD against the \(data.heldOut.count) held-out images; TV = total-variation distance between the classifier's class histogram of the samples and the held-out class frequencies; switches = fraction of consecutive jumps (\(p.jumpEvery) steps apart) whose class differs; steps/s counts walk steps of all \(p.chains) chains together (network + walk arithmetic, jumps excluded); NN RMS to train = root mean square per pixel of the distance from each sample to its nearest training image (memorisation: 0 means copies); blank = share of samples whose contrast (pixel standard deviation) is below \(fmt(blankThreshold, digits: 3)), a quarter of the held-out images' mean.")
-        notebook.table(["run", "FD", "TV(classes)", "switches/jump", "steps/s", "walk share", "Var(y_m − ȳ)/σ²", "NN RMS to train", "blank"], rows)
+                     fmt(100 * blankFraction(data.heldOut.images, count: data.heldOut.count), digits: 3) + " %",
+                     fmt(100 * heldOutConfident, digits: 3) + " %"])
+        notebook.prose("n = \(fmt(n)) samples per row, FD against the \(data.heldOut.count) held-out images; TV = total-variation distance between the classifier's class histogram of the samples and the held-out class frequencies; switches = fraction of consecutive jumps (\(p.jumpEvery) steps apart) whose class differs; steps/s counts walk steps of all \(p.chains) chains together (network + walk arithmetic, jumps excluded); NN RMS to train = root mean square per pixel of the distance from each sample to its nearest training image (memorisation: 0 means copies); blank = share of samples whose contrast (pixel standard deviation) is below \(fmt(blankThreshold, digits: 3)), a quarter of the held-out images' mean; confident = share of samples to which the classifier gives one class a probability ≥ \(fmt(Self.confidentProbability)) (a recognisable digit is classified confidently, a stroke or a blend of two digits is not).")
+        notebook.table(["run", "FD", "TV(classes)", "switches/jump", "steps/s", "walk share", "Var(y_m − ȳ)/σ²", "NN RMS to train", "blank", "confident"], rows)
 
         let noiseFD = anchors.first { $0.name.hasPrefix("uniform") }?.fd ?? .nan
         let realFD = anchors.first { $0.name.hasPrefix("real") }?.fd ?? .nan
@@ -268,6 +310,8 @@ extension Chapter {
             notebook.check("\(r.member.description): FD of samples ≤ \(fmt(p.maxFDRatio)) × FD of noise", measured: r.fd / noiseFD, atMost: p.maxFDRatio)
             if p.name != "tiny" {
                 notebook.check("\(r.member.description): ≤ 5 % blank samples", measured: r.blankFraction, atMost: 0.05)
+                notebook.check("\(r.member.description): recognisable samples: confidently classified share ≥ \(fmt(p.minConfidentRatio)) × held-out images' (\(fmt(100 * heldOutConfident, digits: 3)) %)",
+                               measured: r.confident / heldOutConfident, atLeast: p.minConfidentRatio)
             }
             // The tiny preset's 15k-parameter network is so cheap that the walk's Gaussian draws are
             // comparable to it; at the real sizes the network dominates (measured at the default

@@ -20,14 +20,14 @@ struct Preset: Sendable {
     /// Training points of the memorising (empirical-prior) denoiser, T2.3.
     var empiricalPoints: Int
     // What the checks demand at this size (a tiny run cannot be expected to learn much).
-    var maxValidationRatio: Double, minAccuracy: Double, maxFDRatio: Double
+    var maxValidationRatio: Double, minAccuracy: Double, maxFDRatio: Double, minConfidentRatio: Double
 
     static let tiny = Preset(
         name: "tiny", steps: 40, batch: 16, width: 8, resolutions: 2, learningRate: 2e-3, warmup: 10, finalLearningRate: 1,
         validateEvery: 20, checkpointEvery: 20, trainImages: 1000, heldOutImages: 200,
         classifierWidth: 8, classifierSteps: 250, chains: 16, sampleSteps: 40, burnIn: 10, jumpEvery: 10,
         longChains: 4, longSteps: 200, longJumpEvery: 10, empiricalPoints: 1000,
-        maxValidationRatio: 0.8, minAccuracy: 0.5, maxFDRatio: 0.8)
+        maxValidationRatio: 0.8, minAccuracy: 0.5, maxFDRatio: 0.8, minConfidentRatio: 0)
 
     /// About 10 minutes of training on two idle cores (3 resolutions, 1.0 M parameters, ≈ 80 images/s
     /// × 48k images), about 16 minutes in all with the classifier and sampling. The README's main command.
@@ -36,18 +36,18 @@ struct Preset: Sendable {
     static let standard = Preset(
         name: "default", steps: 1500, batch: 32, width: 32, resolutions: 3, learningRate: 1.5e-3, warmup: 100, finalLearningRate: 0.1,
         validateEvery: 250, checkpointEvery: 250, trainImages: 0, heldOutImages: 1000,
-        classifierWidth: 16, classifierSteps: 1500, chains: 64, sampleSteps: 200, burnIn: 50, jumpEvery: 25,
+        classifierWidth: 16, classifierSteps: 1500, chains: 64, sampleSteps: 200, burnIn: 600, jumpEvery: 25,
         longChains: 16, longSteps: 2000, longJumpEvery: 20, empiricalPoints: 4000,
-        maxValidationRatio: 0.3, minAccuracy: 0.88, maxFDRatio: 0.2)
+        maxValidationRatio: 0.3, minAccuracy: 0.88, maxFDRatio: 0.2, minConfidentRatio: 0.5)
 
     /// Under an hour of training (3 resolutions, 1.0 M parameters: ≈ 70–80 images/s measured × 192k
     /// images ≈ 40–46 min) plus ≈ 20–30 minutes of sampling (10,000-step long chains); for the committed figures.
     static let full = Preset(
         name: "full", steps: 6000, batch: 32, width: 32, resolutions: 3, learningRate: 1e-3, warmup: 200, finalLearningRate: 0.1,
         validateEvery: 1000, checkpointEvery: 500, trainImages: 0, heldOutImages: 1000,
-        classifierWidth: 16, classifierSteps: 2500, chains: 128, sampleSteps: 400, burnIn: 100, jumpEvery: 25,
+        classifierWidth: 16, classifierSteps: 2500, chains: 96, sampleSteps: 400, burnIn: 2000, jumpEvery: 25,
         longChains: 16, longSteps: 10_000, longJumpEvery: 50, empiricalPoints: 4000,
-        maxValidationRatio: 0.25, minAccuracy: 0.92, maxFDRatio: 0.15)
+        maxValidationRatio: 0.25, minAccuracy: 0.92, maxFDRatio: 0.15, minConfidentRatio: 0.5)
 
     static func named(_ name: String) throws -> Preset {
         switch name {
@@ -119,11 +119,8 @@ struct Settings {
         if let v = c.longSteps { try Validate.inRange(v, 1...10_000_000, flag: "long-steps"); p.longSteps = v }
         if let v = c.longChains { try Validate.inRange(v, 1...4096, flag: "long-chains"); p.longChains = v }
         if let v = c.longJumpEvery { try Validate.inRange(v, 1...1_000_000, flag: "long-jump-every"); p.longJumpEvery = v }
-        guard p.burnIn < p.sampleSteps else {
-            throw InputError("--burn-in (\(p.burnIn)) must be smaller than --sample-steps (\(p.sampleSteps))")
-        }
-        guard (p.sampleSteps - p.burnIn) / p.jumpEvery >= 1 else {
-            throw InputError("--jump-every (\(p.jumpEvery)) leaves no jump after the burn-in; lower it or raise --sample-steps")
+        guard p.sampleSteps / p.jumpEvery >= 1 else {
+            throw InputError("--jump-every (\(p.jumpEvery)) must not exceed --sample-steps (\(p.sampleSteps)): no jump would be kept")
         }
         guard p.longSteps / p.longJumpEvery >= 2 else {
             throw InputError("--long-jump-every (\(p.longJumpEvery)) must leave at least 2 jumps in --long-steps (\(p.longSteps))")

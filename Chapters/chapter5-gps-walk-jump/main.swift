@@ -65,8 +65,8 @@ struct GPSWalkJumpChapter: ChapterCommand {
     @Option(help: "Other step sizes compared for the long-chain member, as multiples of σ (δ = factor·σ).")
     var stepFactors = "0.25,1"
     @Option(help: "Parallel chains per member.") var chains: Int?
-    @Option(help: "Walk steps per chain and member.") var sampleSteps: Int?
-    @Option(help: "Steps discarded before the first jump is kept.") var burnIn: Int?
+    @Option(help: "Walk steps per chain and member after the shared burn-in.") var sampleSteps: Int?
+    @Option(help: "Steps of the class's shared burn-in (chains of the long-chain member from noise); every member starts from its means ȳ (0: each member starts from noise).") var burnIn: Int?
     @Option(help: "Jump every k steps.") var jumpEvery: Int?
     @Option(help: "M of the member run as long chains (default: the middle of --members).") var longMember: Int?
     @Option(help: "Step of the long chains as a multiple of σ (δ = factor·σ); the published δ = σ/2 is run beside it for comparison.")

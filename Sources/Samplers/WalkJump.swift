@@ -17,6 +17,12 @@ public enum WalkJumpStart: Sendable {
     case uniformPlusNoiseCopied
     /// y_m = U(0,1)^d + σε_m with independent noise per measurement.
     case uniformPlusNoiseIndependent
+    /// Given means ȳ (B rows of d), an exact draw of y | ȳ and of v: y_m = ȳ + σ(ε_m − ε̄), v ~ N(0, u I).
+    /// Under any M-density (data or GPS model) the differences y_m − ȳ are independent of ȳ and
+    /// Gaussian with precision 1/σ² (T4.7), and the integrator's velocity law is N(0, u I); so an
+    /// equilibrated ȳ of one member of a class (same law for all, T4.4) starts any other member at
+    /// its stationary law.
+    case givenMeans([Float])
 }
 
 /// Settings of one walk-jump run: the member (M, σ) and the integrator.
@@ -70,7 +76,7 @@ public final class WalkJumpSampler {
     private var noise: [Float]
     private var ybar: [Float]
 
-    /// Starts B chains (v = 0) from `start`, drawing from `rng`.
+    /// Starts B chains from `start` (v = 0 unless the start draws it), drawing from `rng`.
     public init(configuration: WalkJumpConfiguration, chains: Int, dimension: Int,
                 start: WalkJumpStart = .uniformPlusNoiseCopied, rng: inout Xoshiro256, denoiser: @escaping Denoiser) {
         precondition(chains >= 1 && dimension >= 1, "WalkJumpSampler: need ≥ 1 chain of dimension ≥ 1")
@@ -78,19 +84,27 @@ public final class WalkJumpSampler {
         let M = configuration.measurements, n = M * chains * dimension, bd = chains * dimension
         let s = Float(configuration.sigma)
         var y0 = [Float](repeating: 0, count: n)
-        var base = [Float](repeating: 0, count: bd)
-        for j in 0..<bd { base[j] = Float(rng.uniform()) }
+        var v0 = [Float](repeating: 0, count: n)
         switch start {
         case .uniformPlusNoiseCopied:
+            var base = (0..<bd).map { _ in Float(rng.uniform()) }
             let e = rng.gaussiansFloat(bd)
             for j in 0..<bd { base[j] += s * e[j] }
             for m in 0..<M { for j in 0..<bd { y0[m * bd + j] = base[j] } }
         case .uniformPlusNoiseIndependent:
+            let base = (0..<bd).map { _ in Float(rng.uniform()) }
             let e = rng.gaussiansFloat(n)
             for m in 0..<M { for j in 0..<bd { y0[m * bd + j] = base[j] + s * e[m * bd + j] } }
+        case .givenMeans(let means):
+            precondition(means.count == bd, "WalkJumpSampler: \(means.count) means given, expected B·d = \(bd)")
+            let e = rng.gaussiansFloat(n)
+            var eBar = [Float](repeating: 0, count: bd)
+            for m in 0..<M { for j in 0..<bd { eBar[j] += e[m * bd + j] / Float(M) } }
+            for m in 0..<M { for j in 0..<bd { y0[m * bd + j] = means[j] + s * (e[m * bd + j] - eBar[j]) } }
+            v0 = rng.gaussiansFloat(n, mean: 0, std: Float(configuration.inverseMass.squareRoot()))
         }
         y = y0
-        v = [Float](repeating: 0, count: n)
+        v = v0
         noise = [Float](repeating: 0, count: n)
         ybar = [Float](repeating: 0, count: bd)
     }

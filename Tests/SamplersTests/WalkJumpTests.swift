@@ -32,6 +32,44 @@ import Testing
         #expect(s.differenceVariance < 1e-12)
     }
 
+    @Test func givenMeansStartIsAnExactDrawOfYGivenTheMean() {
+        // y_m = ȳ + σ(ε_m − ε̄): the mean is ȳ to Float rounding, the (M−1)·B·d difference
+        // coordinates have variance σ² (T4.7) and v ~ N(0, u). Tolerances: 4 standard errors of a
+        // sample variance, σ²√(2/dof), with fixed seed 6.
+        let M = 4, B = 50, d = 20, sigma = 0.7, u = 2.0
+        var rng = Xoshiro256(seed: 6)
+        let means = rng.gaussiansFloat(B * d)
+        let s = WalkJumpSampler(configuration: WalkJumpConfiguration(measurements: M, sigma: sigma, inverseMass: u),
+                                chains: B, dimension: d, start: .givenMeans(means), rng: &rng) { x, _ in x }
+        let meanError = zip(s.mean, means).map { abs($0 - $1) }.max()!
+        #expect(meanError < 1e-5, "max |ȳ − given| = \(meanError)")
+        let dof = Double((M - 1) * B * d)
+        let ratio = s.differenceVariance / (sigma * sigma)
+        #expect(abs(ratio - 1) < 4 * (2 / dof).squareRoot(), "Var(y_m − ȳ)/σ² = \(ratio)")
+        let vVar = s.v.reduce(0.0) { $0 + Double($1) * Double($1) } / Double(s.v.count)
+        #expect(abs(vVar / u - 1) < 4 * (2 / Double(s.v.count)).squareRoot(), "Var(v)/u = \(vVar / u)")
+    }
+
+    @Test func givenMeansStartFromTheStationaryLawStaysThere() {
+        // Gaussian prior X ~ N(0, I): ȳ ~ N(0, 1 + σ²/M) at stationarity. Starting from ȳ drawn from
+        // that law, the very first steps already have its variance (no burn-in), within 4 standard
+        // errors (B·d = 2000 nearly independent coordinates per step, 20 steps, seed 7).
+        let M = 4, sigma = 1.0, B = 200, d = 10
+        let s2 = Float(sigma * sigma) / Float(M), shrink = 1 / (1 + s2)
+        var rng = Xoshiro256(seed: 7)
+        let means = rng.gaussiansFloat(B * d, mean: 0, std: (1 + s2).squareRoot())
+        let s = WalkJumpSampler(configuration: WalkJumpConfiguration(measurements: M, sigma: sigma),
+                                chains: B, dimension: d, start: .givenMeans(means), rng: &rng) { x, _ in x.map { shrink * $0 } }
+        var sumSq = 0.0, count = 0.0
+        for _ in 0..<20 {
+            s.step(rng: &rng)
+            for m in s.mean { sumSq += Double(m) * Double(m); count += 1 }
+        }
+        let ratio = sumSq / count / Double(1 + s2)
+        // Steps are correlated: use the per-step count B·d for the standard error (conservative).
+        #expect(abs(ratio - 1) < 4 * (2 / Double(B * d)).squareRoot(), "Var(ȳ)/(1 + σ²/M) = \(ratio)")
+    }
+
     @Test func fusedStepMatchesTheGenericIntegrator() {
         // The same step through UnderdampedLangevin.step with the GPS score closure.
         let M = 4, B = 3, d = 7, sigma = 0.8
