@@ -1,22 +1,57 @@
 // x is (B, Cin, H, W), weight is (Cout, Cin, k, k) with k = 3 (pad 1) or 1 (pad 0), bias is (Cout),
 // y is (B, Cout, Ho, Wo) with Ho = (H + 2·pad − k)/stride + 1 (stride 1 or 2; 28 → 14 → 7 → 4).
+import Dispatch
 import NumericCore
 
 /// Scratch memory for the im2col lowering, shared by the convolutions of one model so that a
-/// model holds one column buffer rather than one per layer. Not thread-safe (one model per thread).
+/// model holds one column buffer per worker rather than one per layer, plus worker 1's partial
+/// ∂W and ∂b. Not thread-safe (one model per thread).
 public final class ConvWorkspace {
     /// Formerly the bound on a multi-image column matrix. Convolutions now run one GEMM per image
-    /// (written straight into NCHW), so the column buffer holds a single image's Cin·k²×P matrix
+    /// (written straight into NCHW), so a column buffer holds a single image's Cin·k²×P matrix
     /// and this value no longer changes anything; kept for source compatibility.
     public var maxColumnFloats = 1 << 19
-    private(set) var col = UnsafeMutablePointer<Float>.allocate(capacity: 1)
-    private var colCapacity = 1
+    private(set) var cols: [UnsafeMutablePointer<Float>] = []
+    private var colCapacity = 0
+    private(set) var partial = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+    private var partialCapacity = 1
 
     public init() { tuneAllocator() }
-    deinit { col.deallocate() }
+    deinit { for c in cols { c.deallocate() }; partial.deallocate() }
 
-    func reserve(col c: Int) {
-        if c > colCapacity { col.deallocate(); col = .allocate(capacity: c); colCapacity = c }
+    /// At least `c` Floats of column buffer for each of `workers` workers.
+    func reserve(col c: Int, workers: Int) {
+        if c > colCapacity { for x in cols { x.deallocate() }; cols = []; colCapacity = c }
+        while cols.count < workers { cols.append(.allocate(capacity: colCapacity)) }
+    }
+
+    /// At least `n` Floats of partial-gradient buffer (zeroed by the caller).
+    func reserve(partial n: Int) {
+        if n > partialCapacity { partial.deallocate(); partial = .allocate(capacity: n); partialCapacity = n }
+    }
+}
+
+/// Convolutions split the batch into `workers` contiguous image ranges run concurrently, each
+/// issuing single-threaded GEMMs on its own column buffer (OpenBLAS's threads would otherwise
+/// split every small per-image GEMM and spin between them while im2col runs serially).
+func convolutionWorkers(batch: Int, workPerImage: Int) -> Int {
+    batch >= 2 && batch * workPerImage >= parallelThreshold ? min(parallelWorkers, batch) : 1
+}
+
+/// Runs `body(worker, images)` for `workers` contiguous ranges of `0..<batch`, concurrently with
+/// OpenBLAS held at one thread when `workers > 1`.
+func forEachImageRange(_ batch: Int, workers: Int, _ body: (Int, Range<Int>) -> Void) {
+    guard workers > 1 else { body(0, 0..<batch); return }
+    let saved = blasThreads
+    setBLASThreads(1)
+    defer { setBLASThreads(saved) }
+    let chunk = (batch + workers - 1) / workers
+    withoutActuallyEscaping(body) { work in
+        let box = UncheckedSendable(work)
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            let lo = w * chunk, hi = min(batch, lo + chunk)
+            if lo < hi { box.value(w, lo..<hi) }
+        }
     }
 }
 
@@ -61,24 +96,29 @@ public final class Conv2D: Layer {
         let batch = x.shape[0], p = g.outPixels, co = outChannels, rows = g.rows
         let imageSize = g.inChannels * g.height * g.width
         let direct = isPointwise
-        if !direct { workspace.reserve(col: rows * p) }
-        let col = workspace.col
+        let workers = convolutionWorkers(batch: batch, workPerImage: rows * p)
+        workspace.reserve(col: direct ? 1 : rows * p, workers: workers)
+        let cols = workspace.cols
         return Tensor(shape: [batch, co, g.outHeight, g.outWidth]) { y in
             x.data.withUnsafeBufferPointer { px in
                 weight.value.withUnsafeBufferPointer { pw in
                     bias.value.withUnsafeBufferPointer { pb in
+                        let (xs, ys, ws, bs) = (px.baseAddress!, y.baseAddress!, pw.baseAddress!, pb.baseAddress!)
                         // One GEMM per image, written straight into the image's (Cout, P) block of y.
-                        for b in 0..<batch {
-                            let xb = px.baseAddress! + b * imageSize, yb = y.baseAddress! + b * co * p
-                            let cb: UnsafePointer<Float>
-                            if direct { cb = xb } else { im2col(xb, images: 1, g, into: col); cb = UnsafePointer(col) }
-                            if co == 1 {
-                                Float.gemv(trans: true, m: rows, n: p, alpha: 1, a: cb, lda: p, x: pw.baseAddress!, beta: 0, y: yb)
-                            } else {
-                                Float.gemm(transA: false, transB: false, m: co, n: p, k: rows, alpha: 1,
-                                           a: pw.baseAddress!, lda: rows, b: cb, ldb: p, beta: 0, c: yb, ldc: p)
+                        forEachImageRange(batch, workers: workers) { w, images in
+                            let col = cols[w]
+                            for b in images {
+                                let xb = xs + b * imageSize, yb = ys + b * co * p
+                                let cb: UnsafePointer<Float>
+                                if direct { cb = xb } else { im2col(xb, images: 1, g, into: col); cb = UnsafePointer(col) }
+                                if co == 1 {
+                                    Float.gemv(trans: true, m: rows, n: p, alpha: 1, a: cb, lda: p, x: ws, beta: 0, y: yb)
+                                } else {
+                                    Float.gemm(transA: false, transB: false, m: co, n: p, k: rows, alpha: 1,
+                                               a: ws, lda: rows, b: cb, ldb: p, beta: 0, c: yb, ldc: p)
+                                }
+                                addBias(bs, channels: co, pixels: p, to: yb)
                             }
-                            addBias(pb.baseAddress!, channels: co, pixels: p, to: yb)
                         }
                     }
                 }
@@ -118,8 +158,17 @@ public final class Conv2D: Layer {
                                            kernel: kernelSize, stride: 1, pad: kernelSize / 2)
         let wantsDx = needsInputGradient
         let useFlipped = wantsDx && stride == 1 && ci >= co
-        workspace.reserve(col: max(rows, flippedGeometry.rows) * p)
-        let col = workspace.col
+        let workers = convolutionWorkers(batch: batch, workPerImage: rows * p)
+        workspace.reserve(col: max(rows, flippedGeometry.rows) * p, workers: workers)
+        let cols = workspace.cols
+        // Worker 0 accumulates ∂W, ∂b in place; worker 1 into a zeroed partial buffer added at the
+        // end (so the sum's order, and its rounding, depends on the worker count, fixed at 2).
+        let wCount = weight.count
+        if workers > 1 {
+            workspace.reserve(partial: (workers - 1) * (wCount + co))
+            workspace.partial.update(repeating: 0, count: (workers - 1) * (wCount + co))
+        }
+        let partial = workspace.partial
         let imageSize = ci * g.height * g.width
         let flipped = useFlipped ? transposedFlippedWeights() : []
         let direct = isPointwise
@@ -131,32 +180,42 @@ public final class Conv2D: Layer {
                         flipped.withUnsafeBufferPointer { pf in
                             weight.gradient.withUnsafeMutableBufferPointer { gw in
                                 bias.gradient.withUnsafeMutableBufferPointer { gb in
-                                    for b in 0..<batch {
-                                        let gy = pg.baseAddress! + b * co * p, xb = px.baseAddress! + b * imageSize
-                                        for c in 0..<co { gb[c] += sumVec(gy + c * p, p) }
-                                        let cb: UnsafePointer<Float>
-                                        if direct { cb = xb } else { im2col(xb, images: 1, g, into: col); cb = UnsafePointer(col) }
-                                        if co == 1 {
-                                            Float.gemv(trans: false, m: rows, n: p, alpha: 1, a: cb, lda: p, x: gy,
-                                                       beta: 1, y: gw.baseAddress!)
-                                        } else {
-                                            Float.gemm(transA: false, transB: true, m: co, n: rows, k: p, alpha: 1,
-                                                       a: gy, lda: p, b: cb, ldb: p, beta: 1, c: gw.baseAddress!, ldc: rows)
+                                    let (xs, gys, ws, dxs) = (px.baseAddress!, pg.baseAddress!, pw.baseAddress!, dx.baseAddress!)
+                                    let fs = pf.baseAddress, (gw0, gb0) = (gw.baseAddress!, gb.baseAddress!)
+                                    forEachImageRange(batch, workers: workers) { w, images in
+                                        let col = cols[w]
+                                        let gwW = w == 0 ? gw0 : partial + (w - 1) * (wCount + co)
+                                        let gbW = w == 0 ? gb0 : gwW + wCount
+                                        for b in images {
+                                            let gy = gys + b * co * p, xb = xs + b * imageSize
+                                            for c in 0..<co { gbW[c] += sumVec(gy + c * p, p) }
+                                            let cb: UnsafePointer<Float>
+                                            if direct { cb = xb } else { im2col(xb, images: 1, g, into: col); cb = UnsafePointer(col) }
+                                            if co == 1 {
+                                                Float.gemv(trans: false, m: rows, n: p, alpha: 1, a: cb, lda: p, x: gy, beta: 1, y: gwW)
+                                            } else {
+                                                Float.gemm(transA: false, transB: true, m: co, n: rows, k: p, alpha: 1,
+                                                           a: gy, lda: p, b: cb, ldb: p, beta: 1, c: gwW, ldc: rows)
+                                            }
+                                            let dxb = dxs + b * imageSize
+                                            if !wantsDx {
+                                                continue
+                                            } else if useFlipped {
+                                                let fb: UnsafePointer<Float>
+                                                if direct { fb = gy } else { im2col(gy, images: 1, flippedGeometry, into: col); fb = UnsafePointer(col) }
+                                                Float.gemm(transA: false, transB: false, m: ci, n: p, k: flippedGeometry.rows, alpha: 1,
+                                                           a: fs!, lda: flippedGeometry.rows, b: fb, ldb: p, beta: 0, c: dxb, ldc: p)
+                                            } else {
+                                                Float.gemm(transA: true, transB: false, m: rows, n: p, k: co, alpha: 1,
+                                                           a: ws, lda: rows, b: gy, ldb: p, beta: 0, c: col, ldc: p)
+                                                col2im(col, images: 1, g, addingInto: dxb)
+                                            }
                                         }
-                                        let dxb = dx.baseAddress! + b * imageSize
-                                        if !wantsDx {
-                                            continue
-                                        } else if useFlipped {
-                                            let fb: UnsafePointer<Float>
-                                            if direct { fb = gy } else { im2col(gy, images: 1, flippedGeometry, into: col); fb = UnsafePointer(col) }
-                                            Float.gemm(transA: false, transB: false, m: ci, n: p, k: flippedGeometry.rows, alpha: 1,
-                                                       a: pf.baseAddress!, lda: flippedGeometry.rows, b: fb, ldb: p,
-                                                       beta: 0, c: dxb, ldc: p)
-                                        } else {
-                                            Float.gemm(transA: true, transB: false, m: rows, n: p, k: co, alpha: 1,
-                                                       a: pw.baseAddress!, lda: rows, b: gy, ldb: p, beta: 0, c: col, ldc: p)
-                                            col2im(col, images: 1, g, addingInto: dxb)
-                                        }
+                                    }
+                                    for w in 1..<max(1, workers) {
+                                        let src = partial + (w - 1) * (wCount + co)
+                                        for i in 0..<wCount { gw0[i] += src[i] }
+                                        for c in 0..<co { gb0[c] += src[wCount + c] }
                                     }
                                 }
                             }
