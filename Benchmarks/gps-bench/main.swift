@@ -31,13 +31,23 @@ nonisolated(unsafe) let realSgemm: SgemmFunction = {
     return unsafeBitCast(symbol, to: SgemmFunction.self)
 }()
 
-/// Totals since the last `reset()` (single-threaded use: the engine calls sgemm from one thread).
+/// Totals since the last `reset()`, safe for concurrent calls: the engine's convolutions issue
+/// single-threaded sgemms from two workers at once. Time is counted in core-seconds (a call's wall
+/// time × the OpenBLAS threads it ran with) and reported per core of `cores`, i.e. as the wall time
+/// the calls would take on all cores — so shares and rates compare with serial 2-thread calls.
 enum GEMMCounter {
     nonisolated(unsafe) static var calls = 0
-    nonisolated(unsafe) static var nanoseconds: UInt64 = 0
+    nonisolated(unsafe) static var coreNanoseconds: UInt64 = 0
     nonisolated(unsafe) static var flops: Double = 0
-    static func reset() { calls = 0; nanoseconds = 0; flops = 0 }
-    static var seconds: Double { Double(nanoseconds) * 1e-9 }
+    nonisolated(unsafe) static var cores = 2
+    nonisolated(unsafe) static var lock = pthread_mutex_t()
+    static func reset() { pthread_mutex_lock(&lock); calls = 0; coreNanoseconds = 0; flops = 0; pthread_mutex_unlock(&lock) }
+    static var seconds: Double { Double(coreNanoseconds) * 1e-9 / Double(max(1, cores)) }
+    static func add(nanoseconds: UInt64, threads: Int, flops f: Double) {
+        pthread_mutex_lock(&lock)
+        calls += 1; coreNanoseconds &+= nanoseconds &* UInt64(max(1, threads)); flops += f
+        pthread_mutex_unlock(&lock)
+    }
 }
 
 @_cdecl("cblas_sgemm")
@@ -46,12 +56,12 @@ func interposedSgemm(_ order: CBLAS_ORDER, _ transA: CBLAS_TRANSPOSE, _ transB: 
                      _ a: UnsafePointer<Float>?, _ lda: blasint, _ b: UnsafePointer<Float>?, _ ldb: blasint,
                      _ beta: Float, _ c: UnsafeMutablePointer<Float>?, _ ldc: blasint) {
     var t0 = timespec(), t1 = timespec()
+    let threads = blasThreads
     clock_gettime(CLOCK_MONOTONIC, &t0)
     realSgemm(order, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
     clock_gettime(CLOCK_MONOTONIC, &t1)
-    GEMMCounter.calls += 1
-    GEMMCounter.nanoseconds &+= UInt64(max(0, (t1.tv_sec - t0.tv_sec) * 1_000_000_000 + (t1.tv_nsec - t0.tv_nsec)))
-    GEMMCounter.flops += 2 * Double(m) * Double(n) * Double(k)
+    GEMMCounter.add(nanoseconds: UInt64(max(0, (t1.tv_sec - t0.tv_sec) * 1_000_000_000 + (t1.tv_nsec - t0.tv_nsec))),
+                    threads: threads, flops: 2 * Double(m) * Double(n) * Double(k))
 }
 
 // MARK: - Convolution inventory (public API only)
@@ -124,26 +134,34 @@ func gemmCalls(_ c: ConvSpec, batch: Int, backward: Bool) -> [GEMMCall] {
 }
 
 /// Operand buffers big enough for every call, filled with N(0,1) values (never denormal/zero).
-final class GEMMBuffers {
-    let a: [Float], b: [Float]
-    var c: [Float]
+final class GEMMBuffers: @unchecked Sendable {
+    let a: UnsafeMutableBufferPointer<Float>, b: UnsafeMutableBufferPointer<Float>
+    /// One C buffer per replay worker.
+    let c: [UnsafeMutableBufferPointer<Float>]
     init(_ calls: [GEMMCall], seed: UInt64) {
         var rng = Xoshiro256(seed: seed)
-        let sa = calls.map { $0.m * $0.k }.max() ?? 1, sb = calls.map { $0.k * $0.n }.max() ?? 1
+        func filled(_ n: Int) -> UnsafeMutableBufferPointer<Float> {
+            let p = UnsafeMutableBufferPointer<Float>.allocate(capacity: n)
+            rng.fillGaussian(p); return p
+        }
+        a = filled(calls.map { $0.m * $0.k }.max() ?? 1); b = filled(calls.map { $0.k * $0.n }.max() ?? 1)
         let sc = calls.map { $0.m * $0.n }.max() ?? 1
-        a = rng.gaussiansFloat(sa); b = rng.gaussiansFloat(sb); c = rng.gaussiansFloat(sc)
+        c = [filled(sc), filled(sc)]
     }
-    func run(_ calls: [GEMMCall]) {
-        a.withUnsafeBufferPointer { pa in
-            b.withUnsafeBufferPointer { pb in
-                c.withUnsafeMutableBufferPointer { pc in
-                    for g in calls {
-                        Float.gemm(transA: g.transA, transB: g.transB, m: g.m, n: g.n, k: g.k, alpha: 1,
-                                   a: pa.baseAddress!, lda: g.transA ? g.m : g.k,
-                                   b: pb.baseAddress!, ldb: g.transB ? g.k : g.n,
-                                   beta: g.beta, c: pc.baseAddress!, ldc: g.n)
-                    }
-                }
+    deinit { a.deallocate(); b.deallocate(); for x in c { x.deallocate() } }
+
+    /// Runs `calls` in order with the current OpenBLAS threads, or — `imageParallel`, as Conv2D
+    /// does — alternately on two workers with single-threaded OpenBLAS (each its own C buffer).
+    func run(_ calls: [GEMMCall], imageParallel: Bool = true) {
+        let saved = blasThreads
+        if imageParallel { setBLASThreads(1) }
+        defer { setBLASThreads(saved) }
+        let workers = imageParallel ? 2 : 1
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            for (i, g) in calls.enumerated() where i % workers == w {
+                Float.gemm(transA: g.transA, transB: g.transB, m: g.m, n: g.n, k: g.k, alpha: 1,
+                           a: a.baseAddress!, lda: g.transA ? g.m : g.k, b: b.baseAddress!, ldb: g.transB ? g.k : g.n,
+                           beta: g.beta, c: c[w].baseAddress!, ldc: g.n)
             }
         }
     }
@@ -230,7 +248,7 @@ struct GPSBench: ParsableCommand {
             for n in [256, 512, 1024, 2048] {
                 let call = GEMMCall(transA: false, transB: false, m: n, n: n, k: n, beta: 0)
                 let buffers = GEMMBuffers([call], seed: seed)
-                let t = medianSeconds(warmup: 1, repeats: max(3, iterations)) { buffers.run([call]) }
+                let t = medianSeconds(warmup: 1, repeats: max(3, iterations)) { buffers.run([call], imageParallel: false) }
                 print("sgemm \(n)³: \(f(call.flops / t / 1e9)) GFLOP/s")
             }
             return
@@ -273,9 +291,9 @@ struct GPSBench: ParsableCommand {
         for n in [512, 1024, 2048] {
             let call = GEMMCall(transA: false, transB: false, m: n, n: n, k: n, beta: 0)
             let buffers = GEMMBuffers([call], seed: seed)
-            buffers.run([call])
+            buffers.run([call], imageParallel: false)
             var times = [Double]()
-            for _ in 0..<(n >= 2048 ? 3 : 9) { let w = Stopwatch(); buffers.run([call]); times.append(w.seconds) }
+            for _ in 0..<(n >= 2048 ? 3 : 9) { let w = Stopwatch(); buffers.run([call], imageParallel: false); times.append(w.seconds) }
             let best = call.flops / times.min()! / 1e9, typical = call.flops / median(times) / 1e9
             print("  sgemm \(n)×\(n)×\(n): median \(f(typical)) GFLOP/s, best \(f(best)) GFLOP/s")
             if n == 1024 { peak = best }
