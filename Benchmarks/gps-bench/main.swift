@@ -232,8 +232,6 @@ struct GPSBench: ParsableCommand {
     @Option(help: "Input shape for --profile: 28x28x1 or 32x32x3.") var shape = "28x28x1"
     @Option(help: "Run with this OpenBLAS kernel set (re-executes itself with OPENBLAS_CORETYPE set), e.g. SkylakeX.")
     var openblasCoretype: String?
-    @Option(help: "Override the engine's ConvWorkspace.maxColumnFloats (im2col chunk bound) for experiments.")
-    var maxColumnFloats: Int?
 
     mutating func run() throws {
         if let core = openblasCoretype, ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] != core {
@@ -265,7 +263,6 @@ struct GPSBench: ParsableCommand {
                 throw ValidationError("--profile sgemm|forward|train (with --shape HxWxC, e.g. 28x28x1)")
             }
             let model = UNet.bench(channels: dims[2], seed: seed)
-            if let maxColumnFloats { model.workspace.maxColumnFloats = maxColumnFloats }
             var rng = Xoshiro256(seed: seed &+ 1)
             let x = Tensor.gaussian(shape: [batch, dims[2], dims[0], dims[1]], rng: &rng)
             let target = Tensor.gaussian(shape: x.shape, rng: &rng)
@@ -360,7 +357,6 @@ struct GPSBench: ParsableCommand {
         let b = batch, h2 = height / 2, w2 = width / 2
         var rng = Xoshiro256(seed: seed)
         let model = UNet.bench(channels: channels, seed: seed)
-        if let maxColumnFloats { model.workspace.maxColumnFloats = maxColumnFloats }
         let reps = max(3, iterations)
         var rows = [(name: String, count: Int, forward: Double, backward: Double, gemm: Double)]()
         func time(_ name: String, count: Int, _ forward: () -> Void, _ backward: () -> Void) {
@@ -376,7 +372,6 @@ struct GPSBench: ParsableCommand {
         }
         // Convolutions, each with its own input/gradient tensors.
         let ws = ConvWorkspace()
-        ws.maxColumnFloats = model.workspace.maxColumnFloats
         for c in convolutions(of: model, height: height, width: width) {
             let conv = Conv2D(c.inChannels, c.outChannels, kernelSize: c.kernel, stride: c.stride, workspace: ws, rng: &rng)
             let x = Tensor.gaussian(shape: [b, c.inChannels, c.height, c.width], rng: &rng)
@@ -435,7 +430,6 @@ struct GPSBench: ParsableCommand {
         let label = "\(height)x\(width)x\(channels)"
         print("\n## \(label): UNet.bench(channels: \(channels)), batch \(batch)")
         let model = UNet.bench(channels: channels, seed: seed)
-        if let maxColumnFloats { model.workspace.maxColumnFloats = maxColumnFloats }
         var rng = Xoshiro256(seed: seed &+ 1)
         let x = Tensor.gaussian(shape: [batch, channels, height, width], rng: &rng)
         let target = Tensor.gaussian(shape: [batch, channels, height, width], rng: &rng)

@@ -7,10 +7,6 @@ import NumericCore
 /// model holds one column buffer per worker rather than one per layer, plus worker 1's partial
 /// ∂W and ∂b. Not thread-safe (one model per thread).
 public final class ConvWorkspace {
-    /// Formerly the bound on a multi-image column matrix. Convolutions now run one GEMM per image
-    /// (written straight into NCHW), so a column buffer holds a single image's Cin·k²×P matrix
-    /// and this value no longer changes anything; kept for source compatibility.
-    public var maxColumnFloats = 1 << 19
     private(set) var cols: [UnsafeMutablePointer<Float>] = []
     private var colCapacity = 0
     private(set) var partial = UnsafeMutablePointer<Float>.allocate(capacity: 1)
