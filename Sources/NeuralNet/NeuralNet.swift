@@ -35,7 +35,8 @@
 ///   rows for Linear/MLP are (N, D). `allFinite` is the NaN/Inf guard.
 /// - Layers: `Linear`, `Conv2D` (3×3 pad 1 stride 1/2 and 1×1, via im2col + sgemm, one GEMM per
 ///   image writing straight into NCHW (ldc = P; ∂L/∂y read in place for ∂W), so no layout copies;
-///   a one-image column buffer in a `ConvWorkspace` shared by the model's convolutions),
+///   the batch split between two workers calling single-threaded sgemm, each with a one-image
+///   column buffer in a `ConvWorkspace` shared by the model's convolutions),
 ///   `GroupNorm`, `SiLU`, `Upsample2x`, `ChannelConcat`, `GlobalAveragePool`, `ResBlock`,
 ///   `Sequential`; losses `MSELoss` (mean over all elements), `SoftmaxCrossEntropy` (mean over rows).
 ///   Each has a plain-loop naive twin (`forwardNaive`, …) used by the tests.
@@ -44,7 +45,8 @@
 /// - Init: He-normal N(0, 2/fan_in) weights, zero biases, GroupNorm γ = 1, β = 0, drawn from one
 ///   `Xoshiro256(seed:)` in construction order, so a seed fixes every parameter bit for bit.
 /// - Determinism: Swift-side parallel loops split work into disjoint ranges (no shared
-///   reductions); with a fixed OpenBLAS thread count (`setBLASThreads`) results are bit-identical.
+///   reductions); the one exception, Conv2D's ∂W and ∂b, adds the two workers' partial sums in a
+///   fixed order. With a fixed OpenBLAS thread count (`setBLASThreads`) results are bit-identical.
 /// - Threading: none of these objects is thread-safe; use one model per thread.
 public enum NeuralNet {
     /// Version of the parameter naming scheme (bump if names or layouts change).
