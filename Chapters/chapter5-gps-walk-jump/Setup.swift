@@ -36,7 +36,7 @@ struct Preset: Sendable {
     static let standard = Preset(
         name: "default", steps: 1500, batch: 32, width: 32, resolutions: 3, learningRate: 1.5e-3, warmup: 100, finalLearningRate: 0.1,
         validateEvery: 250, checkpointEvery: 250, trainImages: 0, heldOutImages: 1000,
-        classifierWidth: 16, classifierSteps: 1500, chains: 64, sampleSteps: 200, burnIn: 600, jumpEvery: 25,
+        classifierWidth: 16, classifierSteps: 1500, chains: 64, sampleSteps: 200, burnIn: 1000, jumpEvery: 25,
         longChains: 16, longSteps: 2000, longJumpEvery: 20, empiricalPoints: 4000,
         maxValidationRatio: 0.3, minAccuracy: 0.88, maxFDRatio: 0.2, minConfidentRatio: 0.5)
 
