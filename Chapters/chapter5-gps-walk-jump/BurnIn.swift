@@ -8,7 +8,7 @@ extension Chapter {
     /// their means ȳ (which start every member and the long chains) and plots the contrast of their
     /// jumps (one jump every `jumpEvery` steps) to show the transient the burn-in absorbs.
     func runBurnIn(_ m: Member) -> [Float] {
-        let p = s.preset, B = p.chains, every = max(1, min(p.jumpEvery, p.burnIn))
+        let p = s.preset, B = p.chains, every = max(1, min(p.jumpEvery, p.burnIn / 20))
         var steps = [Double](), meanContrasts = [Double](), lowest = [Double]()
         let pool = runWalk(m, chains: B, steps: p.burnIn, seed: s.seed &+ 99, denoiser: networkDenoiser,
                            label: "burn-in " + m.label) { t, sampler in
