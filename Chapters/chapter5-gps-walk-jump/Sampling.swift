@@ -183,7 +183,7 @@ extension Chapter {
         } else {
             notebook.prose("Start (no burn-in, --burn-in 0): y_m = U(0,1)^d + σε, one draw per chain copied into every measurement; v = 0.")
         }
-        notebook.prose("Each member then runs \(p.chains) chains for \(p.sampleSteps) steps and keeps a jump every \(p.jumpEvery) steps, so n = \(fmt(n)) samples per member.")
+        notebook.prose("Each member then runs \(p.chains) chains for \(p.sampleSteps) steps and keeps a jump every \(p.jumpEvery) steps, so n = \(fmt(n)) samples per member.\(p.burnIn > 0 ? " Chain b of every member starts from the same ȳ_b, so the members' samples are correlated chain by chain for as long as the chains remember their start (the grids show the same chains: compare them column by column); their FDs are not independent estimates." : "")")
 
         var runs: [(Member, Bool, WalkJumpSampler.Denoiser, String)] = s.members.map { ($0, false, networkDenoiser, "ν_θ " + $0.label) }
         // Step variants of the long chains' member, beside its run at the members' step rule.
