@@ -105,8 +105,7 @@ public final class Conv2D: Layer {
                             let col = cols[w]
                             for b in images {
                                 let xb = xs + b * imageSize, yb = ys + b * co * p
-                                let cb: UnsafePointer<Float>
-                                if direct { cb = xb } else { im2col(xb, images: 1, g, into: col); cb = UnsafePointer(col) }
+                                let cb = columnMatrix(xb, g, pointwise: direct, into: col)
                                 if co == 1 {
                                     Float.gemv(trans: true, m: rows, n: p, alpha: 1, a: cb, lda: p, x: ws, beta: 0, y: yb)
                                 } else {
@@ -185,8 +184,7 @@ public final class Conv2D: Layer {
                                         for b in images {
                                             let gy = gys + b * co * p, xb = xs + b * imageSize
                                             for c in 0..<co { gbW[c] += sumVec(gy + c * p, p) }
-                                            let cb: UnsafePointer<Float>
-                                            if direct { cb = xb } else { im2col(xb, images: 1, g, into: col); cb = UnsafePointer(col) }
+                                            let cb = columnMatrix(xb, g, pointwise: direct, into: col)
                                             if co == 1 {
                                                 Float.gemv(trans: false, m: rows, n: p, alpha: 1, a: cb, lda: p, x: gy, beta: 1, y: gwW)
                                             } else {
@@ -197,8 +195,7 @@ public final class Conv2D: Layer {
                                             if !wantsDx {
                                                 continue
                                             } else if useFlipped {
-                                                let fb: UnsafePointer<Float>
-                                                if direct { fb = gy } else { im2col(gy, images: 1, flippedGeometry, into: col); fb = UnsafePointer(col) }
+                                                let fb = columnMatrix(gy, flippedGeometry, pointwise: direct, into: col)
                                                 Float.gemm(transA: false, transB: false, m: ci, n: p, k: flippedGeometry.rows, alpha: 1,
                                                            a: fs!, lda: flippedGeometry.rows, b: fb, ldb: p, beta: 0, c: dxb, ldc: p)
                                             } else {
@@ -221,6 +218,16 @@ public final class Conv2D: Layer {
             }
         }
     }
+}
+
+/// The column matrix of one image: the image itself, (Cin, P), for a pointwise convolution;
+/// otherwise its im2col written into `col`.
+@inline(__always)
+func columnMatrix(_ image: UnsafePointer<Float>, _ g: ConvGeometry, pointwise: Bool,
+                  into col: UnsafeMutablePointer<Float>) -> UnsafePointer<Float> {
+    if pointwise { return image }
+    im2col(image, images: 1, g, into: col)
+    return UnsafePointer(col)
 }
 
 /// y[c, i] += bias[c] over one image's (C, P) block.
