@@ -68,19 +68,26 @@ extension Chapter {
         return forwardBatched({ clf.features($0) }, images: images, count: count, imageShape: data.imageShape, batch: 100)
     }
 
+    /// The classifier's logits of `count` images, (count, classes); nil without a classifier.
+    func logits(_ images: [Float], count: Int) -> Tensor? {
+        guard let clf = classifier, count > 0 else { return nil }
+        let l = forwardBatched({ clf.forward($0) }, images: images, count: count, imageShape: data.imageShape, batch: 100)
+        return Tensor(shape: [count, l.count / count], data: l)
+    }
+
     func predictions(_ images: [Float], count: Int) -> [Int] {
-        guard let clf = classifier else { return [] }
-        let logits = forwardBatched({ clf.forward($0) }, images: images, count: count, imageShape: data.imageShape, batch: 100)
-        return SoftmaxCrossEntropy.predictions(Tensor(shape: [count, logits.count / max(1, count)], data: logits))
+        logits(images, count: count).map(SoftmaxCrossEntropy.predictions) ?? []
     }
 
     /// Share of images the classifier gives one class a probability ≥ `confidentProbability`: a
     /// recognisable digit is confidently classified, a stroke or a blend of two digits is not.
     func confidentShare(_ images: [Float], count: Int) -> Double {
-        guard let clf = classifier, count > 0 else { return .nan }
-        let logits = forwardBatched({ clf.forward($0) }, images: images, count: count, imageShape: data.imageShape, batch: 100)
-        let k = logits.count / count
-        let probs = SoftmaxCrossEntropy.probabilities(Tensor(shape: [count, k], data: logits)).data
+        logits(images, count: count).map(confidentShare) ?? .nan
+    }
+
+    func confidentShare(_ logits: Tensor) -> Double {
+        let (count, k) = (logits.shape[0], logits.shape[1])
+        let probs = SoftmaxCrossEntropy.probabilities(logits).data
         let sure = (0..<count).filter { i in probs[(i * k)..<((i + 1) * k)].max()! >= Float(Self.confidentProbability) }.count
         return Double(sure) / Double(count)
     }
@@ -252,7 +259,9 @@ extension Chapter {
         let steps = burnIn + p.sampleSteps
         let walkOnly = Double(steps) / max(1e-9, sampler.networkSeconds + sampler.walkSeconds)
         let count = jumps.count / d
-        let labels = predictions(jumps, count: count)
+        // One classifier pass gives both the labels and the confident share.
+        let jumpLogits = logits(jumps, count: count)
+        let labels = jumpLogits.map(SoftmaxCrossEntropy.predictions) ?? []
         let kept = count / B
         var switches = 0.0
         for b in 0..<B { for j in 1..<max(1, kept) where labels[j * B + b] != labels[(j - 1) * B + b] { switches += 1 } }
@@ -264,7 +273,7 @@ extension Chapter {
             stepsPerSecond: walkOnly, walkFraction: sampler.walkFraction, differenceVariance: sampler.differenceVariance,
             finite: sampler.isFinite && jumps.allSatisfy(\.isFinite), sampleCount: count,
             nearestTraining: nearestTrainingDistance(jumps, count: count), blankFraction: blankFraction(jumps, count: count),
-            confident: confidentShare(jumps, count: count))
+            confident: jumpLogits.map(confidentShare) ?? .nan)
         if figure {
             // The last jump of up to 40 chains.
             let show = min(B, 40), cols = 10
