@@ -153,17 +153,17 @@ final class GEMMBuffers: @unchecked Sendable {
     /// Runs `calls` in order with the current OpenBLAS threads, or — `imageParallel`, as Conv2D
     /// does — alternately on two workers with single-threaded OpenBLAS (each its own C buffer).
     func run(_ calls: [GEMMCall], imageParallel: Bool = true) {
-        let saved = blasThreads
-        if imageParallel { setBLASThreads(1) }
-        defer { setBLASThreads(saved) }
         let workers = imageParallel ? 2 : 1
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            for (i, g) in calls.enumerated() where i % workers == w {
-                Float.gemm(transA: g.transA, transB: g.transB, m: g.m, n: g.n, k: g.k, alpha: 1,
-                           a: a.baseAddress!, lda: g.transA ? g.m : g.k, b: b.baseAddress!, ldb: g.transB ? g.k : g.n,
-                           beta: g.beta, c: c[w].baseAddress!, ldc: g.n)
+        let replay = {
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                for (i, g) in calls.enumerated() where i % workers == w {
+                    Float.gemm(transA: g.transA, transB: g.transB, m: g.m, n: g.n, k: g.k, alpha: 1,
+                               a: self.a.baseAddress!, lda: g.transA ? g.m : g.k, b: self.b.baseAddress!,
+                               ldb: g.transB ? g.k : g.n, beta: g.beta, c: self.c[w].baseAddress!, ldc: g.n)
+                }
             }
         }
+        if imageParallel { withSingleThreadedBLAS(replay) } else { replay() }
     }
 }
 

@@ -38,15 +38,14 @@ func convolutionWorkers(batch: Int, workPerImage: Int) -> Int {
 /// OpenBLAS held at one thread when `workers > 1`.
 func forEachImageRange(_ batch: Int, workers: Int, _ body: (Int, Range<Int>) -> Void) {
     guard workers > 1 else { body(0, 0..<batch); return }
-    let saved = blasThreads
-    setBLASThreads(1)
-    defer { setBLASThreads(saved) }
     let chunk = (batch + workers - 1) / workers
-    withoutActuallyEscaping(body) { work in
-        let box = UncheckedSendable(work)
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            let lo = w * chunk, hi = min(batch, lo + chunk)
-            if lo < hi { box.value(w, lo..<hi) }
+    withSingleThreadedBLAS {
+        withoutActuallyEscaping(body) { work in
+            let box = UncheckedSendable(work)
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                let lo = w * chunk, hi = min(batch, lo + chunk)
+                if lo < hi { box.value(w, lo..<hi) }
+            }
         }
     }
 }

@@ -108,8 +108,3 @@ public func dot<T: BLASScalar>(_ x: [T], _ y: [T]) -> T {
         y.withUnsafeBufferPointer { py in T.dot(n: x.count, x: px.baseAddress!, y: py.baseAddress!) }
     }
 }
-
-/// Sets OpenBLAS's thread count (the benchmark and determinism tests pin it).
-public func setBLASThreads(_ n: Int) { openblas_set_num_threads(Int32(n)) }
-/// OpenBLAS's current thread count.
-public var blasThreads: Int { Int(openblas_get_num_threads()) }
