@@ -93,10 +93,10 @@ struct Settings {
     /// Extra step sizes (as multiples of σ) compared for the middle member.
     var stepFactors: [Double]
     var friction: Double
-    /// The long chains' member at δ = `--long-step-factor`·σ, and the same member at the published
-    /// δ = σ/2 for comparison (nil when they coincide or --step fixes every step).
+    /// The long chains' member at δ = `--long-step-factor`·σ, and the same member for comparison at
+    /// δ = σ/4 when the factor is the published 1/2, else at σ/2 (nil when --step fixes every step).
     var longMember: Member
-    var publishedLongMember: Member?
+    var comparisonLongMember: Member?
     var seed: UInt64
     var figuresDirectory: String
 
@@ -166,8 +166,9 @@ struct Settings {
         let ls = c.sigmaEff * Double(lm).squareRoot()
         try Validate.inRange(c.longStepFactor, 0.01...2, flag: "long-step-factor")
         longMember = Member(measurements: lm, sigma: ls, step: stepOverride ?? c.longStepFactor * ls, friction: c.friction)
-        publishedLongMember = stepOverride == nil && c.longStepFactor != 0.5
-            ? Member(measurements: lm, sigma: ls, step: ls / 2, friction: c.friction) : nil
+        let comparisonFactor = c.longStepFactor == 0.5 ? 0.25 : 0.5
+        comparisonLongMember = stepOverride == nil
+            ? Member(measurements: lm, sigma: ls, step: comparisonFactor * ls, friction: c.friction) : nil
 
         checkpoint = c.checkpoint ?? "checkpoints/chapter5-\(c.dataset)-\(p.name)-w\(p.width)r\(p.resolutions)-seff\(c.sigmaEff).safetensors"
         if (resume || mode == .sample) && !FileManager.default.fileExists(atPath: checkpoint) {

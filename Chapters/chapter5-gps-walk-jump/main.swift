@@ -69,8 +69,8 @@ struct GPSWalkJumpChapter: ChapterCommand {
     @Option(help: "Steps of the class's shared burn-in (chains of the long-chain member from noise); every member starts from its means ȳ (0: each member starts from noise).") var burnIn: Int?
     @Option(help: "Jump every k steps.") var jumpEvery: Int?
     @Option(help: "M of the member run as long chains (default: the middle of --members).") var longMember: Int?
-    @Option(help: "Step of the long chains as a multiple of σ (δ = factor·σ); the published δ = σ/2 is run beside it for comparison.")
-    var longStepFactor = 0.25
+    @Option(help: "Step of the long chains as a multiple of σ (δ = factor·σ; the published rule is 0.5). The same chains run beside them at δ = σ/4 (or at σ/2 when another factor is given) for comparison.")
+    var longStepFactor = 0.5
     @Option(help: "Steps of the long chains.") var longSteps: Int?
     @Option(help: "Number of long chains (run as one batch).") var longChains: Int?
     @Option(help: "Jump every k steps along the long chains.") var longJumpEvery: Int?
