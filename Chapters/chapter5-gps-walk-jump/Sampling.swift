@@ -79,12 +79,20 @@ extension Chapter {
         logits(images, count: count).map(SoftmaxCrossEntropy.predictions) ?? []
     }
 
-    /// Share of images the classifier gives one class a probability ≥ `confidentProbability`: a
-    /// recognisable digit is confidently classified, a stroke or a blend of two digits is not.
-    func confidentShare(_ images: [Float], count: Int) -> Double {
-        logits(images, count: count).map(confidentShare) ?? .nan
+    /// What the classifier says of a set of images, from one pass through its body: the FD of its
+    /// features against the held-out images', its labels, and the confident share.
+    struct Judgement { var fd: Double, labels: [Int], confident: Double }
+
+    func judge(_ images: [Float], count: Int) -> Judgement {
+        guard let clf = classifier, count > 0 else { return Judgement(fd: .nan, labels: [], confident: .nan) }
+        let f = features(images, count: count)
+        let logits = clf.head.forward(Tensor(shape: [count, clf.featureDimension], data: f))
+        return Judgement(fd: fd(features: f, count: count), labels: SoftmaxCrossEntropy.predictions(logits),
+                         confident: confidentShare(logits))
     }
 
+    /// Share of images the classifier gives one class a probability ≥ `confidentProbability`: a
+    /// recognisable digit is confidently classified, a stroke or a blend of two digits is not.
     func confidentShare(_ logits: Tensor) -> Double {
         let (count, k) = (logits.shape[0], logits.shape[1])
         let probs = SoftmaxCrossEntropy.probabilities(logits).data
@@ -94,9 +102,8 @@ extension Chapter {
 
     static let confidentProbability = 0.9
 
-    func fd(_ images: [Float], count: Int) -> Double {
+    func fd(features f: [Float], count: Int) -> Double {
         guard let ref = referenceStatistics, let clf = classifier, count >= 2 else { return .nan }
-        let f = features(images, count: count)
         let stats = GaussianStatistics(features: f, count: count, dimension: clf.featureDimension)
         return (try? FrechetDistance.distance(stats, ref)) ?? .nan
     }
@@ -208,12 +215,15 @@ extension Chapter {
         var r = Xoshiro256(seed: s.seed &+ 77)
         let realIdx = r.permutation(data.train.count).prefix(n)
         let realImages = data.train.subset(indices: Array(realIdx)).images, nReal = min(n, data.train.count)
-        anchors.append(("real training images", fd(realImages, count: nReal), confidentShare(realImages, count: nReal)))
+        func anchor(_ name: String, _ images: [Float], count: Int) {
+            let j = judge(images, count: count)
+            anchors.append((name, j.fd, j.confident))
+        }
+        anchor("real training images", realImages, count: nReal)
         let noise = (0..<(n * d)).map { _ in Float(r.uniform()) }
-        anchors.append(("uniform noise U(0,1)^d", fd(noise, count: n), confidentShare(noise, count: n)))
+        anchor("uniform noise U(0,1)^d", noise, count: n)
         let nExact = min(n, data.heldOut.count)
-        let exact = Array(exactWalkJumps.prefix(nExact * d))
-        anchors.append(("jumps of an exact walk ν_θ(x + σ_eff ε), x held-out", fd(exact, count: nExact), confidentShare(exact, count: nExact)))
+        anchor("jumps of an exact walk ν_θ(x + σ_eff ε), x held-out", Array(exactWalkJumps.prefix(nExact * d)), count: nExact)
         // The memorising denoiser's walk has its own burn-in from noise: its chains fall onto training
         // images, not onto ν_θ's law.
         let mem = walkJump(lm, denoiser: empiricalDenoiser, name: "memorising " + lm.label, stepVariant: false,
@@ -222,7 +232,7 @@ extension Chapter {
         var memorising = mem
         memorising.name = "memorising"; memorising.isStepVariant = true
         results.append(memorising)
-        heldOutConfident = confidentShare(data.heldOut.images, count: data.heldOut.count)
+        heldOutConfident = judge(data.heldOut.images, count: data.heldOut.count).confident
         heldOutNearest = nearestTrainingDistance(Array(data.heldOut.images.prefix(n * d)), count: min(n, data.heldOut.count))
     }
 
@@ -259,21 +269,20 @@ extension Chapter {
         let steps = burnIn + p.sampleSteps
         let walkOnly = Double(steps) / max(1e-9, sampler.networkSeconds + sampler.walkSeconds)
         let count = jumps.count / d
-        // One classifier pass gives both the labels and the confident share.
-        let jumpLogits = logits(jumps, count: count)
-        let labels = jumpLogits.map(SoftmaxCrossEntropy.predictions) ?? []
+        let judgement = judge(jumps, count: count)  // one classifier pass: FD, labels, confident share
+        let labels = judgement.labels
         let kept = count / B
         var switches = 0.0
         for b in 0..<B { for j in 1..<max(1, kept) where labels[j * B + b] != labels[(j - 1) * B + b] { switches += 1 } }
         let switchesPerJump = kept > 1 ? switches / Double(B * (kept - 1)) : .nan
         let hist = histogram(labels)
         let result = MemberResult(
-            name: name, member: member, isStepVariant: stepVariant, fd: fd(jumps, count: count), classHistogram: hist,
+            name: name, member: member, isStepVariant: stepVariant, fd: judgement.fd, classHistogram: hist,
             totalVariation: totalVariation(hist, heldOutHistogram), switchesPerJump: switchesPerJump,
             stepsPerSecond: walkOnly, walkFraction: sampler.walkFraction, differenceVariance: sampler.differenceVariance,
             finite: sampler.isFinite && jumps.allSatisfy(\.isFinite), sampleCount: count,
             nearestTraining: nearestTrainingDistance(jumps, count: count), blankFraction: blankFraction(jumps, count: count),
-            confident: jumpLogits.map(confidentShare) ?? .nan)
+            confident: judgement.confident)
         if figure {
             // The last jump of up to 40 chains.
             let show = min(B, 40), cols = 10
