@@ -120,7 +120,7 @@ final class Chapter {
         let p = s.preset
         notebook.section("Training ν_θ at σ_eff = \(fmt(s.sigmaEff))")
         if s.resume {
-            let meta = try trainer.resume(from: s.checkpoint)
+            let meta = try restoreTrainer(forSampling: false)
             notebook.prose("Resumed from \(s.checkpoint) at step \(fmt(trainer.step)) (written by preset \(meta["preset"] ?? "?")). Weights, Adam's moments and step, and the loss history are restored, and the data stream continues exactly (batches and noise are a function of the seed and the step), so the resumed run is bit-identical with an uninterrupted one\(trainer.resumedWithoutOptimizerState ? " — except that this older checkpoint holds no optimiser state, so Adam's moments restart from zero" : "").")
         }
         let nVal = min(data.heldOut.count, 500)
@@ -142,11 +142,20 @@ final class Chapter {
     }
 
     /// `sample` mode: load the trained weights.
+    /// The trainer restored from the checkpoint. A checkpoint that does not fit this run (another
+    /// σ_eff, width, or — when training continues — batch or seed) or does not parse is bad input:
+    /// one line naming the file, exit 2.
+    func restoreTrainer(forSampling: Bool) throws -> [String: String] {
+        do { return try trainer.resume(from: s.checkpoint, forSampling: forSampling) } catch {
+            throw InputError("\(error)")
+        }
+    }
+
     func loadTrained() throws {
         notebook.section("The trained ν_θ")
-        let meta = try trainer.resume(from: s.checkpoint)
+        let meta = try restoreTrainer(forSampling: true)
         trainImagesPerSecond = trainer.imagesPerSecond
-        notebook.prose("Loaded \(s.checkpoint): step \(meta["step"] ?? "?"), σ_eff \(meta["sigma_eff"] ?? "?"), trained at \(fmt(trainImagesPerSecond, digits: 4)) images/s.")
+        notebook.prose("Loaded \(s.checkpoint): step \(meta["step"] ?? "?"), σ_eff \(meta["sigma_eff"] ?? "?"), trained with seed \(meta["seed"] ?? "?") at \(fmt(trainImagesPerSecond, digits: 4)) images/s; this run samples with seed \(s.seed).")
         if trainer.step < s.preset.steps {
             notebook.prose("Note: the checkpoint has fewer steps (\(trainer.step)) than the preset asks for (\(s.preset.steps)); run `train --resume` to finish it.")
         }

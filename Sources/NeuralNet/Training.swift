@@ -333,14 +333,16 @@ public final class DenoiserTrainer {
     }
 
     /// Restores weights, step and histories from a checkpoint written by `save`. The checkpoint's
-    /// σ_eff, batch size and seed must match this trainer's (otherwise the resumed data stream would
-    /// differ). Returns the checkpoint's metadata.
+    /// σ_eff must match this trainer's (the network is the denoiser of that class), and so must its
+    /// batch size and seed unless `forSampling` (otherwise a resumed data stream would differ; a run
+    /// that only samples from the model may use its own seed). Returns the checkpoint's metadata.
     @discardableResult
-    public func resume(from path: String) throws -> [String: String] {
+    public func resume(from path: String, forSampling: Bool = false) throws -> [String: String] {
         let checkpoint = try Checkpoint.read(path)
         let tensors = checkpoint.tensors, meta = checkpoint.metadata
-        for (key, mine) in [("sigma_eff", String(configuration.sigmaEffective)), ("batch", String(configuration.batchSize)),
-                            ("seed", String(configuration.seed))] {
+        let mustMatch = [("sigma_eff", String(configuration.sigmaEffective))]
+            + (forSampling ? [] : [("batch", String(configuration.batchSize)), ("seed", String(configuration.seed))])
+        for (key, mine) in mustMatch {
             if let theirs = meta[key], theirs != mine {
                 throw TrainingError.incompatibleCheckpoint(path: path, problem: "it has \(key) = \(theirs), this run has \(mine)")
             }

@@ -87,6 +87,22 @@ func temporaryPath(_ name: String) -> String {
             steps: 4, batchSize: 16, learningRate: 1e-3, sigmaEffective: 0.5, seed: 7),
             images: squares(8, seed: 1), count: 8, imageShape: [1, 8, 8])
         #expect(throws: TrainingError.self) { try other.resume(from: path) }
+        #expect(throws: TrainingError.self) { try other.resume(from: path, forSampling: true) }
+    }
+
+    @Test func samplingMayUseAnotherSeedAndBatchButTrainingMayNot() throws {
+        let path = temporaryPath("sampling.safetensors")
+        defer { unlink(path) }
+        let a = tinyTrainer(steps: 2)
+        try a.run(validation: nil, checkpointPath: path)
+        let unet = UNet(UNet.Configuration(channels: 1, baseWidth: 8, resolutions: 2), seed: 3)
+        let other = DenoiserTrainer(model: unet, configuration: DenoiserTrainingConfiguration(
+            steps: 4, batchSize: 8, learningRate: 1e-3, sigmaEffective: a.configuration.sigmaEffective, seed: a.configuration.seed + 1),
+            images: squares(8, seed: 1), count: 8, imageShape: [1, 8, 8])
+        #expect(throws: TrainingError.self) { try other.resume(from: path) }
+        try other.resume(from: path, forSampling: true)
+        #expect(other.step == 2)
+        #expect(other.model.exportParameters().map(\.values) == a.model.exportParameters().map(\.values))
     }
 
     @Test func nonFiniteLossStopsNamingTheStepAndKeepsTheCheckpoint() throws {
