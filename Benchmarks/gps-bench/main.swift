@@ -115,8 +115,28 @@ struct GEMMCall: Hashable {
 /// Cin·k², inner P); dX — stride 1 with Cin ≥ Cout: W'·col(dY) (Cin × P, inner Cout·k²), otherwise
 /// Wᵀ·dY (Cin·k² × P, inner Cout) then col2im. A Cout = 1 convolution uses sgemv instead (not
 /// replayed: the interposer counts sgemm only).
-func gemmCalls(_ c: ConvSpec, batch: Int, backward: Bool) -> [GEMMCall] {
+///
+/// With `winograd`, 3×3 stride-1 layers at least 8 channels wide (Conv2D.usesWinograd) issue
+/// Winograd.swift's calls instead for y and ∂x: per worker's half of the batch, chunks of ⌊400/T⌋
+/// images (T = ⌈H/2⌉·⌈W/2⌉ tiles), each 16 GEMMs (Cout × n tiles, inner Cin); ∂x the same with Cin
+/// and Cout swapped. ∂W stays im2col.
+func gemmCalls(_ c: ConvSpec, batch: Int, backward: Bool, winograd: Bool) -> [GEMMCall] {
     guard c.outChannels > 1 else { return [] }
+    if winograd && c.kernel == 3 && c.stride == 1 && min(c.inChannels, c.outChannels) >= 8 {
+        let tiles = ((c.height + 1) / 2) * ((c.width + 1) / 2), perChunk = max(1, 400 / tiles)
+        let halves = batch >= 2 ? [batch - batch / 2, batch / 2] : [batch]
+        func transformed(out: Int, in k: Int) -> [GEMMCall] {
+            halves.flatMap { images in
+                stride(from: 0, to: images, by: perChunk).flatMap { first in
+                    let n = min(perChunk, images - first) * tiles
+                    return (0..<16).map { _ in GEMMCall(transA: false, transB: false, m: out, n: n, k: k, beta: 0) }
+                }
+            }
+        }
+        if !backward { return transformed(out: c.outChannels, in: c.inChannels) }
+        let dW = (0..<batch).map { _ in GEMMCall(transA: false, transB: true, m: c.outChannels, n: c.rows, k: c.outPixels, beta: 1) }
+        return dW + transformed(out: c.inChannels, in: c.outChannels)
+    }
     let p = c.outPixels
     var perImage = [GEMMCall]()
     if !backward {
@@ -209,7 +229,7 @@ struct ShapeResult {
     let trainImagesPerSecond: Double
     let forwardBestImagesPerSecond: Double, trainBestImagesPerSecond: Double
     let forwardGEMMShare: Double, trainGEMMShare: Double     // measured in situ
-    let forwardGEMMFLOPs: Double, trainGEMMFLOPs: Double
+    let forwardConvFLOPs: Double, trainConvFLOPs: Double
     let forwardSeconds: Double, trainSeconds: Double
 }
 
@@ -230,6 +250,14 @@ struct GPSBench: ParsableCommand {
     @Option(help: "Profiling mode: `sgemm` (square sizes), `layers` (time per layer type in one training step), or only `forward` / `train` steps (for perf).")
     var profile: String?
     @Option(help: "Input shape for --profile: 28x28x1 or 32x32x3.") var shape = "28x28x1"
+    @Flag(help: "Lower every convolution by im2col (no Winograd F(2×2, 3×3)), to compare the two.") var im2col = false
+
+    /// The bench U-Net, with Winograd switched off when --im2col says so.
+    func benchModel(channels: Int) -> UNet {
+        let model = UNet.bench(channels: channels, seed: seed)
+        if im2col { for c in model.convolutions { c.allowsWinograd = false } }
+        return model
+    }
     @Option(help: "Run with this OpenBLAS kernel set (re-executes itself with OPENBLAS_CORETYPE set), e.g. SkylakeX.")
     var openblasCoretype: String?
 
@@ -262,7 +290,7 @@ struct GPSBench: ParsableCommand {
             guard dims.count == 3, ["forward", "train"].contains(profile) else {
                 throw ValidationError("--profile sgemm|forward|train (with --shape HxWxC, e.g. 28x28x1)")
             }
-            let model = UNet.bench(channels: dims[2], seed: seed)
+            let model = benchModel(channels: dims[2])
             var rng = Xoshiro256(seed: seed &+ 1)
             let x = Tensor.gaussian(shape: [batch, dims[2], dims[0], dims[1]], rng: &rng)
             let target = Tensor.gaussian(shape: x.shape, rng: &rng)
@@ -311,7 +339,7 @@ struct GPSBench: ParsableCommand {
               + pad("of sgemm", 13))
         for r in results {
             let share = "\(f(100 * r.forwardGEMMShare, 0))% / \(f(100 * r.trainGEMMShare, 0))%"
-            let gfF = r.forwardGEMMFLOPs / r.forwardSeconds / 1e9, gfT = r.trainGEMMFLOPs / r.trainSeconds / 1e9
+            let gfF = r.forwardConvFLOPs / r.forwardSeconds / 1e9, gfT = r.trainConvFLOPs / r.trainSeconds / 1e9
             print("  " + padRight(r.label, 9) + pad(String(r.parameters), 9) + pad(f(r.forwardMFLOPPerImage), 11)
                   + pad(f(r.forwardImagesPerSecond), 11) + pad(f(r.trainImagesPerSecond), 13) + pad(share, 22)
                   + pad("\(f(gfF)) / \(f(gfT))", 24) + pad("\(f(100 * gfF / peak, 0))% / \(f(100 * gfT / peak, 0))%", 13))
@@ -356,7 +384,7 @@ struct GPSBench: ParsableCommand {
     func profileLayers(height: Int, width: Int, channels: Int) {
         let b = batch, h2 = height / 2, w2 = width / 2
         var rng = Xoshiro256(seed: seed)
-        let model = UNet.bench(channels: channels, seed: seed)
+        let model = benchModel(channels: channels)
         let reps = max(3, iterations)
         var rows = [(name: String, count: Int, forward: Double, backward: Double, gemm: Double)]()
         func time(_ name: String, count: Int, _ forward: () -> Void, _ backward: () -> Void) {
@@ -429,7 +457,7 @@ struct GPSBench: ParsableCommand {
     func measure(channels: Int, height: Int, width: Int, peak: Double) -> ShapeResult {
         let label = "\(height)x\(width)x\(channels)"
         print("\n## \(label): UNet.bench(channels: \(channels)), batch \(batch)")
-        let model = UNet.bench(channels: channels, seed: seed)
+        let model = benchModel(channels: channels)
         var rng = Xoshiro256(seed: seed &+ 1)
         let x = Tensor.gaussian(shape: [batch, channels, height, width], rng: &rng)
         let target = Tensor.gaussian(shape: [batch, channels, height, width], rng: &rng)
@@ -441,8 +469,14 @@ struct GPSBench: ParsableCommand {
               + "forward conv FLOPs: \(f(perImage / 1e6)) MFLOP/image (training step ≈ 3×: \(f(3 * perImage / 1e6)) MFLOP/image)")
 
         // GEMM replay buffers and call lists.
-        let fwdCalls = convs.flatMap { gemmCalls($0, batch: batch, backward: false) }
-        let bwdCalls = convs.flatMap { gemmCalls($0, batch: batch, backward: true) }
+        let fwdCalls = convs.flatMap { gemmCalls($0, batch: batch, backward: false, winograd: !im2col) }
+        let bwdCalls = convs.flatMap { gemmCalls($0, batch: batch, backward: true, winograd: !im2col) }
+        // Convolution work counted as im2col does it (2·Cout·Cin·k²·P per image and pass), whatever
+        // the engine's lowering: Winograd layers then show an effective rate.
+        let directFLOPs = { (backward: Bool) in
+            convs.flatMap { gemmCalls($0, batch: self.batch, backward: backward, winograd: false) }.reduce(0) { $0 + $1.flops }
+        }
+        let directForward = directFLOPs(false), directTrain = directForward + directFLOPs(true)
         let buffers = GEMMBuffers(fwdCalls + bwdCalls, seed: seed)
 
         // Engine and replay are timed alternately (engine, replay, engine, …) so that both see the
@@ -483,14 +517,14 @@ struct GPSBench: ParsableCommand {
               + "rest (im2col/col2im, GroupNorm, SiLU, copies, Adam) \(f((1 - shareT) * trainTime * 1e3)) ms")
         print("  the same GEMM shapes replayed in isolation: forward \(f(gemmForward * 1e3)) ms (\(f(fwdFLOPs / gemmForward / 1e9)) GFLOP/s), "
               + "backward \(f(gemmBackward * 1e3)) ms (\(f(bwdFLOPs / gemmBackward / 1e9)) GFLOP/s)")
-        let gfF = fwdFLOPs / forwardTime / 1e9, gfT = (fwdFLOPs + bwdFLOPs) / trainTime / 1e9
-        print("  achieved convolution GFLOP/s (conv FLOPs / wall time): forward \(f(gfF)) (\(f(100 * gfF / peak))% of sgemm 1024³), "
+        let gfF = directForward / forwardTime / 1e9, gfT = directTrain / trainTime / 1e9
+        print("  achieved convolution GFLOP/s (direct conv FLOPs / wall time\(im2col ? "" : "; effective: Winograd layers do fewer")): forward \(f(gfF)) (\(f(100 * gfF / peak))% of sgemm 1024³), "
               + "training \(f(gfT)) (\(f(100 * gfT / peak))%)")
         return ShapeResult(label: label, parameters: model.parameterCount, forwardMFLOPPerImage: perImage / 1e6,
                            forwardImagesPerSecond: fwdIPS, trainImagesPerSecond: trainIPS,
                            forwardBestImagesPerSecond: Double(batch) / tf.min()!, trainBestImagesPerSecond: Double(batch) / tt.min()!,
                            forwardGEMMShare: shareF, trainGEMMShare: shareT,
-                           forwardGEMMFLOPs: fwdFLOPs, trainGEMMFLOPs: fwdFLOPs + bwdFLOPs,
+                           forwardConvFLOPs: directForward, trainConvFLOPs: directTrain,
                            forwardSeconds: forwardTime, trainSeconds: trainTime)
     }
 

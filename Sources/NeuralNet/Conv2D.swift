@@ -60,7 +60,17 @@ public final class Conv2D: Layer {
     /// When false, `backward` only accumulates ∂W and ∂b and returns zeros for ∂L/∂x (for a
     /// network's first layer, whose input gradient nobody reads). Default true.
     public var needsInputGradient = true
+    /// When false, 3×3 stride-1 convolutions use im2col instead of Winograd (for comparisons).
+    public var allowsWinograd = true
     private var cachedInput: Tensor?
+
+    /// 3×3 stride-1 convolutions with at least this many input and output channels use Winograd
+    /// F(2×2, 3×3) (Winograd.swift) for y and ∂L/∂x; thinner ones (a network's first and last
+    /// layers) keep im2col, whose GEMMs would otherwise have K or M below a vector's width.
+    static let winogradMinimumChannels = 8
+    public var usesWinograd: Bool {
+        allowsWinograd && kernelSize == 3 && stride == 1 && min(inChannels, outChannels) >= Self.winogradMinimumChannels
+    }
 
     /// He-normal weights with fan-in Cin·k·k (or zeros when `zeroInitialized`), zero bias.
     public init(_ inChannels: Int, _ outChannels: Int, kernelSize: Int = 3, stride: Int = 1,
@@ -88,6 +98,7 @@ public final class Conv2D: Layer {
         let g = geometry(x)
         require(weight.isConsistent && bias.isConsistent, "parameter arrays no longer match their shapes")
         cachedInput = x
+        if usesWinograd { return forwardWinograd(x, g) }
         let batch = x.shape[0], p = g.outPixels, co = outChannels, rows = g.rows
         let imageSize = g.inChannels * g.height * g.width
         let direct = isPointwise
@@ -113,6 +124,27 @@ public final class Conv2D: Layer {
                                 }
                                 addBias(bs, channels: co, pixels: p, to: yb)
                             }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private func forwardWinograd(_ x: Tensor, _ g: ConvGeometry) -> Tensor {
+        let batch = x.shape[0]
+        let wg = WinogradGeometry(inChannels: inChannels, outChannels: outChannels, height: g.height, width: g.width)
+        let u = winogradWeights(weight.value, outChannels: outChannels, inChannels: inChannels)
+        let workers = convolutionWorkers(batch: batch, workPerImage: g.rows * g.outPixels)
+        workspace.reserve(col: wg.scratchCount, workers: workers)
+        let cols = workspace.cols
+        return Tensor(shape: [batch, outChannels, g.height, g.width]) { y in
+            x.data.withUnsafeBufferPointer { px in
+                u.withUnsafeBufferPointer { pu in
+                    bias.value.withUnsafeBufferPointer { pb in
+                        let (xs, us, bs, ys) = (px.baseAddress!, pu.baseAddress!, pb.baseAddress!, y.baseAddress!)
+                        forEachImageRange(batch, workers: workers) { w, images in
+                            winogradConvolve(xs, images: images, wg, weights: us, bias: bs, into: ys, scratch: cols[w])
                         }
                     }
                 }
@@ -151,9 +183,12 @@ public final class Conv2D: Layer {
         let flippedGeometry = ConvGeometry(inChannels: co, height: g.outHeight, width: g.outWidth,
                                            kernel: kernelSize, stride: 1, pad: kernelSize / 2)
         let wantsDx = needsInputGradient
-        let useFlipped = wantsDx && stride == 1 && ci >= co
+        // ∂L/∂x of a stride-1 3×3 convolution is a convolution of ∂L/∂y: by Winograd when wide enough.
+        let winogradDx = wantsDx && usesWinograd
+        let useFlipped = wantsDx && !winogradDx && stride == 1 && ci >= co
         let workers = convolutionWorkers(batch: batch, workPerImage: rows * p)
-        workspace.reserve(col: max(rows, flippedGeometry.rows) * p, workers: workers)
+        let wgFlipped = WinogradGeometry(inChannels: co, outChannels: ci, height: g.outHeight, width: g.outWidth)
+        workspace.reserve(col: max(max(rows, flippedGeometry.rows) * p, winogradDx ? wgFlipped.scratchCount : 0), workers: workers)
         let cols = workspace.cols
         // Worker 0 accumulates ∂W, ∂b in place; worker 1 into a zeroed partial buffer added at the
         // end (so the sum's order, and its rounding, depends on the worker count, fixed at 2).
@@ -164,10 +199,11 @@ public final class Conv2D: Layer {
         }
         let partial = workspace.partial
         let imageSize = ci * g.height * g.width
-        let flipped = useFlipped ? transposedFlippedWeights() : []
+        let flipped = useFlipped ? transposedFlippedWeights()
+            : winogradDx ? winogradWeights(transposedFlippedWeights(), outChannels: ci, inChannels: co) : []
         let direct = isPointwise
         return Tensor(shape: x.shape) { dx in
-            if !useFlipped { dx.update(repeating: 0) }
+            if !(useFlipped || winogradDx) { dx.update(repeating: 0) }
             x.data.withUnsafeBufferPointer { px in
                 gradOutput.data.withUnsafeBufferPointer { pg in
                     weight.value.withUnsafeBufferPointer { pw in
@@ -191,7 +227,7 @@ public final class Conv2D: Layer {
                                                            a: gy, lda: p, b: cb, ldb: p, beta: 1, c: gwW, ldc: rows)
                                             }
                                             let dxb = dxs + b * imageSize
-                                            if !wantsDx {
+                                            if !wantsDx || winogradDx {
                                                 continue
                                             } else if useFlipped {
                                                 let fb = columnMatrix(gy, flippedGeometry, pointwise: direct, into: col)
@@ -202,6 +238,9 @@ public final class Conv2D: Layer {
                                                            a: ws, lda: rows, b: gy, ldb: p, beta: 0, c: col, ldc: p)
                                                 col2im(col, images: 1, g, addingInto: dxb)
                                             }
+                                        }
+                                        if winogradDx {
+                                            winogradConvolve(gys, images: images, wgFlipped, weights: fs!, bias: nil, into: dxs, scratch: col)
                                         }
                                     }
                                     for w in 1..<max(1, workers) {

@@ -75,6 +75,17 @@ public final class UNet: Layer {
         set { input.needsInputGradient = newValue }
     }
 
+    /// Every convolution of the network, in forward order (for per-layer switches such as
+    /// `Conv2D.allowsWinograd`).
+    public var convolutions: [Conv2D] {
+        let blocks = { (b: [ResBlock]) in b.flatMap { [$0.conv1, $0.conv2] + ($0.skip.map { [$0] } ?? []) } }
+        var all = [input]
+        for i in down.indices { all += blocks([down[i]]) + [downsample[i]] }
+        all += blocks(mid)
+        for i in up.indices.reversed() { all += [upsample[i]] + blocks([up[i]]) }
+        return all + [outputConv]
+    }
+
     /// The fixed bench U-Net: 2 resolutions, base width 32, ≈0.23 M parameters for C = 1.
     public static func bench(channels: Int, seed: UInt64 = 0) -> UNet {
         UNet(Configuration(channels: channels, baseWidth: 32, resolutions: 2), seed: seed)

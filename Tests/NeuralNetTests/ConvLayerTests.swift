@@ -56,6 +56,29 @@ func randomizedConv(_ cin: Int, _ cout: Int, kernel: Int, stride: Int, seed: UIn
         #expect(after.regions > 0 || after.active == threadsBefore, "OpenBLAS thread count restored")
     }
 
+    @Test(arguments: [(8, 8), (16, 12), (12, 16)])
+    func winogradConvMatchesNaive(inChannels: Int, outChannels: Int) {
+        // 3×3 stride-1 layers this wide take Winograd F(2×2, 3×3) for y and ∂x; odd sizes cut the
+        // last tile, 1×1 and 1×2 planes are all padding, and 3 images of 28×28 go through two workers
+        // and several tile chunks. Its transforms add a few roundings per value: tolerance 1e-4
+        // absolute on sums of ≲ 150 O(1) products (the im2col path measures ≈ 1e-6).
+        for (batch, h, w) in [(2, 8, 8), (2, 7, 5), (2, 1, 1), (2, 1, 2), (3, 28, 28)] {
+            let conv = randomizedConv(inChannels, outChannels, kernel: 3, stride: 1, seed: UInt64(h * 31 + w))
+            #expect(conv.usesWinograd)
+            let x = randomTensor([batch, inChannels, h, w], seed: 11)
+            let y = conv.forward(x)
+            let label = "\(inChannels)→\(outChannels) \(h)×\(w)"
+            #expect(maxAbsDifference(y.data, conv.forwardNaive(x).data) < 1e-4, "y \(label)")
+            let gy = randomTensor(y.shape, seed: 12)
+            conv.zeroGradients()
+            let dx = conv.backward(gy)
+            let naive = conv.backwardNaive(input: x, gradOutput: gy)
+            #expect(maxAbsDifference(dx.data, naive.input.data) < 1e-4, "dx \(label)")
+            #expect(maxAbsDifference(conv.weight.gradient, naive.weight) < 1e-3, "dW \(label)")
+            #expect(maxAbsDifference(conv.bias.gradient, naive.bias) < 1e-3, "db \(label)")
+        }
+    }
+
     @Test(arguments: [(3, 1), (3, 2), (1, 1)])
     func convGradientsMatchFiniteDifferences(kernel: Int, stride: Int) {
         let conv = randomizedConv(2, 3, kernel: kernel, stride: stride, seed: 6)
