@@ -56,7 +56,7 @@ func interposedSgemm(_ order: CBLAS_ORDER, _ transA: CBLAS_TRANSPOSE, _ transB: 
                      _ a: UnsafePointer<Float>?, _ lda: blasint, _ b: UnsafePointer<Float>?, _ ldb: blasint,
                      _ beta: Float, _ c: UnsafeMutablePointer<Float>?, _ ldc: blasint) {
     var t0 = timespec(), t1 = timespec()
-    let threads = blasThreads
+    let threads = Int(openblas_get_num_threads())  // the active count: 1 inside a single-threaded region
     clock_gettime(CLOCK_MONOTONIC, &t0)
     realSgemm(order, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
     clock_gettime(CLOCK_MONOTONIC, &t1)
@@ -113,15 +113,18 @@ struct GEMMCall: Hashable {
 /// The sgemm calls of Conv2D.forward / Conv2D.backward (Conv2D.swift), one set per image with
 /// P = output pixels: forward Y = W·col (Cout × P, inner Cin·k²); backward dW += dY·colᵀ (Cout ×
 /// Cin·k², inner P); dX — stride 1 with Cin ≥ Cout: W'·col(dY) (Cin × P, inner Cout·k²), otherwise
-/// Wᵀ·dY (Cin·k² × P, inner Cout) then col2im. A Cout = 1 convolution uses sgemv instead (not
-/// replayed: the interposer counts sgemm only).
+/// Wᵀ·dY (Cin·k² × P, inner Cout) then col2im. A Cout = 1 convolution uses sgemv for y and ∂W (not
+/// replayed: the interposer counts sgemm only), but its stride-1 ∂X is the W'·col(dY) GEMM.
 ///
 /// With `winograd`, 3×3 stride-1 layers at least 8 channels wide (Conv2D.usesWinograd) issue
 /// Winograd.swift's calls instead for y and ∂x: per worker's half of the batch, chunks of ⌊400/T⌋
 /// images (T = ⌈H/2⌉·⌈W/2⌉ tiles), each 16 GEMMs (Cout × n tiles, inner Cin); ∂x the same with Cin
 /// and Cout swapped. ∂W stays im2col.
 func gemmCalls(_ c: ConvSpec, batch: Int, backward: Bool, winograd: Bool) -> [GEMMCall] {
-    guard c.outChannels > 1 else { return [] }
+    guard c.outChannels > 1 else {
+        guard backward && c.stride == 1 else { return [] }
+        return (0..<batch).map { _ in GEMMCall(transA: false, transB: false, m: c.inChannels, n: c.outPixels, k: c.kernel * c.kernel, beta: 0) }
+    }
     if winograd && c.kernel == 3 && c.stride == 1 && min(c.inChannels, c.outChannels) >= 8 {
         let tiles = ((c.height + 1) / 2) * ((c.width + 1) / 2), perChunk = max(1, 400 / tiles)
         let halves = batch >= 2 ? [batch - batch / 2, batch / 2] : [batch]
