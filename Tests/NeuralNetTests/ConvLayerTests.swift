@@ -16,19 +16,23 @@ func randomizedConv(_ cin: Int, _ cout: Int, kernel: Int, stride: Int, seed: UIn
     func convFastMatchesNaive(kernel: Int, stride: Int) {
         for (h, w) in [(8, 8), (7, 5), (1, 1), (2, 3)] {
             let conv = randomizedConv(3, 4, kernel: kernel, stride: stride, seed: UInt64(h * 10 + w))
-            let x = randomTensor([2, 3, h, w], seed: 1)
-            let y = conv.forward(x)
-            let yn = conv.forwardNaive(x)
-            #expect(y.shape == yn.shape)
-            #expect(maxAbsDifference(y.data, yn.data) < 1e-4, "forward k=\(kernel) s=\(stride) \(h)×\(w)")
-            let gy = randomTensor(y.shape, seed: 2)
-            conv.zeroGradients()
-            let dx = conv.backward(gy)
-            let naive = conv.backwardNaive(input: x, gradOutput: gy)
-            #expect(maxAbsDifference(dx.data, naive.input.data) < 1e-4, "dx k=\(kernel) s=\(stride) \(h)×\(w)")
-            #expect(maxAbsDifference(conv.weight.gradient, naive.weight) < 1e-4, "dW k=\(kernel) s=\(stride)")
-            #expect(maxAbsDifference(conv.bias.gradient, naive.bias) < 1e-4, "db k=\(kernel) s=\(stride)")
+            expectMatchesNaive(conv, randomTensor([2, 3, h, w], seed: 1), parameterTolerance: 1e-4,
+                               "k=\(kernel) s=\(stride) \(h)×\(w)")
         }
+    }
+
+    /// y, ∂x (tolerance 1e-4) and ∂W, ∂b (`parameterTolerance`) of the fast paths against the naive twin.
+    func expectMatchesNaive(_ conv: Conv2D, _ x: Tensor, parameterTolerance: Float, _ label: String) {
+        let y = conv.forward(x), yn = conv.forwardNaive(x)
+        #expect(y.shape == yn.shape)
+        #expect(maxAbsDifference(y.data, yn.data) < 1e-4, "y \(label)")
+        let gy = randomTensor(y.shape, seed: 2)
+        conv.zeroGradients()
+        let dx = conv.backward(gy)
+        let naive = conv.backwardNaive(input: x, gradOutput: gy)
+        #expect(maxAbsDifference(dx.data, naive.input.data) < 1e-4, "dx \(label)")
+        #expect(maxAbsDifference(conv.weight.gradient, naive.weight) < parameterTolerance, "dW \(label)")
+        #expect(maxAbsDifference(conv.bias.gradient, naive.bias) < parameterTolerance, "db \(label)")
     }
 
     @Test(arguments: [(3, 1), (3, 2), (1, 1)])
@@ -61,21 +65,12 @@ func randomizedConv(_ cin: Int, _ cout: Int, kernel: Int, stride: Int, seed: UIn
         // 3×3 stride-1 layers this wide take Winograd F(2×2, 3×3) for y and ∂x; odd sizes cut the
         // last tile, 1×1 and 1×2 planes are all padding, and 3 images of 28×28 go through two workers
         // and several tile chunks. Its transforms add a few roundings per value: tolerance 1e-4
-        // absolute on sums of ≲ 150 O(1) products (the im2col path measures ≈ 1e-6).
+        // absolute on y and ∂x (sums of ≲ 150 O(1) products); ∂W, ∂b sum up to 3·784 products (1e-3).
         for (batch, h, w) in [(2, 8, 8), (2, 7, 5), (2, 1, 1), (2, 1, 2), (3, 28, 28)] {
             let conv = randomizedConv(inChannels, outChannels, kernel: 3, stride: 1, seed: UInt64(h * 31 + w))
             #expect(conv.usesWinograd)
-            let x = randomTensor([batch, inChannels, h, w], seed: 11)
-            let y = conv.forward(x)
-            let label = "\(inChannels)→\(outChannels) \(h)×\(w)"
-            #expect(maxAbsDifference(y.data, conv.forwardNaive(x).data) < 1e-4, "y \(label)")
-            let gy = randomTensor(y.shape, seed: 12)
-            conv.zeroGradients()
-            let dx = conv.backward(gy)
-            let naive = conv.backwardNaive(input: x, gradOutput: gy)
-            #expect(maxAbsDifference(dx.data, naive.input.data) < 1e-4, "dx \(label)")
-            #expect(maxAbsDifference(conv.weight.gradient, naive.weight) < 1e-3, "dW \(label)")
-            #expect(maxAbsDifference(conv.bias.gradient, naive.bias) < 1e-3, "db \(label)")
+            expectMatchesNaive(conv, randomTensor([batch, inChannels, h, w], seed: 11), parameterTolerance: 1e-3,
+                               "\(inChannels)→\(outChannels) \(h)×\(w)")
         }
     }
 

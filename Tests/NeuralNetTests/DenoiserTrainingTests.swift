@@ -25,6 +25,14 @@ func tinyTrainer(steps: Int, seed: UInt64 = 7, modelSeed: UInt64 = 1, images: [F
     return DenoiserTrainer(model: unet, configuration: config, images: data, count: data.count / 64, imageShape: [1, 8, 8])
 }
 
+/// A 4-step trainer of the tiny U-Net on 8 squares, for checkpoint-compatibility tests.
+func trainerOnEightSquares(batchSize: Int, sigmaEffective: Float, seed: UInt64, modelSeed: UInt64) -> DenoiserTrainer {
+    let unet = UNet(UNet.Configuration(channels: 1, baseWidth: 8, resolutions: 2), seed: modelSeed)
+    return DenoiserTrainer(model: unet, configuration: DenoiserTrainingConfiguration(
+        steps: 4, batchSize: batchSize, learningRate: 1e-3, sigmaEffective: sigmaEffective, seed: seed),
+        images: squares(8, seed: 1), count: 8, imageShape: [1, 8, 8])
+}
+
 func temporaryPath(_ name: String) -> String {
     NSTemporaryDirectory() + "/ch5-\(getpid())-\(UInt64.random(in: 0...UInt64.max))-" + name
 }
@@ -82,10 +90,7 @@ func temporaryPath(_ name: String) -> String {
         defer { unlink(path) }
         let a = tinyTrainer(steps: 2)
         try a.run(validation: nil, checkpointPath: path)
-        let unet = UNet(UNet.Configuration(channels: 1, baseWidth: 8, resolutions: 2), seed: 1)
-        let other = DenoiserTrainer(model: unet, configuration: DenoiserTrainingConfiguration(
-            steps: 4, batchSize: 16, learningRate: 1e-3, sigmaEffective: 0.5, seed: 7),
-            images: squares(8, seed: 1), count: 8, imageShape: [1, 8, 8])
+        let other = trainerOnEightSquares(batchSize: 16, sigmaEffective: 0.5, seed: 7, modelSeed: 1)
         #expect(throws: TrainingError.self) { try other.resume(from: path) }
         #expect(throws: TrainingError.self) { try other.resume(from: path, forSampling: true) }
     }
@@ -95,10 +100,8 @@ func temporaryPath(_ name: String) -> String {
         defer { unlink(path) }
         let a = tinyTrainer(steps: 2)
         try a.run(validation: nil, checkpointPath: path)
-        let unet = UNet(UNet.Configuration(channels: 1, baseWidth: 8, resolutions: 2), seed: 3)
-        let other = DenoiserTrainer(model: unet, configuration: DenoiserTrainingConfiguration(
-            steps: 4, batchSize: 8, learningRate: 1e-3, sigmaEffective: a.configuration.sigmaEffective, seed: a.configuration.seed + 1),
-            images: squares(8, seed: 1), count: 8, imageShape: [1, 8, 8])
+        let other = trainerOnEightSquares(batchSize: 8, sigmaEffective: a.configuration.sigmaEffective,
+                                          seed: a.configuration.seed + 1, modelSeed: 3)
         #expect(throws: TrainingError.self) { try other.resume(from: path) }
         try other.resume(from: path, forSampling: true)
         #expect(other.step == 2)
