@@ -3,7 +3,7 @@
 import Dispatch
 import NumericCore
 
-/// Scratch memory for the im2col lowering, shared by the convolutions of one model so that a
+/// Scratch memory for the im2col and Winograd lowerings, shared by the convolutions of one model so that a
 /// model holds one column buffer per worker rather than one per layer, plus worker 1's partial
 /// ∂W and ∂b. Not thread-safe (one model per thread).
 public final class ConvWorkspace {
@@ -51,7 +51,8 @@ func forEachImageRange(_ batch: Int, workers: Int, _ body: (Int, Range<Int>) -> 
 }
 
 /// 2-D convolution lowered onto `sgemm` through im2col, one GEMM per image writing straight into
-/// the NCHW output (ldc = P); a Cout = 1 convolution uses `sgemv` instead.
+/// the NCHW output (ldc = P); a Cout = 1 convolution uses `sgemv` instead. 3×3 stride-1 layers at
+/// least `winogradMinimumChannels` wide compute y and ∂L/∂x by Winograd F(2×2, 3×3) instead.
 public final class Conv2D: Layer {
     public let inChannels: Int, outChannels: Int, kernelSize: Int, stride: Int
     public let weight: Parameter
@@ -171,7 +172,8 @@ public final class Conv2D: Layer {
     }
 
     /// Per image, reading ∂L/∂y in place as (Cout, P): db += row sums; dW += dY·colᵀ (col = im2col(x)).
-    /// ∂L/∂x: stride 1 with Cin ≥ Cout — a convolution of ∂L/∂y with the flipped, transposed weights
+    /// ∂L/∂x: a Winograd layer convolves ∂L/∂y with the flipped, transposed weights by Winograd;
+    /// otherwise stride 1 with Cin ≥ Cout — a convolution of ∂L/∂y with the flipped, transposed weights
     /// (im2col of ∂L/∂y, Cout·k² rows, and one GEMM written straight into ∂x); otherwise (stride 2,
     /// or Cin < Cout, where the Cin·k²-row column matrix is the smaller one) Wᵀ·dY then col2im.
     public func backward(_ gradOutput: Tensor) -> Tensor {

@@ -23,8 +23,7 @@ struct ConvGeometry {
 }
 
 /// Writes the column matrix of `images` consecutive images starting at `x` into `col`.
-/// Serial: Conv2D calls it per image between two multi-threaded GEMMs, where a dispatch to a
-/// second worker costs more than it saves and competes with OpenBLAS's spinning idle thread.
+/// Serial: Conv2D calls it per image inside each of its two image workers.
 func im2col(_ x: UnsafePointer<Float>, images: Int, _ g: ConvGeometry, into col: UnsafeMutablePointer<Float>) {
     let p = g.outPixels, n = images * p, k = g.kernel, s = g.stride
     let (h, w, ho, wo) = (g.height, g.width, g.outHeight, g.outWidth)
