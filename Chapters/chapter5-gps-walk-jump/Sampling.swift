@@ -57,6 +57,7 @@ extension Chapter {
         accuracy = classifierAccuracy(clf, images: data.heldOut.images, labels: data.heldOut.labels.map(Int.init), imageShape: data.imageShape)
         let reference = features(data.heldOut.images, count: data.heldOut.count)
         referenceStatistics = GaussianStatistics(features: reference, count: data.heldOut.count, dimension: clf.featureDimension)
+        heldOutConfident = confidentShare(clf.head.forward(Tensor(shape: [data.heldOut.count, clf.featureDimension], data: reference)))
         notebook.prose("The classifier (engine's Classifier, width \(p.classifierWidth): three 3×3 convolutions with GroupNorm and SiLU, global average pooling to \(clf.featureDimension) features, a linear head) is trained on the training images for \(p.classifierSteps) steps of batch 64 with Adam (\(how)). Its held-out accuracy: \(fmt(100 * accuracy, digits: 4)) %.")
         notebook.check("classifier's held-out accuracy ≥ \(fmt(100 * p.minAccuracy)) % (preset \(p.name))", measured: accuracy, atLeast: p.minAccuracy)
         notebook.prose("Sample quality is a Fréchet distance between Gaussians fitted to the classifier's \(clf.featureDimension) penultimate features of a sample set and of the \(data.heldOut.count) held-out images. This is the formula of FID, but NOT Inception FID: the features come from this small classifier, so the numbers are comparable only within this book (same classifier, same sample size n; the finite-n bias is included in every row, which is why real images are also scored as an anchor):")
@@ -68,15 +69,16 @@ extension Chapter {
         return forwardBatched({ clf.features($0) }, images: images, count: count, imageShape: data.imageShape, batch: 100)
     }
 
-    /// The classifier's logits of `count` images, (count, classes); nil without a classifier.
-    func logits(_ images: [Float], count: Int) -> Tensor? {
+    /// The classifier's penultimate features of `count` images and its logits (count, classes), from
+    /// one pass through its body; nil without a classifier.
+    func classify(_ images: [Float], count: Int) -> (features: [Float], logits: Tensor)? {
         guard let clf = classifier, count > 0 else { return nil }
-        let l = forwardBatched({ clf.forward($0) }, images: images, count: count, imageShape: data.imageShape, batch: 100)
-        return Tensor(shape: [count, l.count / count], data: l)
+        let f = features(images, count: count)
+        return (f, clf.head.forward(Tensor(shape: [count, clf.featureDimension], data: f)))
     }
 
     func predictions(_ images: [Float], count: Int) -> [Int] {
-        logits(images, count: count).map(SoftmaxCrossEntropy.predictions) ?? []
+        classify(images, count: count).map { SoftmaxCrossEntropy.predictions($0.logits) } ?? []
     }
 
     /// What the classifier says of a set of images, from one pass through its body: the FD of its
@@ -84,9 +86,7 @@ extension Chapter {
     struct Judgement { var fd: Double, labels: [Int], confident: Double }
 
     func judge(_ images: [Float], count: Int) -> Judgement {
-        guard let clf = classifier, count > 0 else { return Judgement(fd: .nan, labels: [], confident: .nan) }
-        let f = features(images, count: count)
-        let logits = clf.head.forward(Tensor(shape: [count, clf.featureDimension], data: f))
+        guard let (f, logits) = classify(images, count: count) else { return Judgement(fd: .nan, labels: [], confident: .nan) }
         return Judgement(fd: fd(features: f, count: count), labels: SoftmaxCrossEntropy.predictions(logits),
                          confident: confidentShare(logits))
     }
@@ -232,7 +232,6 @@ extension Chapter {
         var memorising = mem
         memorising.name = "memorising"; memorising.isStepVariant = true
         results.append(memorising)
-        heldOutConfident = judge(data.heldOut.images, count: data.heldOut.count).confident
         heldOutNearest = nearestTrainingDistance(Array(data.heldOut.images.prefix(n * d)), count: min(n, data.heldOut.count))
     }
 
