@@ -191,8 +191,8 @@ extension Chapter {
             burnInMeans = runBurnIn(lm)
             start = .givenMeans(burnInMeans)
             if p.name != "tiny" {
-                notebook.check("the shared burn-in ends near the exact walk's law: its jumps' contrast over the last quarter is within \(fmt(p.minContrastRatio))–1.3 × that of ν_θ(x + σ_eff ε) (preset \(p.name))",
-                               burnInContrastRatio >= p.minContrastRatio && burnInContrastRatio <= 1.3, detail: "measured \(fmt(burnInContrastRatio, digits: 3))")
+                notebook.check("the shared burn-in ends near the exact walk's law: its jumps' contrast over the last quarter is within \(p.contrastBounds) × that of ν_θ(x + σ_eff ε) (preset \(p.name))",
+                               p.acceptsContrast(burnInContrastRatio), detail: "measured \(fmt(burnInContrastRatio, digits: 3))")
             }
         } else {
             notebook.prose("Start (no burn-in, --burn-in 0): y_m = U(0,1)^d + σε, one draw per chain copied into every measurement; v = 0.")

@@ -25,6 +25,11 @@ struct Preset: Sendable {
     /// drifting to blank images falls far below any of these; a less-trained network's own law has
     /// thinner strokes (measured 0.70–0.75 at 1,500 steps, 1.02–1.08 at 6,000).
     var minContrastRatio: Double
+    /// Highest accepted contrast ratio (jumps much sharper than an exact walk's are no better a sign).
+    static let maxContrastRatio = 1.3
+    /// The accepted contrast ratios, as the checks print them.
+    var contrastBounds: String { "\(fmt(minContrastRatio))–\(fmt(Self.maxContrastRatio))" }
+    func acceptsContrast(_ ratio: Double) -> Bool { ratio >= minContrastRatio && ratio <= Self.maxContrastRatio }
 
     static let tiny = Preset(
         name: "tiny", steps: 40, batch: 16, width: 8, resolutions: 2, learningRate: 2e-3, warmup: 10, finalLearningRate: 1,
