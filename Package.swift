@@ -1,9 +1,17 @@
 // swift-tools-version:6.0
 // The M-density book: theory chapters, a numeric core on OpenBLAS/LAPACKE, figures through
 // Cairo + libpng, and (later) a CPU neural-network engine. See README.md for the layout.
+import Foundation
 import PackageDescription
 
-let optimise: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+/// Release builds generate code for the build machine's CPU (on x86-64 with AVX2 and FMA, the
+/// Winograd tile transforms and element-wise loops run eight lanes wide instead of SSE's four);
+/// results do not change, since nothing lets LLVM fuse or reorder floating-point operations.
+/// `MDENSITY_PORTABLE=1` (with a clean build) targets the architecture's baseline instead, for
+/// binaries copied to other machines.
+let portable = ProcessInfo.processInfo.environment["MDENSITY_PORTABLE"] == "1"
+let optimise: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"] + (portable ? [] : ["-target-cpu", "native"]),
+                                             .when(configuration: .release))]
 
 let package = Package(
     name: "MDensityBook",
