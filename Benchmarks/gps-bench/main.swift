@@ -119,26 +119,29 @@ struct GEMMCall: Hashable {
 /// With `winograd`, 3×3 stride-1 layers at least 8 channels wide (Conv2D.usesWinograd) issue
 /// Winograd.swift's calls instead for y and ∂x: per worker's half of the batch, chunks of ⌊400/T⌋
 /// images (T = ⌈H/2⌉·⌈W/2⌉ tiles), each 16 GEMMs (Cout × n tiles, inner Cin); ∂x the same with Cin
-/// and Cout swapped. ∂W stays im2col.
+/// and Cout swapped; ∂W per chunk 16 GEMMs ∂U += ∂M·Vᵀ (Cout × Cin, inner n).
 func gemmCalls(_ c: ConvSpec, batch: Int, backward: Bool, winograd: Bool) -> [GEMMCall] {
     guard c.outChannels > 1 else {
         guard backward && c.stride == 1 else { return [] }
         return (0..<batch).map { _ in GEMMCall(transA: false, transB: false, m: c.inChannels, n: c.outPixels, k: c.kernel * c.kernel, beta: 0) }
     }
     if winograd && c.kernel == 3 && c.stride == 1 && min(c.inChannels, c.outChannels) >= 8 {
-        let tiles = ((c.height + 1) / 2) * ((c.width + 1) / 2), perChunk = max(1, 400 / tiles)
+        let tiles = ((c.height + 1) / 2) * ((c.width + 1) / 2), imagesPerChunk = max(1, 400 / tiles)
         let halves = batch >= 2 ? [batch - batch / 2, batch / 2] : [batch]
-        func transformed(out: Int, in k: Int) -> [GEMMCall] {
+        func perChunk(_ call: (Int) -> GEMMCall) -> [GEMMCall] {
             halves.flatMap { images in
-                stride(from: 0, to: images, by: perChunk).flatMap { first in
-                    let n = min(perChunk, images - first) * tiles
-                    return (0..<16).map { _ in GEMMCall(transA: false, transB: false, m: out, n: n, k: k, beta: 0) }
+                stride(from: 0, to: images, by: imagesPerChunk).flatMap { first in
+                    let n = min(imagesPerChunk, images - first) * tiles
+                    return (0..<16).map { _ in call(n) }
                 }
             }
         }
+        func transformed(out: Int, in k: Int) -> [GEMMCall] {
+            perChunk { n in GEMMCall(transA: false, transB: false, m: out, n: n, k: k, beta: 0) }
+        }
         if !backward { return transformed(out: c.outChannels, in: c.inChannels) }
-        let dW = (0..<batch).map { _ in GEMMCall(transA: false, transB: true, m: c.outChannels, n: c.rows, k: c.outPixels, beta: 1) }
-        return dW + transformed(out: c.inChannels, in: c.outChannels)
+        let dW = perChunk { n in GEMMCall(transA: false, transB: true, m: c.outChannels, n: c.inChannels, k: n, beta: 1) }
+        return transformed(out: c.inChannels, in: c.outChannels) + dW
     }
     let p = c.outPixels
     var perImage = [GEMMCall]()
@@ -410,12 +413,11 @@ struct GPSBench: ParsableCommand {
             time("conv \(c.name) \(c.inChannels)→\(c.outChannels) k\(c.kernel)s\(c.stride) @\(c.height)", count: 1,
                  { _ = conv.forward(x) }, { _ = conv.backward(g) })
         }
-        // GroupNorm + SiLU pairs (every norm in the U-Net is followed by SiLU).
+        // Every norm in the U-Net is followed by SiLU, which it applies itself (GroupNorm.thenSiLU).
         for (ch, hh, ww, count) in [(32, height, width, 4), (64, h2, w2, 4), (64, height, width, 1)] {
             let x = Tensor.gaussian(shape: [b, ch, hh, ww], rng: &rng)
-            let norm = GroupNorm(groups: groupCount(ch), channels: ch), act = SiLU()
-            time("GroupNorm(8) [\(ch),\(hh),\(ww)]", count: count, { _ = norm.forward(x) }, { _ = norm.backward(x) })
-            time("SiLU [\(ch),\(hh),\(ww)]", count: count, { _ = act.forward(x) }, { _ = act.backward(x) })
+            let norm = GroupNorm(groups: groupCount(ch), channels: ch, thenSiLU: true)
+            time("GroupNorm(8)+SiLU [\(ch),\(hh),\(ww)]", count: count, { _ = norm.forward(x) }, { _ = norm.backward(x) })
         }
         do {
             let up = Upsample2x(), x = Tensor.gaussian(shape: [b, 64, h2, w2], rng: &rng)

@@ -15,10 +15,15 @@ public final class ConvWorkspace {
     public init() { tuneAllocator() }
     deinit { for c in cols { c.deallocate() }; partial.deallocate() }
 
-    /// At least `c` Floats of column buffer for each of `workers` workers.
+    /// At least `c` Floats of column buffer for each of `workers` workers (zeroed when allocated, so
+    /// that the spare SIMD lanes of Winograd's tile transforms never read uninitialised memory).
     func reserve(col c: Int, workers: Int) {
         if c > colCapacity { for x in cols { x.deallocate() }; cols = []; colCapacity = c }
-        while cols.count < workers { cols.append(.allocate(capacity: colCapacity)) }
+        while cols.count < workers {
+            let buffer = UnsafeMutablePointer<Float>.allocate(capacity: colCapacity)
+            buffer.initialize(repeating: 0, count: colCapacity)
+            cols.append(buffer)
+        }
     }
 
     /// At least `n` Floats of partial-gradient buffer (zeroed by the caller).
@@ -171,7 +176,8 @@ public final class Conv2D: Layer {
         return out
     }
 
-    /// Per image, reading ∂L/∂y in place as (Cout, P): db += row sums; dW += dY·colᵀ (col = im2col(x)).
+    /// Per image, reading ∂L/∂y in place as (Cout, P): db += row sums; dW += dY·colᵀ (col = im2col(x)),
+    /// or, for a Winograd layer, ∂W from the transformed tiles (Winograd.swift).
     /// ∂L/∂x: a Winograd layer convolves ∂L/∂y with the flipped, transposed weights by Winograd;
     /// otherwise stride 1 with Cin ≥ Cout — a convolution of ∂L/∂y with the flipped, transposed weights
     /// (im2col of ∂L/∂y, Cout·k² rows, and one GEMM written straight into ∂x); otherwise (stride 2,
@@ -184,22 +190,25 @@ public final class Conv2D: Layer {
         require(weight.isConsistent && bias.isConsistent, "parameter arrays no longer match their shapes")
         let flippedGeometry = ConvGeometry(inChannels: co, height: g.outHeight, width: g.outWidth,
                                            kernel: kernelSize, stride: 1, pad: kernelSize / 2)
-        let wantsDx = needsInputGradient
+        let wantsDx = needsInputGradient, winograd = usesWinograd
         // ∂L/∂x of a stride-1 3×3 convolution is a convolution of ∂L/∂y: by Winograd when wide enough.
-        let winogradDx = wantsDx && usesWinograd
+        let winogradDx = wantsDx && winograd
         let useFlipped = wantsDx && !winogradDx && stride == 1 && ci >= co
         let workers = convolutionWorkers(batch: batch, workPerImage: rows * p)
+        let wg = WinogradGeometry(inChannels: ci, outChannels: co, height: g.height, width: g.width)
         let wgFlipped = WinogradGeometry(inChannels: co, outChannels: ci, height: g.outHeight, width: g.outWidth)
-        workspace.reserve(col: max(max(rows, flippedGeometry.rows) * p, winogradDx ? wgFlipped.scratchCount : 0), workers: workers)
+        workspace.reserve(col: winograd ? wg.scratchCount : max(rows, flippedGeometry.rows) * p, workers: workers)
         let cols = workspace.cols
         // Worker 0 accumulates ∂W, ∂b in place; worker 1 into a zeroed partial buffer added at the
         // end (so the sum's order, and its rounding, depends on the worker count, fixed at 2).
-        let wCount = weight.count
-        if workers > 1 {
-            workspace.reserve(partial: (workers - 1) * (wCount + co))
-            workspace.partial.update(repeating: 0, count: (workers - 1) * (wCount + co))
+        // A Winograd layer's workers each sum ∂U (16·Cout·Cin) in zeroed buffers after those.
+        let wCount = weight.count, duCount = winograd ? 16 * co * ci : 0
+        let partialCount = (workers - 1) * (wCount + co) + workers * duCount
+        if partialCount > 0 {
+            workspace.reserve(partial: partialCount)
+            workspace.partial.update(repeating: 0, count: partialCount)
         }
-        let partial = workspace.partial
+        let partial = workspace.partial, duPartial = partial + (workers - 1) * (wCount + co)
         let imageSize = ci * g.height * g.width
         let flipped = useFlipped ? transposedFlippedWeights()
             : winogradDx ? winogradWeights(transposedFlippedWeights(), outChannels: ci, inChannels: co) : []
@@ -221,6 +230,7 @@ public final class Conv2D: Layer {
                                         for b in images {
                                             let gy = gys + b * co * p, xb = xs + b * imageSize
                                             for c in 0..<co { gbW[c] += sumVec(gy + c * p, p) }
+                                            if winograd { continue }
                                             let cb = columnMatrix(xb, g, pointwise: direct, into: col)
                                             if co == 1 {
                                                 Float.gemv(trans: false, m: rows, n: p, alpha: 1, a: cb, lda: p, x: gy, beta: 1, y: gwW)
@@ -229,7 +239,7 @@ public final class Conv2D: Layer {
                                                            a: gy, lda: p, b: cb, ldb: p, beta: 1, c: gwW, ldc: rows)
                                             }
                                             let dxb = dxs + b * imageSize
-                                            if !wantsDx || winogradDx {
+                                            if !wantsDx {
                                                 continue
                                             } else if useFlipped {
                                                 let fb = columnMatrix(gy, flippedGeometry, pointwise: direct, into: col)
@@ -244,6 +254,14 @@ public final class Conv2D: Layer {
                                         if winogradDx {
                                             winogradConvolve(gys, images: images, wgFlipped, weights: fs!, bias: nil, into: dxs, scratch: col)
                                         }
+                                        if winograd {
+                                            winogradAccumulateTransformedGradient(xs, gys, images: images, wg,
+                                                                                  into: duPartial + w * duCount, scratch: col)
+                                        }
+                                    }
+                                    if winograd {
+                                        for w in 1..<workers { for i in 0..<duCount { duPartial[i] += duPartial[w * duCount + i] } }
+                                        accumulateWinogradWeightGradient(duPartial, outChannels: co, inChannels: ci, into: gw0)
                                     }
                                     for w in 1..<max(1, workers) {
                                         let src = partial + (w - 1) * (wCount + co)
