@@ -9,31 +9,31 @@ public func groupCount(_ channels: Int, preferred: Int = 8) -> Int {
     return g
 }
 
-/// Pre-activation residual block. Parameter names: `norm1.*`, `conv1.*`, `norm2.*`, `conv2.*`,
-/// and `skip.*` when the channel count changes.
+/// Pre-activation residual block; each GroupNorm applies its SiLU itself (`thenSiLU`). Parameter
+/// names: `norm1.*`, `conv1.*`, `norm2.*`, `conv2.*`, and `skip.*` when the channel count changes.
 public final class ResBlock: Layer {
-    public let norm1: GroupNorm, act1 = SiLU(), conv1: Conv2D
-    public let norm2: GroupNorm, act2 = SiLU(), conv2: Conv2D
+    public let norm1: GroupNorm, conv1: Conv2D
+    public let norm2: GroupNorm, conv2: Conv2D
     public let skip: Conv2D?
 
     public init(_ inChannels: Int, _ outChannels: Int, workspace: ConvWorkspace = ConvWorkspace(), rng: inout Xoshiro256) {
-        norm1 = GroupNorm(groups: groupCount(inChannels), channels: inChannels)
+        norm1 = GroupNorm(groups: groupCount(inChannels), channels: inChannels, thenSiLU: true)
         conv1 = Conv2D(inChannels, outChannels, workspace: workspace, rng: &rng)
-        norm2 = GroupNorm(groups: groupCount(outChannels), channels: outChannels)
+        norm2 = GroupNorm(groups: groupCount(outChannels), channels: outChannels, thenSiLU: true)
         conv2 = Conv2D(outChannels, outChannels, workspace: workspace, rng: &rng)
         skip = inChannels == outChannels ? nil
             : Conv2D(inChannels, outChannels, kernelSize: 1, workspace: workspace, rng: &rng)
     }
 
     public func forward(_ x: Tensor) -> Tensor {
-        var h = conv1.forward(act1.forward(norm1.forward(x)))
-        h = conv2.forward(act2.forward(norm2.forward(h)))
+        var h = conv1.forward(norm1.forward(x))
+        h = conv2.forward(norm2.forward(h))
         h.add(skip?.forward(x) ?? x)
         return h
     }
 
     public func backward(_ gradOutput: Tensor) -> Tensor {
-        var dx = norm1.backward(act1.backward(conv1.backward(norm2.backward(act2.backward(conv2.backward(gradOutput))))))
+        var dx = norm1.backward(conv1.backward(norm2.backward(conv2.backward(gradOutput))))
         dx.add(skip?.backward(gradOutput) ?? gradOutput)
         return dx
     }

@@ -38,7 +38,7 @@ public final class UNet: Layer {
     let mid: [ResBlock]
     let upsamplers: [Upsample2x], upsample: [Conv2D], up: [ResBlock]
     private var concats: [ChannelConcat]
-    let outputNorm: GroupNorm, outputAct = SiLU(), outputConv: Conv2D
+    let outputNorm: GroupNorm, outputConv: Conv2D   // outputNorm applies the SiLU (thenSiLU)
 
     public init(_ configuration: Configuration, seed: UInt64 = 0) {
         self.configuration = configuration
@@ -63,7 +63,7 @@ public final class UNet: Layer {
         upsample = us.map { $0! }; up = ups.map { $0! }
         upsamplers = (0..<(levels - 1)).map { _ in Upsample2x() }
         concats = Array(repeating: ChannelConcat(), count: levels - 1)
-        outputNorm = GroupNorm(groups: groupCount(widths[0]), channels: widths[0])
+        outputNorm = GroupNorm(groups: groupCount(widths[0]), channels: widths[0], thenSiLU: true)
         outputConv = Conv2D(widths[0], c, zeroInitialized: true, workspace: ws, rng: &rng)
     }
 
@@ -107,14 +107,14 @@ public final class UNet: Layer {
             h = upsample[i].forward(upsamplers[i].forward(h))
             h = up[i].forward(concats[i].forward(h, skips[i]))
         }
-        h = outputConv.forward(outputAct.forward(outputNorm.forward(h)))
+        h = outputConv.forward(outputNorm.forward(h))
         if configuration.residualOutput { h.add(x) }
         return h
     }
 
     public func backward(_ gradOutput: Tensor) -> Tensor {
         let levels = configuration.resolutions
-        var g = outputNorm.backward(outputAct.backward(outputConv.backward(gradOutput)))
+        var g = outputNorm.backward(outputConv.backward(gradOutput))
         var skipGradients = [Tensor?](repeating: nil, count: levels - 1)
         for i in 0..<(levels - 1) {
             let (gUp, gSkip) = concats[i].backward(up[i].backward(g))
