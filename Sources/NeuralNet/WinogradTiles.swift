@@ -30,6 +30,28 @@ extension WinogradGeometry {
     var planeScratchCount: Int { (paddedHeight + 2) * 2 * halfRowLength }
 }
 
+/// dst[i] = src[i] for i < count, in vector moves: rows here are 7–32 Floats, for which a memmove
+/// call (what LLVM turns a plain copy loop into) cost as much as the transforms themselves.
+@inline(__always)
+private func copyRow(_ src: UnsafePointer<Float>, to dst: UnsafeMutablePointer<Float>, count: Int) {
+    var i = 0
+    while i + 8 <= count { store(load(src + i), dst + i); i += 8 }
+    if i + 4 <= count {
+        UnsafeMutableRawPointer(dst + i).storeBytes(of: UnsafeRawPointer(src + i).loadUnaligned(as: SIMD4<Float>.self),
+                                                   as: SIMD4<Float>.self)
+        i += 4
+    }
+    if i < count { dst[i] = src[i] }
+    if i + 1 < count { dst[i + 1] = src[i + 1] }
+    if i + 2 < count { dst[i + 2] = src[i + 2] }
+}
+
+/// dst[i] = 0 for i < count, a multiple of 8.
+@inline(__always)
+private func zeroGroups(_ dst: UnsafeMutablePointer<Float>, count: Int) {
+    for i in Swift.stride(from: 0, to: count, by: 8) { store(Lanes(), dst + i) }
+}
+
 /// even[m] = row[2m], odd[m] = row[2m + 1] for m < `length` (a multiple of 8; `row` holds 2·length).
 @inline(__always)
 private func deinterleave(_ row: UnsafePointer<Float>, even: UnsafeMutablePointer<Float>,
@@ -55,14 +77,14 @@ private func storeInterleaved(_ a: Lanes, _ b: Lanes, _ row: UnsafeMutablePointe
 func splitPaddedPlane(_ src: UnsafePointer<Float>, _ g: WinogradGeometry, into split: UnsafeMutablePointer<Float>) {
     let hl = g.halfRowLength, w = g.width
     let row = split + g.paddedHeight * 2 * hl
-    row.update(repeating: 0, count: 2 * hl)
+    zeroGroups(row, count: 2 * hl)
     for r in 0..<g.paddedHeight {
         let even = split + 2 * r * hl
         if r >= 1 && r <= g.height {
-            (row + 1).update(from: src + (r - 1) * w, count: w)
+            copyRow(src + (r - 1) * w, to: row + 1, count: w)
             deinterleave(row, even: even, odd: even + hl, length: hl)
         } else {
-            even.update(repeating: 0, count: 2 * hl)
+            zeroGroups(even, count: 2 * hl)
         }
     }
 }
@@ -117,8 +139,8 @@ func transformOutputTiles(_ m: UnsafePointer<Float>, stride s: Int, _ g: Winogra
             storeInterleaved(s00 + s01 + s02 + bv, s01 - s02 - s03 + bv, row0 + 2 * j)
             storeInterleaved(s10 + s11 + s12 + bv, s11 - s12 - s13 + bv, row1 + 2 * j)
         }
-        (y + 2 * ty * w).update(from: row0, count: w)
-        if 2 * ty + 1 < h { (y + (2 * ty + 1) * w).update(from: row1, count: w) }
+        copyRow(row0, to: y + 2 * ty * w, count: w)
+        if 2 * ty + 1 < h { copyRow(row1, to: y + (2 * ty + 1) * w, count: w) }
     }
 }
 
@@ -132,16 +154,16 @@ func transformOutputGradientTiles(_ dy: UnsafePointer<Float>, _ g: WinogradGeome
     let (h, w, tx, gl) = (g.height, g.width, g.tilesX, g.groupedTilesX)
     let (ea, ob, ec, od) = (rowBuffer, rowBuffer + gl, rowBuffer + 2 * gl, rowBuffer + 3 * gl)
     let row = rowBuffer + 4 * gl
-    row.update(repeating: 0, count: 2 * gl)
+    zeroGroups(row, count: 2 * gl)
     for ty in 0..<g.tilesY {
         let r1 = 2 * ty + 1
-        row.update(from: dy + 2 * ty * w, count: w)
+        copyRow(dy + 2 * ty * w, to: row, count: w)
         deinterleave(row, even: ea, odd: ob, length: gl)
         if r1 < h {
-            row.update(from: dy + r1 * w, count: w)
+            copyRow(dy + r1 * w, to: row, count: w)
             deinterleave(row, even: ec, odd: od, length: gl)
         } else {
-            ec.update(repeating: 0, count: 2 * gl)
+            zeroGroups(ec, count: 2 * gl)
         }
         let o = out + ty * tx
         for j in Swift.stride(from: 0, to: tx, by: 8) {
