@@ -117,22 +117,24 @@ struct GEMMCall: Hashable {
 /// replayed: the interposer counts sgemm only), but its stride-1 ∂X is the W'·col(dY) GEMM.
 ///
 /// With `winograd`, 3×3 stride-1 layers at least 8 channels wide (Conv2D.usesWinograd) issue
-/// Winograd.swift's calls instead for y and ∂x: per worker's half of the batch, chunks of ⌊400/T⌋
-/// images (T = ⌈H/2⌉·⌈W/2⌉ tiles), each 16 GEMMs (Cout × n tiles, inner Cin); ∂x the same with Cin
-/// and Cout swapped; ∂W per chunk 16 GEMMs ∂U += ∂M·Vᵀ (Cout × Cin, inner n).
-func gemmCalls(_ c: ConvSpec, batch: Int, backward: Bool, winograd: Bool) -> [GEMMCall] {
+/// Winograd.swift's calls instead, F(m×m, 3×3) with m = `tile` or Conv2D's automatic choice: per
+/// worker's half of the batch, chunks of ⌊400/T⌋ images (⌊200/T⌋ for m = 4; T = ⌈H/m⌉·⌈W/m⌉ tiles), each (m+2)²
+/// GEMMs (Cout × n tiles, inner Cin); ∂x the same with Cin and Cout swapped; ∂W per chunk (m+2)²
+/// GEMMs ∂U += ∂M·Vᵀ (Cout × Cin, inner n).
+func gemmCalls(_ c: ConvSpec, batch: Int, backward: Bool, winograd: Bool, tile: Int? = nil) -> [GEMMCall] {
     guard c.outChannels > 1 else {
         guard backward && c.stride == 1 else { return [] }
         return (0..<batch).map { _ in GEMMCall(transA: false, transB: false, m: c.inChannels, n: c.outPixels, k: c.kernel * c.kernel, beta: 0) }
     }
     if winograd && c.kernel == 3 && c.stride == 1 && min(c.inChannels, c.outChannels) >= 8 {
-        let tiles = ((c.height + 1) / 2) * ((c.width + 1) / 2), imagesPerChunk = max(1, 400 / tiles)
+        let m = tile ?? Conv2D.automaticWinogradTile(width: c.width), entries = (m + 2) * (m + 2)
+        let tiles = ((c.height + m - 1) / m) * ((c.width + m - 1) / m), imagesPerChunk = max(1, (m == 4 ? 200 : 400) / tiles)
         let halves = batch >= 2 ? [batch - batch / 2, batch / 2] : [batch]
         func perChunk(_ call: (Int) -> GEMMCall) -> [GEMMCall] {
             halves.flatMap { images in
                 stride(from: 0, to: images, by: imagesPerChunk).flatMap { first in
                     let n = min(imagesPerChunk, images - first) * tiles
-                    return (0..<16).map { _ in call(n) }
+                    return (0..<entries).map { _ in call(n) }
                 }
             }
         }
@@ -256,12 +258,15 @@ struct GPSBench: ParsableCommand {
     @Option(help: "Profiling mode: `sgemm` (square sizes), `layers` (time per layer type in one training step), or only `forward` / `train` steps (for perf).")
     var profile: String?
     @Option(help: "Input shape for --profile: 28x28x1 or 32x32x3.") var shape = "28x28x1"
-    @Flag(help: "Lower every convolution by im2col (no Winograd F(2×2, 3×3)), to compare the two.") var im2col = false
+    @Flag(help: "Lower every convolution by im2col (no Winograd), to compare.") var im2col = false
+    @Option(help: "Winograd output tile for every Winograd layer, 2 or 4 (default: Conv2D's choice by width).")
+    var winogradTile: Int?
 
     /// The bench U-Net, with Winograd switched off when --im2col says so.
     func benchModel(channels: Int) -> UNet {
         let model = UNet.bench(channels: channels, seed: seed)
         if im2col { for c in model.convolutions { c.allowsWinograd = false } }
+        if let winogradTile { for c in model.convolutions { c.winogradTile = winogradTile } }
         return model
     }
     @Option(help: "Run with this OpenBLAS kernel set (re-executes itself with OPENBLAS_CORETYPE set), e.g. SkylakeX.")
@@ -274,6 +279,9 @@ struct GPSBench: ParsableCommand {
             let argv = CommandLine.arguments.map { strdup($0) } + [nil]
             execv("/proc/self/exe", argv)
             throw ValidationError("cannot re-execute with OPENBLAS_CORETYPE=\(core): \(String(cString: strerror(errno)))")
+        }
+        if let winogradTile, ![2, 4].contains(winogradTile) {
+            throw ValidationError("--winograd-tile must be 2 or 4, not \(winogradTile)")
         }
         setBLASThreads(threads)
         if profile == "sgemm" {
@@ -301,12 +309,14 @@ struct GPSBench: ParsableCommand {
             let x = Tensor.gaussian(shape: [batch, dims[2], dims[0], dims[1]], rng: &rng)
             let target = Tensor.gaussian(shape: x.shape, rng: &rng)
             let optimizer = Adam(parameters: model.parameters, learningRate: 1e-4)
-            let clock = Stopwatch()
+            var times = [Double]()
             for _ in 0..<iterations {
-                if profile == "forward" { _ = model.forward(x); continue }
-                mseTrainingStep(model, input: x, target: target, optimizer: optimizer)
+                let clock = Stopwatch()
+                if profile == "forward" { _ = model.forward(x) } else { mseTrainingStep(model, input: x, target: target, optimizer: optimizer) }
+                times.append(clock.seconds)
             }
-            print("\(profile) \(shape) batch \(batch): \(f(clock.seconds / Double(iterations) * 1e3)) ms/iteration")
+            print("\(profile) \(shape) batch \(batch): \(f(times.reduce(0, +) / Double(iterations) * 1e3)) ms/iteration "
+                  + "(median \(f(median(times) * 1e3)), best \(f(times.min()! * 1e3)))")
             return
         }
         let loadBefore = loadAverage()
@@ -474,8 +484,8 @@ struct GPSBench: ParsableCommand {
               + "forward conv FLOPs: \(f(perImage / 1e6)) MFLOP/image (training step ≈ 3×: \(f(3 * perImage / 1e6)) MFLOP/image)")
 
         // GEMM replay buffers and call lists.
-        let fwdCalls = convs.flatMap { gemmCalls($0, batch: batch, backward: false, winograd: !im2col) }
-        let bwdCalls = convs.flatMap { gemmCalls($0, batch: batch, backward: true, winograd: !im2col) }
+        let fwdCalls = convs.flatMap { gemmCalls($0, batch: batch, backward: false, winograd: !im2col, tile: winogradTile) }
+        let bwdCalls = convs.flatMap { gemmCalls($0, batch: batch, backward: true, winograd: !im2col, tile: winogradTile) }
         // Convolution work counted as im2col does it (2·Cout·Cin·k²·P per image and pass), whatever
         // the engine's lowering: Winograd layers then show an effective rate.
         let directFLOPs = { (backward: Bool) in

@@ -57,7 +57,7 @@ func forEachImageRange(_ batch: Int, workers: Int, _ body: (Int, Range<Int>) -> 
 
 /// 2-D convolution lowered onto `sgemm` through im2col, one GEMM per image writing straight into
 /// the NCHW output (ldc = P); a Cout = 1 convolution uses `sgemv` instead. 3×3 stride-1 layers at
-/// least `winogradMinimumChannels` wide compute y and ∂L/∂x by Winograd F(2×2, 3×3) instead.
+/// least `winogradMinimumChannels` wide compute y, ∂L/∂x and ∂W by Winograd F(m×m, 3×3) instead.
 public final class Conv2D: Layer {
     public let inChannels: Int, outChannels: Int, kernelSize: Int, stride: Int
     public let weight: Parameter
@@ -71,11 +71,22 @@ public final class Conv2D: Layer {
     private var cachedInput: Tensor?
 
     /// 3×3 stride-1 convolutions with at least this many input and output channels use Winograd
-    /// F(2×2, 3×3) (Winograd.swift) for y and ∂L/∂x; thinner ones (a network's first and last
+    /// (Winograd.swift) for y, ∂L/∂x and ∂W; thinner ones (a network's first and last
     /// layers) keep im2col, whose GEMMs would otherwise have K or M below a vector's width.
     static let winogradMinimumChannels = 8
     public var usesWinograd: Bool {
         allowsWinograd && kernelSize == 3 && stride == 1 && min(inChannels, outChannels) >= Self.winogradMinimumChannels
+    }
+    /// The Winograd output tile's side, 2 or 4; nil (default) picks F(4×4, 3×3) when a row holds
+    /// at least six 4-pixel tiles (W ≥ 21: 28×28 and 32×32 planes) and F(2×2, 3×3) otherwise,
+    /// where most of the eight SIMD lanes of F(4×4)'s tile transforms would idle.
+    public var winogradTile: Int? {
+        didSet { require(winogradTile.map { $0 == 2 || $0 == 4 } ?? true, "Conv2D.winogradTile must be 2, 4 or nil") }
+    }
+    public static func automaticWinogradTile(width: Int) -> Int { (width + 3) / 4 >= 6 ? 4 : 2 }
+    func winogradGeometry(inChannels ci: Int, outChannels co: Int, height: Int, width: Int) -> WinogradGeometry {
+        WinogradGeometry(inChannels: ci, outChannels: co, height: height, width: width,
+                         tile: winogradTile ?? Self.automaticWinogradTile(width: width))
     }
 
     /// He-normal weights with fan-in Cin·k·k (or zeros when `zeroInitialized`), zero bias.
@@ -139,8 +150,8 @@ public final class Conv2D: Layer {
 
     private func forwardWinograd(_ x: Tensor, _ g: ConvGeometry) -> Tensor {
         let batch = x.shape[0]
-        let wg = WinogradGeometry(inChannels: inChannels, outChannels: outChannels, height: g.height, width: g.width)
-        let u = winogradWeights(weight.value, outChannels: outChannels, inChannels: inChannels)
+        let wg = winogradGeometry(inChannels: inChannels, outChannels: outChannels, height: g.height, width: g.width)
+        let u = winogradWeights(weight.value, outChannels: outChannels, inChannels: inChannels, tile: wg.tile)
         let workers = convolutionWorkers(batch: batch, workPerImage: g.rows * g.outPixels)
         workspace.reserve(col: wg.scratchCount, workers: workers)
         let cols = workspace.cols
@@ -195,14 +206,14 @@ public final class Conv2D: Layer {
         let winogradDx = wantsDx && winograd
         let useFlipped = wantsDx && !winogradDx && stride == 1 && ci >= co
         let workers = convolutionWorkers(batch: batch, workPerImage: rows * p)
-        let wg = WinogradGeometry(inChannels: ci, outChannels: co, height: g.height, width: g.width)
-        let wgFlipped = WinogradGeometry(inChannels: co, outChannels: ci, height: g.outHeight, width: g.outWidth)
+        let wg = winogradGeometry(inChannels: ci, outChannels: co, height: g.height, width: g.width)
+        let wgFlipped = winogradGeometry(inChannels: co, outChannels: ci, height: g.outHeight, width: g.outWidth)
         workspace.reserve(col: winograd ? wg.scratchCount : max(rows, flippedGeometry.rows) * p, workers: workers)
         let cols = workspace.cols
         // Worker 0 accumulates ∂W, ∂b in place; worker 1 into a zeroed partial buffer added at the
         // end (so the sum's order, and its rounding, depends on the worker count, fixed at 2).
-        // A Winograd layer's workers each sum ∂U (16·Cout·Cin) in zeroed buffers after those.
-        let wCount = weight.count, duCount = winograd ? 16 * co * ci : 0
+        // A Winograd layer's workers each sum ∂U ((m+2)²·Cout·Cin) in zeroed buffers after those.
+        let wCount = weight.count, duCount = winograd ? wg.entries * co * ci : 0
         let partialCount = (workers - 1) * (wCount + co) + workers * duCount
         if partialCount > 0 {
             workspace.reserve(partial: partialCount)
@@ -211,7 +222,7 @@ public final class Conv2D: Layer {
         let partial = workspace.partial, duPartial = partial + (workers - 1) * (wCount + co)
         let imageSize = ci * g.height * g.width
         let flipped = useFlipped ? transposedFlippedWeights()
-            : winogradDx ? winogradWeights(transposedFlippedWeights(), outChannels: ci, inChannels: co) : []
+            : winogradDx ? winogradWeights(transposedFlippedWeights(), outChannels: ci, inChannels: co, tile: wg.tile) : []
         let direct = isPointwise
         return Tensor(shape: x.shape) { dx in
             if !(useFlipped || winogradDx) { dx.update(repeating: 0) }
@@ -261,7 +272,7 @@ public final class Conv2D: Layer {
                                     }
                                     if winograd {
                                         for w in 1..<workers { for i in 0..<duCount { duPartial[i] += duPartial[w * duCount + i] } }
-                                        accumulateWinogradWeightGradient(duPartial, outChannels: co, inChannels: ci, into: gw0)
+                                        accumulateWinogradWeightGradient(duPartial, outChannels: co, inChannels: ci, tile: wg.tile, into: gw0)
                                     }
                                     for w in 1..<max(1, workers) {
                                         let src = partial + (w - 1) * (wCount + co)

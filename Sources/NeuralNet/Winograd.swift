@@ -1,26 +1,36 @@
-// Winograd F(2×2, 3×3) for 3×3 stride-1 pad-1 convolutions (Lavin & Gray, 2016). Each 2×2 output
-// tile is Aᵀ[Σ_ci (G g Gᵀ) ⊙ (Bᵀ d B)]A with d the 4×4 input tile, so the sum over Cin becomes 16
-// GEMMs, one per entry ξ of the 4×4 transformed tile: M[ξ] (Cout × n) = U[ξ] (Cout × Cin) · V[ξ]
-// (Cin × n) over n tiles. That is 16 multiplies per tile and channel pair instead of im2col's
-// 4·9 = 36: 2.25× fewer FLOPs, for input and output transforms that are a few additions per value.
-//
-//   Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1]   G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1]   Aᵀ = [1 1 1 0; 0 1 −1 −1]
+// Winograd F(m×m, 3×3), m = 2 or 4, for 3×3 stride-1 pad-1 convolutions (Lavin & Gray, 2016). Each
+// m×m output tile is Aᵀ[Σ_ci (G g Gᵀ) ⊙ (Bᵀ d B)]A with d the (m+2)×(m+2) input tile, so the sum
+// over Cin becomes (m+2)² GEMMs, one per entry ξ of the transformed tile: M[ξ] (Cout × n) =
+// U[ξ] (Cout × Cin) · V[ξ] (Cin × n) over n tiles. Multiplies per output and channel pair: 4 for
+// m = 2 and 2.25 for m = 4, instead of im2col's 9, for input and output transforms that are a few
+// additions per value (WinogradTiles.swift, WinogradTiles4.swift, with the matrices). F(4×4)'s
+// larger coefficients cost about one decimal digit of Float accuracy (tests: 1e-3 instead of 1e-4).
 
-/// Sizes of one Winograd convolution (per image): output size = input size, ⌈H/2⌉·⌈W/2⌉ tiles.
+/// Sizes of one Winograd convolution (per image): output size = input size, ⌈H/m⌉·⌈W/m⌉ tiles.
 struct WinogradGeometry {
     let inChannels: Int, outChannels: Int, height: Int, width: Int
-    var tilesY: Int { (height + 1) / 2 }
-    var tilesX: Int { (width + 1) / 2 }
+    /// m, the output tile's side: 2 or 4.
+    let tile: Int
+    init(inChannels: Int, outChannels: Int, height: Int, width: Int, tile: Int) {
+        precondition(tile == 2 || tile == 4, "Winograd output tiles are 2×2 or 4×4")
+        self.inChannels = inChannels; self.outChannels = outChannels
+        self.height = height; self.width = width; self.tile = tile
+    }
+    /// Transformed entries per tile, (m + 2)²: the number of GEMMs per chunk.
+    var entries: Int { (tile + 2) * (tile + 2) }
+    var tilesY: Int { (height + tile - 1) / tile }
+    var tilesX: Int { (width + tile - 1) / tile }
     var tiles: Int { tilesY * tilesX }
     /// Rows of the zero-padded input plane: one of padding, then enough to fill the last tile.
-    var paddedHeight: Int { 2 * tilesY + 2 }
+    var paddedHeight: Int { tile * tilesY + 2 }
 
-    /// Images transformed together: enough tiles for efficient GEMMs (n ≈ 400), few enough that
-    /// the transformed chunk stays near the cache (measured: forward 28×28×1 at n ≈ 200, 400,
-    /// 1,600 took 74–78, 70–77, 78–83 ms per batch of 64).
-    var imagesPerChunk: Int { max(1, 400 / tiles) }
+    /// Images transformed together: enough tiles for efficient GEMMs (n ≈ 400 for F(2×2), ≈ 200 for
+    /// F(4×4), whose 36 entries per tile make the same bytes), few enough that the transformed chunk
+    /// stays near the cache (measured, F(2×2) forward 28×28×1 at n ≈ 200, 400, 1,600: 74–78, 70–77,
+    /// 78–83 ms per batch of 64; F(4×4) training at n ≈ 100, 200, 400: median 144, 141, 144–145 ms).
+    var imagesPerChunk: Int { max(1, (tile == 4 ? 200 : 400) / tiles) }
 
-    /// Row length (leading dimension) of V and M for `n` tiles, and the distance between their 16
+    /// Row length (leading dimension) of V and M for `n` tiles, and the distance between their
     /// blocks: padded so that no stride is a multiple of 4 KiB — the 16 streams of a tile transform
     /// would otherwise fall into the same cache sets (at 32×32, n = 256: 3× slower).
     static func rowLength(_ n: Int) -> Int { (n + 15) / 16 * 16 + 16 }
@@ -30,19 +40,27 @@ struct WinogradGeometry {
     /// (WinogradTiles.swift).
     var scratchCount: Int {
         let n = imagesPerChunk * tiles
-        return 16 * (Self.blockLength(rows: inChannels, n: n) + Self.blockLength(rows: outChannels, n: n)) + planeScratchCount
+        return entries * (Self.blockLength(rows: inChannels, n: n) + Self.blockLength(rows: outChannels, n: n)) + planeScratchCount
     }
 }
 
-/// U[ξ][co][ci] = (G g Gᵀ)[ξ] for weights g = w[co, ci] of shape (Cout, Cin, 3, 3): 16·Cout·Cin Floats.
-func winogradWeights(_ w: [Float], outChannels co: Int, inChannels ci: Int) -> [Float] {
+/// U[ξ][co][ci] = (G g Gᵀ)[ξ] for weights g = w[co, ci] of shape (Cout, Cin, 3, 3): (m+2)²·Cout·Cin Floats.
+func winogradWeights(_ w: [Float], outChannels co: Int, inChannels ci: Int, tile: Int) -> [Float] {
     precondition(w.count == co * ci * 9, "winogradWeights: \(w.count) values for (\(co), \(ci), 3, 3)")
-    return [Float](unsafeUninitializedCapacity: 16 * co * ci) { u, n in
-        w.withUnsafeBufferPointer { winogradWeights($0.baseAddress!, outChannels: co, inChannels: ci, into: u.baseAddress!) }
-        n = 16 * co * ci
+    let count = (tile + 2) * (tile + 2) * co * ci
+    return [Float](unsafeUninitializedCapacity: count) { u, n in
+        w.withUnsafeBufferPointer { w in
+            if tile == 4 {
+                winogradWeights4(w.baseAddress!, outChannels: co, inChannels: ci, into: u.baseAddress!)
+            } else {
+                winogradWeights(w.baseAddress!, outChannels: co, inChannels: ci, into: u.baseAddress!)
+            }
+        }
+        n = count
     }
 }
 
+/// F(2×2, 3×3)'s U = G g Gᵀ (16 entries per channel pair).
 func winogradWeights(_ w: UnsafePointer<Float>, outChannels co: Int, inChannels ci: Int,
                      into u: UnsafeMutablePointer<Float>) {
     for o in 0..<co {
@@ -67,9 +85,18 @@ func winogradWeights(_ w: UnsafePointer<Float>, outChannels co: Int, inChannels 
 }
 
 /// ∂g = Gᵀ ∂U G, the adjoint of `winogradWeights`: adds the 3×3 weight gradient of every (co, ci)
-/// pair to `gw` (shape (Cout, Cin, 3, 3)) from ∂U[ξ][co][ci] (16·Cout·Cin Floats).
+/// pair to `gw` (shape (Cout, Cin, 3, 3)) from ∂U[ξ][co][ci] ((m+2)²·Cout·Cin Floats).
 func accumulateWinogradWeightGradient(_ du: UnsafePointer<Float>, outChannels co: Int, inChannels ci: Int,
-                                      into gw: UnsafeMutablePointer<Float>) {
+                                      tile: Int, into gw: UnsafeMutablePointer<Float>) {
+    if tile == 4 {
+        accumulateWinogradWeightGradient4(du, outChannels: co, inChannels: ci, into: gw)
+    } else {
+        accumulateWinogradWeightGradient2(du, outChannels: co, inChannels: ci, into: gw)
+    }
+}
+
+private func accumulateWinogradWeightGradient2(_ du: UnsafePointer<Float>, outChannels co: Int, inChannels ci: Int,
+                                               into gw: UnsafeMutablePointer<Float>) {
     let step = co * ci
     for o in 0..<co {
         for i in 0..<ci {
@@ -88,7 +115,7 @@ func accumulateWinogradWeightGradient(_ du: UnsafePointer<Float>, outChannels co
     }
 }
 
-/// y = conv3×3(x) + bias (stride 1, pad 1) for the images in `images`, through Winograd F(2×2, 3×3).
+/// y = conv3×3(x) + bias (stride 1, pad 1) for the images in `images`, through Winograd F(m×m, 3×3).
 /// x is (B, Cin, H, W) and y (B, Cout, H, W), both whole batches; `u` from `winogradWeights`;
 /// `scratch` holds `g.scratchCount` Floats. GEMMs use OpenBLAS's current thread count.
 func winogradConvolve(_ x: UnsafePointer<Float>, images: Range<Int>, _ g: WinogradGeometry,
@@ -98,34 +125,50 @@ func winogradConvolve(_ x: UnsafePointer<Float>, images: Range<Int>, _ g: Winogr
     let chunkTiles = g.imagesPerChunk * t
     let ld = WinogradGeometry.rowLength(chunkTiles)
     let vBlock = WinogradGeometry.blockLength(rows: ci, n: chunkTiles), mBlock = WinogradGeometry.blockLength(rows: co, n: chunkTiles)
-    let v = scratch, m = scratch + 16 * vBlock, plane = m + 16 * mBlock
+    let v = scratch, m = scratch + g.entries * vBlock, plane = PlaneScratch(m + g.entries * mBlock, g)
     var first = images.lowerBound
     while first < images.upperBound {
         let count = min(g.imagesPerChunk, images.upperBound - first), n = count * t
         for b in 0..<count {
             for c in 0..<ci {
-                splitPaddedPlane(x + ((first + b) * ci + c) * g.height * g.width, g, into: plane)
-                transformInputTiles(plane, g, into: v + c * ld + b * t, stride: vBlock)
+                transformInputPlane(x + ((first + b) * ci + c) * g.height * g.width, g, plane, into: v + c * ld + b * t, stride: vBlock)
             }
         }
-        for xi in 0..<16 {
+        for xi in 0..<g.entries {
             Float.gemm(transA: false, transB: false, m: co, n: n, k: ci, alpha: 1, a: u + xi * co * ci, lda: ci,
                        b: v + xi * vBlock, ldb: ld, beta: 0, c: m + xi * mBlock, ldc: ld)
         }
         for b in 0..<count {
             for o in 0..<co {
-                transformOutputTiles(m + o * ld + b * t, stride: mBlock, g, bias: bias?[o] ?? 0,
-                                     into: y + ((first + b) * co + o) * g.height * g.width, rowBuffer: plane)
+                let out = y + ((first + b) * co + o) * g.height * g.width, bo = bias?[o] ?? 0
+                if g.tile == 4 {
+                    transformOutputTiles4(m + o * ld + b * t, stride: mBlock, g, bias: bo, into: out, plane)
+                } else {
+                    transformOutputTiles(m + o * ld + b * t, stride: mBlock, g, bias: bo, into: out, rowBuffer: plane.rows)
+                }
             }
         }
         first += count
     }
 }
 
+/// V for one input plane: split into column phases, then transformed tile by tile.
+@inline(__always)
+private func transformInputPlane(_ x: UnsafePointer<Float>, _ g: WinogradGeometry, _ plane: PlaneScratch,
+                                 into v: UnsafeMutablePointer<Float>, stride: Int) {
+    if g.tile == 4 {
+        splitPaddedPlane4(x, g, plane)
+        transformInputTiles4(plane, g, into: v, stride: stride)
+    } else {
+        splitPaddedPlane(x, g, into: plane.split)
+        transformInputTiles(plane.split, g, into: v, stride: stride)
+    }
+}
+
 /// ∂U[ξ] += ∂M[ξ]·V[ξ]ᵀ (Cout × Cin, summed over tiles) for the images in `images`: the weight
 /// gradient in the transformed domain, with V = Bᵀ d B from x (B, Cin, H, W) and ∂M = A ∂Y Aᵀ from
 /// ∂L/∂y (B, Cout, H, W); `accumulateWinogradWeightGradient` maps ∂U back to the 3×3 weights.
-/// 2.25× fewer multiplies than im2col's ∂W = ∂Y·colᵀ, and no 9×-sized column matrix.
+/// 2.25× (m = 2) or 4× (m = 4) fewer multiplies than im2col's ∂W = ∂Y·colᵀ, and no 9×-sized column matrix.
 func winogradAccumulateTransformedGradient(_ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, images: Range<Int>,
                                            _ g: WinogradGeometry, into du: UnsafeMutablePointer<Float>,
                                            scratch: UnsafeMutablePointer<Float>) {
@@ -133,21 +176,24 @@ func winogradAccumulateTransformedGradient(_ x: UnsafePointer<Float>, _ dy: Unsa
     let chunkTiles = g.imagesPerChunk * t
     let ld = WinogradGeometry.rowLength(chunkTiles)
     let vBlock = WinogradGeometry.blockLength(rows: ci, n: chunkTiles), mBlock = WinogradGeometry.blockLength(rows: co, n: chunkTiles)
-    let v = scratch, dm = scratch + 16 * vBlock, plane = dm + 16 * mBlock
+    let v = scratch, dm = scratch + g.entries * vBlock, plane = PlaneScratch(dm + g.entries * mBlock, g)
     var first = images.lowerBound
     while first < images.upperBound {
         let count = min(g.imagesPerChunk, images.upperBound - first), n = count * t
         for b in 0..<count {
             for c in 0..<ci {
-                splitPaddedPlane(x + ((first + b) * ci + c) * pixels, g, into: plane)
-                transformInputTiles(plane, g, into: v + c * ld + b * t, stride: vBlock)
+                transformInputPlane(x + ((first + b) * ci + c) * pixels, g, plane, into: v + c * ld + b * t, stride: vBlock)
             }
             for o in 0..<co {
-                transformOutputGradientTiles(dy + ((first + b) * co + o) * pixels, g,
-                                             into: dm + o * ld + b * t, stride: mBlock, rowBuffer: plane)
+                let gy = dy + ((first + b) * co + o) * pixels
+                if g.tile == 4 {
+                    transformOutputGradientTiles4(gy, g, into: dm + o * ld + b * t, stride: mBlock, plane)
+                } else {
+                    transformOutputGradientTiles(gy, g, into: dm + o * ld + b * t, stride: mBlock, rowBuffer: plane.rows)
+                }
             }
         }
-        for xi in 0..<16 {
+        for xi in 0..<g.entries {
             Float.gemm(transA: false, transB: true, m: co, n: ci, k: n, alpha: 1, a: dm + xi * mBlock, lda: ld,
                        b: v + xi * vBlock, ldb: ld, beta: 1, c: du + xi * co * ci, ldc: ci)
         }

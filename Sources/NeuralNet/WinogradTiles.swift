@@ -1,8 +1,11 @@
 // The tile transforms of Winograd F(2×2, 3×3) (Winograd.swift), eight tiles at a time in SIMD8
-// lanes. Neighbouring tiles start two pixels apart, so planes are first split into their even and
-// odd columns: tile j's four columns are then even[j], odd[j], even[j + 1], odd[j + 1], and every
-// load and store below is unit-stride. (The scalar loops they replace did one tile at a time:
-// LLVM cannot vectorise 16 output streams whose distances are only known at run time.)
+// lanes, and the helpers F(4×4, 3×3) shares (WinogradTiles4.swift). Neighbouring tiles start two
+// pixels apart, so planes are first split into their even and odd columns: tile j's four columns
+// are then even[j], odd[j], even[j + 1], odd[j + 1], and every load and store below is
+// unit-stride. (Scalar loops did one tile at a time: LLVM cannot vectorise 16 output streams
+// whose distances are only known at run time.)
+//
+//   Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1]   G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1]   Aᵀ = [1 1 1 0; 0 1 −1 −1]
 //
 // Rows are split and joined through a zeroed row buffer, so the SIMD loops always run over whole
 // groups. Lanes past a row's last tile compute on zeros or stale scratch values: their V and ∂M
@@ -12,28 +15,39 @@
 
 typealias Lanes = SIMD8<Float>
 
-@inline(__always) private func load(_ p: UnsafePointer<Float>) -> Lanes {
+@inline(__always) func load(_ p: UnsafePointer<Float>) -> Lanes {
     UnsafeRawPointer(p).loadUnaligned(as: Lanes.self)
 }
 
-@inline(__always) private func store(_ v: Lanes, _ p: UnsafeMutablePointer<Float>) {
+@inline(__always) func store(_ v: Lanes, _ p: UnsafeMutablePointer<Float>) {
     UnsafeMutableRawPointer(p).storeBytes(of: v, as: Lanes.self)
 }
 
 extension WinogradGeometry {
     /// Tiles per row rounded up to whole SIMD groups.
     var groupedTilesX: Int { (tilesX + 7) / 8 * 8 }
-    /// Length of a half row (the even or odd columns of a padded row), with room for the last
-    /// group's loads at j + 1.
-    var halfRowLength: Int { groupedTilesX + 8 }
-    /// Floats of per-plane scratch: the split padded plane, then a row buffer of two full rows.
-    var planeScratchCount: Int { (paddedHeight + 2) * 2 * halfRowLength }
+    /// Length of each of the m column phases of a padded row (columns ≡ q mod m), with room for
+    /// the last group's loads at j + 1.
+    var phaseLength: Int { groupedTilesX + 8 }
+    /// Floats of the split padded plane, of the row buffers, and in all of a worker's plane scratch
+    /// (plus 36 SIMD8 temporaries for F(4×4)'s two-stage transforms).
+    var splitCount: Int { paddedHeight * tile * phaseLength }
+    var rowBufferCount: Int { 8 * tile * phaseLength }
+    var planeScratchCount: Int { splitCount + rowBufferCount + 36 * 8 }
+}
+
+/// A worker's per-plane scratch, carved as `planeScratchCount` describes.
+struct PlaneScratch {
+    let split: UnsafeMutablePointer<Float>, rows: UnsafeMutablePointer<Float>, temps: UnsafeMutablePointer<Float>
+    init(_ base: UnsafeMutablePointer<Float>, _ g: WinogradGeometry) {
+        split = base; rows = base + g.splitCount; temps = rows + g.rowBufferCount
+    }
 }
 
 /// dst[i] = src[i] for i < count, in vector moves: rows here are 7–32 Floats, for which a memmove
 /// call (what LLVM turns a plain copy loop into) cost as much as the transforms themselves.
 @inline(__always)
-private func copyRow(_ src: UnsafePointer<Float>, to dst: UnsafeMutablePointer<Float>, count: Int) {
+func copyRow(_ src: UnsafePointer<Float>, to dst: UnsafeMutablePointer<Float>, count: Int) {
     var i = 0
     while i + 8 <= count { store(load(src + i), dst + i); i += 8 }
     if i + 4 <= count {
@@ -48,7 +62,7 @@ private func copyRow(_ src: UnsafePointer<Float>, to dst: UnsafeMutablePointer<F
 
 /// dst[i] = 0 for i < count, a multiple of 8.
 @inline(__always)
-private func zeroGroups(_ dst: UnsafeMutablePointer<Float>, count: Int) {
+func zeroGroups(_ dst: UnsafeMutablePointer<Float>, count: Int) {
     for i in Swift.stride(from: 0, to: count, by: 8) { store(Lanes(), dst + i) }
 }
 
@@ -71,12 +85,12 @@ private func storeInterleaved(_ a: Lanes, _ b: Lanes, _ row: UnsafeMutablePointe
 }
 
 /// The zero-padded plane of an H×W input (one pixel of padding, then zeros) split into half rows:
-/// padded row R's even columns at `split + 2R·L`, odd ones `L` further (L = `halfRowLength`).
+/// padded row R's even columns at `split + 2R·L`, odd ones `L` further (L = `phaseLength`).
 /// Each input row is copied into a zeroed row buffer at column 1, then split.
 @inline(__always)
 func splitPaddedPlane(_ src: UnsafePointer<Float>, _ g: WinogradGeometry, into split: UnsafeMutablePointer<Float>) {
-    let hl = g.halfRowLength, w = g.width
-    let row = split + g.paddedHeight * 2 * hl
+    let hl = g.phaseLength, w = g.width
+    let row = split + g.splitCount
     zeroGroups(row, count: 2 * hl)
     for r in 0..<g.paddedHeight {
         let even = split + 2 * r * hl
@@ -94,7 +108,7 @@ func splitPaddedPlane(_ src: UnsafePointer<Float>, _ g: WinogradGeometry, into s
 @inline(__always)
 func transformInputTiles(_ split: UnsafePointer<Float>, _ g: WinogradGeometry,
                          into out: UnsafeMutablePointer<Float>, stride s: Int) {
-    let hl = g.halfRowLength, tx = g.tilesX
+    let hl = g.phaseLength, tx = g.tilesX
     for ty in 0..<g.tilesY {
         let e0 = split + 4 * ty * hl, e1 = e0 + 2 * hl, e2 = e1 + 2 * hl, e3 = e2 + 2 * hl
         let (o0, o1, o2, o3) = (e0 + hl, e1 + hl, e2 + hl, e3 + hl)
