@@ -121,33 +121,52 @@ private func accumulateWinogradWeightGradient2(_ du: UnsafePointer<Float>, outCh
 func winogradConvolve(_ x: UnsafePointer<Float>, images: Range<Int>, _ g: WinogradGeometry,
                       weights u: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                       into y: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
-    let (ci, co, t) = (g.inChannels, g.outChannels, g.tiles)
-    let chunkTiles = g.imagesPerChunk * t
-    let ld = WinogradGeometry.rowLength(chunkTiles)
-    let vBlock = WinogradGeometry.blockLength(rows: ci, n: chunkTiles), mBlock = WinogradGeometry.blockLength(rows: co, n: chunkTiles)
-    let v = scratch, m = scratch + g.entries * vBlock, plane = PlaneScratch(m + g.entries * mBlock, g)
-    var first = images.lowerBound
-    while first < images.upperBound {
-        let count = min(g.imagesPerChunk, images.upperBound - first), n = count * t
+    let (ci, co, t, pixels) = (g.inChannels, g.outChannels, g.tiles, g.height * g.width)
+    let s = ChunkScratch(scratch, g), ld = s.ld
+    forEachChunk(images, g) { first, count in
         for b in 0..<count {
             for c in 0..<ci {
-                transformInputPlane(x + ((first + b) * ci + c) * g.height * g.width, g, plane, into: v + c * ld + b * t, stride: vBlock)
+                transformInputPlane(x + ((first + b) * ci + c) * pixels, g, s.plane, into: s.v + c * ld + b * t, stride: s.vBlock)
             }
         }
         for xi in 0..<g.entries {
-            Float.gemm(transA: false, transB: false, m: co, n: n, k: ci, alpha: 1, a: u + xi * co * ci, lda: ci,
-                       b: v + xi * vBlock, ldb: ld, beta: 0, c: m + xi * mBlock, ldc: ld)
+            Float.gemm(transA: false, transB: false, m: co, n: count * t, k: ci, alpha: 1, a: u + xi * co * ci, lda: ci,
+                       b: s.v + xi * s.vBlock, ldb: ld, beta: 0, c: s.m + xi * s.mBlock, ldc: ld)
         }
         for b in 0..<count {
             for o in 0..<co {
-                let out = y + ((first + b) * co + o) * g.height * g.width, bo = bias?[o] ?? 0
+                let out = y + ((first + b) * co + o) * pixels, bo = bias?[o] ?? 0, mo = s.m + o * ld + b * t
                 if g.tile == 4 {
-                    transformOutputTiles4(m + o * ld + b * t, stride: mBlock, g, bias: bo, into: out, plane)
+                    transformOutputTiles4(mo, stride: s.mBlock, g, bias: bo, into: out, s.plane)
                 } else {
-                    transformOutputTiles(m + o * ld + b * t, stride: mBlock, g, bias: bo, into: out, rowBuffer: plane.rows)
+                    transformOutputTiles(mo, stride: s.mBlock, g, bias: bo, into: out, rowBuffer: s.plane.rows)
                 }
             }
         }
+    }
+}
+
+/// One worker's scratch carved for chunks of `imagesPerChunk` images: V (Cin rows) and M (Cout rows,
+/// or ∂M) with their leading dimension and block strides, then the plane scratch.
+private struct ChunkScratch {
+    let ld: Int, vBlock: Int, mBlock: Int
+    let v: UnsafeMutablePointer<Float>, m: UnsafeMutablePointer<Float>, plane: PlaneScratch
+    init(_ scratch: UnsafeMutablePointer<Float>, _ g: WinogradGeometry) {
+        let chunkTiles = g.imagesPerChunk * g.tiles
+        ld = WinogradGeometry.rowLength(chunkTiles)
+        vBlock = WinogradGeometry.blockLength(rows: g.inChannels, n: chunkTiles)
+        mBlock = WinogradGeometry.blockLength(rows: g.outChannels, n: chunkTiles)
+        v = scratch; m = scratch + g.entries * vBlock; plane = PlaneScratch(m + g.entries * mBlock, g)
+    }
+}
+
+/// body(first, count) for consecutive chunks of at most `imagesPerChunk` images of `images`.
+@inline(__always)
+private func forEachChunk(_ images: Range<Int>, _ g: WinogradGeometry, _ body: (Int, Int) -> Void) {
+    var first = images.lowerBound
+    while first < images.upperBound {
+        let count = min(g.imagesPerChunk, images.upperBound - first)
+        body(first, count)
         first += count
     }
 }
@@ -173,30 +192,24 @@ func winogradAccumulateTransformedGradient(_ x: UnsafePointer<Float>, _ dy: Unsa
                                            _ g: WinogradGeometry, into du: UnsafeMutablePointer<Float>,
                                            scratch: UnsafeMutablePointer<Float>) {
     let (ci, co, t, pixels) = (g.inChannels, g.outChannels, g.tiles, g.height * g.width)
-    let chunkTiles = g.imagesPerChunk * t
-    let ld = WinogradGeometry.rowLength(chunkTiles)
-    let vBlock = WinogradGeometry.blockLength(rows: ci, n: chunkTiles), mBlock = WinogradGeometry.blockLength(rows: co, n: chunkTiles)
-    let v = scratch, dm = scratch + g.entries * vBlock, plane = PlaneScratch(dm + g.entries * mBlock, g)
-    var first = images.lowerBound
-    while first < images.upperBound {
-        let count = min(g.imagesPerChunk, images.upperBound - first), n = count * t
+    let s = ChunkScratch(scratch, g), ld = s.ld
+    forEachChunk(images, g) { first, count in
         for b in 0..<count {
             for c in 0..<ci {
-                transformInputPlane(x + ((first + b) * ci + c) * pixels, g, plane, into: v + c * ld + b * t, stride: vBlock)
+                transformInputPlane(x + ((first + b) * ci + c) * pixels, g, s.plane, into: s.v + c * ld + b * t, stride: s.vBlock)
             }
             for o in 0..<co {
-                let gy = dy + ((first + b) * co + o) * pixels
+                let gy = dy + ((first + b) * co + o) * pixels, dm = s.m + o * ld + b * t
                 if g.tile == 4 {
-                    transformOutputGradientTiles4(gy, g, into: dm + o * ld + b * t, stride: mBlock, plane)
+                    transformOutputGradientTiles4(gy, g, into: dm, stride: s.mBlock, s.plane)
                 } else {
-                    transformOutputGradientTiles(gy, g, into: dm + o * ld + b * t, stride: mBlock, rowBuffer: plane.rows)
+                    transformOutputGradientTiles(gy, g, into: dm, stride: s.mBlock, rowBuffer: s.plane.rows)
                 }
             }
         }
         for xi in 0..<g.entries {
-            Float.gemm(transA: false, transB: true, m: co, n: ci, k: n, alpha: 1, a: dm + xi * mBlock, lda: ld,
-                       b: v + xi * vBlock, ldb: ld, beta: 1, c: du + xi * co * ci, ldc: ci)
+            Float.gemm(transA: false, transB: true, m: co, n: ci, k: count * t, alpha: 1, a: s.m + xi * s.mBlock, lda: ld,
+                       b: s.v + xi * s.vBlock, ldb: ld, beta: 1, c: du + xi * co * ci, ldc: ci)
         }
-        first += count
     }
 }
