@@ -65,7 +65,7 @@ let package = Package(
 
         // MARK: - Benchmarks
         .executableTarget(name: "gps-bench", dependencies: [
-            "NumericCore", "NeuralNet", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "NumericCore", "NeuralNet", "Notebook", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Benchmarks/gps-bench", swiftSettings: optimise),
 
         // MARK: - Tests

@@ -13,6 +13,7 @@ import ArgumentParser
 import CBLAS
 import Foundation
 import NeuralNet
+import Notebook
 import NumericCore
 
 // MARK: - In-situ GEMM timing (cblas_sgemm interposed)
@@ -243,8 +244,9 @@ struct ShapeResult {
 
 // MARK: - Command
 
+/// Bad flags exit with code 2 and a one-line message, as the chapters do (`ChapterCommand.main`).
 @main
-struct GPSBench: ParsableCommand {
+struct GPSBench: ChapterCommand {
     static let configuration = CommandConfiguration(
         commandName: "gps-bench",
         abstract: "Throughput of the NeuralNet bench U-Net vs OpenBLAS sgemm, PyTorch and JAX.")
@@ -302,7 +304,7 @@ struct GPSBench: ParsableCommand {
         if let profile {
             let dims = shape.split(separator: "x").compactMap { Int($0) }
             guard dims.count == 3, ["forward", "train"].contains(profile) else {
-                throw ValidationError("--profile sgemm|forward|train (with --shape HxWxC, e.g. 28x28x1)")
+                throw ValidationError("--profile sgemm|layers|forward|train (with --shape HxWxC, e.g. 28x28x1)")
             }
             let model = benchModel(channels: dims[2])
             var rng = Xoshiro256(seed: seed &+ 1)
@@ -418,6 +420,8 @@ struct GPSBench: ParsableCommand {
         let ws = ConvWorkspace()
         for c in convolutions(of: model, height: height, width: width) {
             let conv = Conv2D(c.inChannels, c.outChannels, kernelSize: c.kernel, stride: c.stride, workspace: ws, rng: &rng)
+            conv.allowsWinograd = !im2col
+            conv.winogradTile = winogradTile
             let x = Tensor.gaussian(shape: [b, c.inChannels, c.height, c.width], rng: &rng)
             let g = Tensor.gaussian(shape: [b, c.outChannels, c.outHeight, c.outWidth], rng: &rng)
             time("conv \(c.name) \(c.inChannels)→\(c.outChannels) k\(c.kernel)s\(c.stride) @\(c.height)", count: 1,
