@@ -38,9 +38,9 @@ struct Preset: Sendable {
         longChains: 4, longSteps: 200, longJumpEvery: 10, empiricalPoints: 1000,
         maxValidationRatio: 0.8, minAccuracy: 0.5, maxFDRatio: 0.8, minConfidentRatio: 0, minContrastRatio: 0)
 
-    /// About 9 minutes of training on two idle cores (3 resolutions, 1.0 M parameters, 175.9 images/s
-    /// × 96k images measured), about 17 minutes in all with the classifier and sampling. The README's
-    /// main command.
+    /// About 6.4 minutes of training on two idle cores (3 resolutions, 1.0 M parameters, 248.3 images/s
+    /// × 96k images, measured in the README's book run), 12 minutes in all with the classifier and
+    /// sampling. The README's main command.
     /// Two resolutions train twice as fast, but measured at δ = σ/2 their 2,000-step chains ended 72 %
     /// blank (three resolutions: 1 %). At 1,500 steps the walk's samples were 37–43 % confidently
     /// classified (held-out images 81 %) with contrast 0.70–0.75× an exact walk's.
@@ -51,10 +51,10 @@ struct Preset: Sendable {
         longChains: 16, longSteps: 2000, longJumpEvery: 20, empiricalPoints: 4000,
         maxValidationRatio: 0.3, minAccuracy: 0.88, maxFDRatio: 0.2, minConfidentRatio: 0.35, minContrastRatio: 0.6)
 
-    /// The default's network for 192k images: ≈ 18 minutes of training at the default's measured
-    /// 175.9 images/s (the committed checkpoint took 39 min at 81.6 images/s on an earlier engine), plus
-    /// 25 minutes of sampling (a 2,000-step shared burn-in, 10,000-step long chains); for the
-    /// committed figures.
+    /// The default's network for 192k images: ≈ 13 minutes of training at the default's measured
+    /// 248.3 images/s (the committed checkpoint took 39 min at 81.6 images/s on an earlier engine), plus
+    /// sampling (a 2,000-step shared burn-in, 10,000-step long chains: 25 minutes on two idle cores
+    /// with the previous engine); for the committed figures.
     static let full = Preset(
         name: "full", steps: 6000, batch: 32, width: 32, resolutions: 3, learningRate: 1e-3, warmup: 200, finalLearningRate: 0.1,
         validateEvery: 1000, checkpointEvery: 500, trainImages: 0, heldOutImages: 1000,

@@ -11,7 +11,7 @@ struct GPSWalkJumpChapter: ChapterCommand {
         discussion: """
             MODE is all (default: train, then sample), train, or sample (needs a checkpoint from train). \
             Pixels are in [0, 1] for every data set (CIFAR-10 included). --preset tiny|default|full sets every size \
-            (tiny: seconds, for CI; default: about 10 minutes of training on two cores; full: at most an hour, the \
+            (tiny: seconds, for CI; default: about 7 minutes of training on two cores; full: at most an hour, the \
             committed figures); each field is overridable by its flag. Checkpoints are written atomically to \
             --checkpoint every --checkpoint-every steps and at the end; --resume continues from it. Figures and a \
             Markdown report go to <figures-dir>/chapter5-gps-walk-jump/. Exit code 0 when every check passes, 1 when \
