@@ -330,11 +330,15 @@ extension Chapter {
                 notebook.check("\(r.member.description): recognisable samples: confidently classified share ≥ \(fmt(p.minConfidentRatio)) × held-out images' (\(fmt(100 * heldOutConfident, digits: 3)) %)",
                                measured: r.confident / heldOutConfident, atLeast: p.minConfidentRatio)
             }
-            // The tiny preset's 15k-parameter network is so cheap that the walk's Gaussian draws are
-            // comparable to it; at the real sizes the network dominates (measured at the default
-            // preset: 0.7 % for M = 1, 2.4 % for M = 4, 9.8 % for M = 16, whose state is 16× larger).
-            let share = p.name == "tiny" ? 0.5 : 0.15
-            notebook.check("\(r.member.description): walk arithmetic ≤ \(fmt(100 * share)) % of a step (preset \(p.name))",
+            // The walk updates M·B·d coordinates per step and ν_θ sees B·d pixels, so the walk's share
+            // of a step grows ∝ M: bounded by 3 % per measurement. Measured on the Winograd engine,
+            // 0.8–1 % per measurement (default preset: 1.0 % for M = 1, 3.9 % for M = 4, 13.8 % for
+            // M = 16); a fixed 15 % bound would fail at M = 16 on a machine whose GEMMs run 1.2×
+            // faster. The tiny preset's 15k-parameter network is so cheap that the walk's Gaussian
+            // draws are comparable to it.
+            let share = p.name == "tiny" ? 0.5 : min(0.5, 0.03 * Double(r.member.measurements))
+            let rule = p.name == "tiny" ? "" : "3 % per measurement; "
+            notebook.check("\(r.member.description): walk arithmetic ≤ \(fmt(100 * share)) % of a step (\(rule)preset \(p.name))",
                            measured: r.walkFraction, atMost: share)
             if r.member.measurements > 1 {
                 // T4.7: the difference directions are exactly harmonic with precision 1/σ², whatever ν is,
