@@ -175,11 +175,10 @@ private func forEachChunk(_ images: Range<Int>, _ g: WinogradGeometry, _ body: (
 @inline(__always)
 private func transformInputPlane(_ x: UnsafePointer<Float>, _ g: WinogradGeometry, _ plane: PlaneScratch,
                                  into v: UnsafeMutablePointer<Float>, stride: Int) {
+    splitPaddedPlane(x, g, plane)
     if g.tile == 4 {
-        splitPaddedPlane4(x, g, plane)
         transformInputTiles4(plane, g, into: v, stride: stride)
     } else {
-        splitPaddedPlane(x, g, into: plane.split)
         transformInputTiles(plane.split, g, into: v, stride: stride)
     }
 }

@@ -84,21 +84,24 @@ private func storeInterleaved(_ a: Lanes, _ b: Lanes, _ row: UnsafeMutablePointe
     UnsafeMutableRawPointer(row).storeBytes(of: v, as: SIMD16<Float>.self)
 }
 
-/// The zero-padded plane of an H×W input (one pixel of padding, then zeros) split into half rows:
-/// padded row R's even columns at `split + 2R·L`, odd ones `L` further (L = `phaseLength`).
-/// Each input row is copied into a zeroed row buffer at column 1, then split.
+/// The zero-padded plane of an H×W input (one pixel of padding, then zeros) split into m column
+/// phases per padded row (columns ≡ q mod m): row R's phase q at `split + (m·R + q)·L` (L =
+/// `phaseLength`). Each input row is copied into a zeroed row buffer at column 1, then split.
 @inline(__always)
-func splitPaddedPlane(_ src: UnsafePointer<Float>, _ g: WinogradGeometry, into split: UnsafeMutablePointer<Float>) {
-    let hl = g.phaseLength, w = g.width
-    let row = split + g.splitCount
-    zeroGroups(row, count: 2 * hl)
+func splitPaddedPlane(_ src: UnsafePointer<Float>, _ g: WinogradGeometry, _ plane: PlaneScratch) {
+    let pl = g.phaseLength, w = g.width, rowLength = g.tile * pl, row = plane.rows
+    zeroGroups(row, count: rowLength)
     for r in 0..<g.paddedHeight {
-        let even = split + 2 * r * hl
+        let dst = plane.split + r * rowLength
         if r >= 1 && r <= g.height {
             copyRow(src + (r - 1) * w, to: row + 1, count: w)
-            deinterleave(row, even: even, odd: even + hl, length: hl)
+            if g.tile == 4 {
+                deinterleave4(row, into: dst, phaseStride: pl, length: pl)
+            } else {
+                deinterleave(row, even: dst, odd: dst + pl, length: pl)
+            }
         } else {
-            zeroGroups(even, count: 2 * hl)
+            zeroGroups(dst, count: rowLength)
         }
     }
 }

@@ -36,7 +36,7 @@ typealias Four = (Lanes, Lanes, Lanes, Lanes)
 /// phase_q[m] = row[4m + q] for m < `length` (a multiple of 8; `row` holds 4·length), phase q at
 /// `dst + q·phaseStride`.
 @inline(__always)
-private func deinterleave4(_ row: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, phaseStride: Int, length: Int) {
+func deinterleave4(_ row: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, phaseStride: Int, length: Int) {
     for m in Swift.stride(from: 0, to: length, by: 8) {
         let v = UnsafeRawPointer(row + 4 * m).loadUnaligned(as: SIMD32<Float>.self)
         let (e, o) = (v.evenHalf, v.oddHalf)
@@ -60,23 +60,6 @@ private func storeInterleaved4(_ z: Four, _ row: UnsafeMutablePointer<Float>) {
 
 @inline(__always) private func storeSix(_ x: Six, _ p: UnsafeMutablePointer<Float>, _ step: Int) {
     store(x.0, p); store(x.1, p + step); store(x.2, p + 2 * step); store(x.3, p + 3 * step); store(x.4, p + 4 * step); store(x.5, p + 5 * step)
-}
-
-/// The zero-padded plane of an H×W input split into four column phases per padded row: row R's
-/// phase q at `split + (4R + q)·L` (L = `phaseLength`).
-@inline(__always)
-func splitPaddedPlane4(_ src: UnsafePointer<Float>, _ g: WinogradGeometry, _ plane: PlaneScratch) {
-    let ql = g.phaseLength, w = g.width, row = plane.rows
-    zeroGroups(row, count: 4 * ql)
-    for r in 0..<g.paddedHeight {
-        let dst = plane.split + 4 * r * ql
-        if r >= 1 && r <= g.height {
-            copyRow(src + (r - 1) * w, to: row + 1, count: w)
-            deinterleave4(row, into: dst, phaseStride: ql, length: ql)
-        } else {
-            zeroGroups(dst, count: 4 * ql)
-        }
-    }
 }
 
 /// V[ξ] = (Bᵀ d B)[ξ] for every 6×6 tile d of a split padded plane; entry ξ of tile j goes to out[ξ·stride + j].
