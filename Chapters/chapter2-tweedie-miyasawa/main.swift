@@ -283,7 +283,7 @@ struct Chapter2TweedieMiyasawa: ChapterCommand {
         let imgErr = zip(imgFast.prefix(mNaive * dImg), imgNaive).map { abs(Double($0) - Double($1)) }.max() ?? 0
         nb.check("Float, d = \(dImg), n = \(fmt(nImg)): fast and naive denoisers agree", expected: 0, measured: imgErr, tolerance: .absolute(1e-3))
         let perFast = tFast / Double(mImg), perNaive = tNaive / Double(mNaive)
-        nb.prose("Timing (Float, d = \(dImg), n = \(fmt(nImg)) points): gemm path \(fmt(perFast * 1e3, digits: 3)) ms per query (batch of \(mImg)), naive loops \(fmt(perNaive * 1e3, digits: 3)) ms per query: \(fmt(perNaive / perFast, digits: 3))× faster. (In d = 2 both are instant.)")
+        nb.prose("Timing (Float, d = \(dImg), n = \(fmt(nImg)) points): gemm path \(fmtTiming(perFast * 1e3)) ms per query (batch of \(mImg)), naive loops \(fmtTiming(perNaive * 1e3)) ms per query: \(fmtTiming(perNaive / perFast, unit: "×")) faster. (In d = 2 both are instant.)")
 
         func lossPerDim(_ xs: [[Double]], _ est: [Double]) -> (mean: Double, se: Double, values: [Double]) {
             let v = xs.indices.map { i -> Double in let a = xs[i][0] - est[2 * i], b = xs[i][1] - est[2 * i + 1]; return (a * a + b * b) / 2 }
@@ -464,7 +464,7 @@ struct Chapter2TweedieMiyasawa: ChapterCommand {
             let relScore = (Stats.mean(sErr2) / Stats.mean(sNorm2)).squareRoot()
             rows.append([fmt(s), fmt(mmse, digits: 4), fmt(Stats.standardError(lB), digits: 2), fmt(lossNet, digits: 4),
                          fmt(100 * (lossNet / mmse - 1), digits: 3) + "%", fmt(Stats.mean(sNorm2).squareRoot(), digits: 4),
-                         fmt(Stats.mean(sErr2).squareRoot(), digits: 3), fmt(relScore, digits: 3), fmt(seconds, digits: 3)])
+                         fmt(Stats.mean(sErr2).squareRoot(), digits: 3), fmt(relScore, digits: 3), fmtTiming(seconds)])
             nets.append(tn); mmses.append(mmse)
         }
         nb.prose("Gaussian data (λ = \(fmt(lam)), σ = \(fmt(sigma))): MMSE \(fmt(mmseG, digits: 5)), Monte Carlo \(fmt(Stats.mean(lBayes), digits: 5)), network \(fmt(Stats.mean(lNet), digits: 5)).")

@@ -37,7 +37,7 @@ extension Chapter {
         }
         notebook.prose("""
             Brute force first: C (\(n)×\(n)) is inverted with LAPACK (dgesv, LU with partial pivoting, solving \
-            C X = I; \(fmt(inversionSeconds, digits: 3)) s). Its entries are compared with T3.2, entry by entry.
+            C X = I; \(fmtTiming(inversionSeconds)) s). Its entries are compared with T3.2, entry by entry.
             """)
         let shown = Array(Set([0, 1, 2, d - 1].filter { $0 < d })).sorted()
         notebook.table(["i", "λ_i", "A_i (T3.2)", "A_i (LAPACK C⁻¹)", "B_i (T3.2)", "B_i (LAPACK C⁻¹)"], shown.map { i in
@@ -67,7 +67,7 @@ extension Chapter {
         watch.restart()
         let product = matmul(f, c)
         let identityError = Stats.maxAbsoluteError(product.storage, Matrix<Double>.identity(n).storage)
-        notebook.check("F·C = I (max abs. entry of F·C − I, dgemm \(fmt(watch.seconds, digits: 2)) s)",
+        notebook.check("F·C = I (max abs. entry of F·C − I, dgemm \(fmtTiming(watch.seconds, digits: 2)) s)",
                        measured: identityError, atMost: tol)
     }
 
@@ -99,7 +99,7 @@ extension Chapter {
                        : distinct.prefix(3).map(row) + [gap] + distinct.suffix(3).map(row))
         notebook.prose("""
             LAPACK (dsyevd, divide and conquer, eigenvalues only) on the dense \(n)×\(n) F took \
-            \(fmt(denseSeconds, digits: 3)) s. Sorting both lists and comparing them entry by entry tests the \
+            \(fmtTiming(denseSeconds)) s. Sorting both lists and comparing them entry by entry tests the \
             values and the multiplicities at once.
             """)
         notebook.check("T3.3: sorted LAPACK eigenvalues of F = closed form with multiplicities (max rel. error)",
@@ -110,7 +110,7 @@ extension Chapter {
                        expected: Double(countNoise(closed)), measured: Double(countNoise(denseSpectrum)), tolerance: .absolute(0))
         watch.restart()
         let blocks = try model.blockEigenvalues()
-        notebook.check("block-structured (d LAPACK calls on M×M blocks, \(fmt(watch.seconds, digits: 2)) s) = brute force (max rel. error)",
+        notebook.check("block-structured (d LAPACK calls on M×M blocks, \(fmtTiming(watch.seconds, digits: 2)) s) = brute force (max rel. error)",
                        measured: Stats.maxRelativeError(blocks, denseSpectrum), atMost: tol)
 
         var plot = Plot(title: "Spectrum of F: d = \(s.d), M = \(M), σ = \(fmt(s.sigma))",

@@ -40,21 +40,21 @@ extension Chapter {
             worstClosed = max(worstClosed, Stats.maxRelativeError(expanded, dense))
             worstTolerance = max(worstTolerance, tolerance(kappa: m.closedFormConditionNumber(), n: m.size))
             sizes.append(Double(m.size)); brute.append(tBrute); block.append(tBlock); closed.append(tClosed)
-            rows.append([String(d), String(m.size), fmt(tBrute, digits: 3), fmt(tBlock, digits: 3), fmt(tClosed, digits: 3),
-                         fmt(tBrute / tBlock, digits: 3) + "×", fmt(tBrute / tClosed, digits: 3) + "×"])
+            rows.append([String(d), String(m.size), fmtTiming(tBrute), fmtTiming(tBlock), fmtTiming(tClosed),
+                         fmtTiming(tBrute / tBlock, unit: "×"), fmtTiming(tBrute / tClosed, unit: "×")])
         }
         notebook.table(["d", "Md", "brute force (s)", "blocks (s)", "closed form (s)", "speed-up blocks", "speed-up closed form"], rows)
         notebook.check("all timing sizes: block-structured spectrum = brute force (max rel. error)", measured: worstBlock, atMost: worstTolerance)
         notebook.check("all timing sizes: closed form T3.3 = brute force (max rel. error)", measured: worstClosed, atMost: worstTolerance)
         if let last = sizes.indices.last {
             notebook.prose("""
-                Measured at the largest size (Md = \(Int(sizes[last]))): the blocks are \(fmt(brute[last] / block[last], digits: 3))× \
-                and the closed form \(fmt(brute[last] / closed[last], digits: 3))× faster than brute force.
-                """ + (sizes.count >= 2 ? " Between the two largest sizes brute-force time grew like (Md)^\(fmt(log(brute[last] / brute[last - 1]) / log(sizes[last] / sizes[last - 1]), digits: 3)) (asymptotically 3; smaller sizes are dominated by overheads)." : ""))
+                Measured at the largest size (Md = \(Int(sizes[last]))): the blocks are \(fmtTiming(brute[last] / block[last], unit: "×")) \
+                and the closed form \(fmtTiming(brute[last] / closed[last], unit: "×")) faster than brute force.
+                """ + (sizes.count >= 2 ? " Between the two largest sizes brute-force time grew like (Md)^\(fmtTiming(log(brute[last] / brute[last - 1]) / log(sizes[last] / sizes[last - 1]), digits: 3)) (asymptotically 3; smaller sizes are dominated by overheads)." : ""))
             // At Md ≥ 400 the flop counts differ by a factor d² ≥ 10⁴, far beyond any timing noise.
             if sizes[last] >= 400 {
                 notebook.check("block-structured is faster than brute force at Md = \(Int(sizes[last])) (time ratio brute/blocks)",
-                               measured: brute[last] / block[last], atLeast: 1)
+                               measured: brute[last] / block[last], atLeast: 1, timing: true)
             }
         }
         var plot = Plot(title: "Cost of the spectrum of F (M = \(M))", xLabel: "Md (side of F)", yLabel: "wall time (s)", xScale: .log, yScale: .log)

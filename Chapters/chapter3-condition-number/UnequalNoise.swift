@@ -46,9 +46,9 @@ extension Chapter {
         watch.restart()
         let blocks = try unequal.blockEigenvalues()
         let blockSeconds = watch.seconds
-        notebook.check("T3.5: LAPACK eigenvalues of the dense F (\(fmt(denseSeconds, digits: 2)) s) = secular-equation roots (max rel. error, κ = \(fmt(kappa, digits: 4)))",
+        notebook.check("T3.5: LAPACK eigenvalues of the dense F (\(fmtTiming(denseSeconds, digits: 2)) s) = secular-equation roots (max rel. error, κ = \(fmt(kappa, digits: 4)))",
                        measured: Stats.maxRelativeError(dense, secular), atMost: tol)
-        notebook.check("block-structured LAPACK (\(fmt(blockSeconds, digits: 2)) s) = secular-equation roots (max rel. error)",
+        notebook.check("block-structured LAPACK (\(fmtTiming(blockSeconds, digits: 2)) s) = secular-equation roots (max rel. error)",
                        measured: Stats.maxRelativeError(blocks, secular), atMost: tol)
         var interlacing = 0
         for i in 0..<d {

@@ -124,7 +124,7 @@ extension Chapter {
                              "\(fmt(w.meanVariance.mean, digits: 4)) ± \(fmt(w.meanVariance.se, digits: 2))",
                              w.M > 1 ? "\(fmt(w.differenceVariance.mean / (s.sigma(w.M) * s.sigma(w.M)), digits: 5)) ± \(fmt(w.differenceVariance.se / (s.sigma(w.M) * s.sigma(w.M)), digits: 2))" : "—",
                              w.M > 1 ? "\(fmt(w.differenceVelocity.mean / w.integrator.inverseMass, digits: 5)) ± \(fmt(w.differenceVelocity.se / w.integrator.inverseMass, digits: 2))" : "—",
-                             fmt(w.seconds, digits: 3)])
+                             fmtTiming(w.seconds)])
             }
         }
         notebook.table(["walk", "M", "δ", "γδ", "u", "IAT of ȳ₁ (steps)", "switches / 1000 steps", "Var ȳ₁", "diff. variance / σ²", "diff. velocity var. / u", "time (s)"], rows)

@@ -59,6 +59,13 @@ public func fmt(_ x: Double, digits: Int = 6) -> String {
     return s
 }
 
+/// A wall-clock measurement (or a ratio of two), marked with ⏱ so that a script comparing two
+/// reports can tell it from data: timings are the only values allowed to differ between runs of the
+/// same command (`scripts/compare-reports.py` masks every `⏱` token up to the next space, `|` or `)`).
+public func fmtTiming(_ x: Double, digits: Int = 3, unit: String = "") -> String {
+    "⏱" + fmt(x, digits: digits) + unit
+}
+
 /// Integer formatting with thin grouping for readability (12 345).
 public func fmt(_ n: Int) -> String {
     let s = String(abs(n))
