@@ -1,3 +1,5 @@
+import Foundation
+
 /// How close a measured value must be to its expected value.
 public enum Tolerance: Sendable, CustomStringConvertible {
     /// |measured − expected| ≤ r · |expected|
@@ -32,10 +34,16 @@ public enum Tolerance: Sendable, CustomStringConvertible {
         switch self {
         case let .relative(r): return "rel. ≤ \(fmt(r))"
         case let .absolute(a): return "abs. ≤ \(fmt(a))"
-        case let .standardErrors(k, se): return "≤ \(fmt(k)) s.e. = \(fmt(k * se))"
+        case let .standardErrors(k, se):
+            return "≤ \(fmt(k)) s.e. = \(fmt(k * se)); false alarm \(fmt(falseAlarmRate(k), digits: 2)) if the s.e. is right"
         }
     }
 }
+
+/// The probability that an error of a normally distributed estimate exceeds k standard errors in
+/// either direction, 2(1 − Φ(k)) = erfc(k/√2): the rate at which a correct `.standardErrors(k, …)`
+/// check fails (k = 3: 2.7e-3, k = 4: 6.3e-5).
+public func falseAlarmRate(_ k: Double) -> Double { erfc(k / 2.0.squareRoot()) }
 
 /// One "theory vs numerics" claim and its outcome.
 public struct CheckResult: Sendable {
@@ -73,5 +81,3 @@ public func fmt(_ n: Int) -> String {
     for (i, ch) in s.enumerated() { if i > 0 && (s.count - i) % 3 == 0 { out += " " }; out.append(ch) }
     return (n < 0 ? "−" : "") + out
 }
-
-import Foundation
