@@ -79,7 +79,7 @@ extension Chapter {
         let p = s.preset, m = s.longMember, B = p.longChains
         notebook.section("Long chains: walk and jumps")
         let compare = s.comparisonLongMember
-        notebook.prose("\(B) chains of \(m.description) run as one batch for \(fmt(p.longSteps)) steps each at δ = \(fmt(m.step / m.sigma, digits: 3))σ, jumping every \(p.longJumpEvery) steps\(p.longSteps < 10_000 ? " (the full preset runs 10,000 steps; this preset runs fewer to fit its time budget)" : "")\(compare.map { ", and beside them the same \(B) chains at δ = \(fmt($0.step / $0.sigma, digits: 3))σ = \(fmt($0.step, digits: 3)) for comparison" } ?? ""). \(burnInMeans.isEmpty ? "They start from noise (no burn-in)." : "They start where the shared burn-in ended (y_m = ȳ + σ(ε_m − ε̄), v ~ N(0, u I), with the burn-in's ȳ), so they walk at stationarity from their first step and what follows measures the walk, not the transient from noise.") Chain 0 is shown as a strip: the noisy walk ȳ_t on top, its jumps x̂_t = ν_θ(ȳ_t) below. Mixing is measured by the classifier's label of consecutive jumps: the number of class switches along each chain (blank jumps, see below, count as no class).")
+        notebook.prose("\(B) chains of \(m.description) run as one batch for \(fmt(p.longSteps)) steps each at δ = \(fmt(m.step / m.sigma, digits: 3))σ, jumping every \(p.longJumpEvery) steps\(p.longSteps < 10_000 ? " (the full preset runs 10,000 steps; this preset runs fewer to fit its time budget)" : "")\(compare.map { ", and beside them the same \(B) chains at δ = \(fmt($0.step / $0.sigma, digits: 3))σ = \(fmt($0.step, digits: 3)) for comparison" } ?? ""). \(burnInMeans.isEmpty ? "They start from noise (no burn-in)." : "They start where the shared burn-in ended (y_m = ȳ + σ(ε_m − ε̄), v ~ N(0, u I), with the burn-in's ȳ: exact in y; v is drawn from the mid-step law, whose end-of-step counterpart u/(1 − δ²λu/4) differs by a few per cent at δ = σ/2), so they walk at stationarity from their first step and what follows measures the walk, not the transient from noise.") Chain 0 is shown as a strip: the noisy walk ȳ_t on top, its jumps x̂_t = ν_θ(ȳ_t) below. Mixing is measured by the classifier's label of consecutive jumps: the number of class switches along each chain (blank jumps, see below, count as no class).")
         notebook.prose("A second yardstick watches for drift. At stationarity ȳ has the law of X + σ_eff ε (T4.4), so an exact walk's jumps have the law of ν_θ(X + σ_eff ε): their mean contrast (pixel standard deviation) is that of ν_θ on noisy held-out images. A discretised walk with too large a step samples a biased law (T1.6's step bias, here in R^{Md}); on these images the bias shows as jumps that thin out and fade towards blank, which the classifier would still label with some class.")
         let main = runLongChains(m, seed: s.seed &+ 300)
         let comparison = compare.map { runLongChains($0, seed: s.seed &+ 301) }
@@ -98,10 +98,10 @@ extension Chapter {
             row("classes visited per chain (mean of \(B))") { fmt($0.meanClassesVisited, digits: 3) },
             row("mean switches per chain (\(B) chains)") { fmt($0.meanSwitches, digits: 4) },
             row("switches per 1000 steps") { fmt(1000 * $0.meanSwitches / Double(p.longSteps), digits: 4) },
-            row("walk steps/s (\(B) chains, network + walk)") { fmt($0.stepsPerSecond, digits: 4) },
-            row("ν_θ call per step (\(B) images)") { fmt($0.networkMillisecondsPerStep, digits: 4) + " ms" },
-            row("walk arithmetic per step (M·B·d = \(fmt(m.measurements * B * data.pixels)) coordinates)") { fmt($0.walkMillisecondsPerStep, digits: 4) + " ms" },
-            row("walk arithmetic share of a step") { fmt(100 * $0.walkFraction, digits: 3) + " %" },
+            row("walk steps/s (\(B) chains, network + walk)") { fmtTiming($0.stepsPerSecond, digits: 4) },
+            row("ν_θ call per step (\(B) images)") { fmtTiming($0.networkMillisecondsPerStep, digits: 4) + " ms" },
+            row("walk arithmetic per step (M·B·d = \(fmt(m.measurements * B * data.pixels)) coordinates)") { fmtTiming($0.walkMillisecondsPerStep, digits: 4) + " ms" },
+            row("walk arithmetic share of a step") { fmtTiming(100 * $0.walkFraction) + " %" },
         ])
         for r in runs {
             notebook.check("the long chains at δ = \(fmt(r.member.step / r.member.sigma, digits: 3))σ stay finite (\(B) × \(fmt(p.longSteps)) steps)", r.finite, detail: "all positions and velocities finite")

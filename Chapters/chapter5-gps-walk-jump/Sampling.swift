@@ -47,7 +47,7 @@ extension Chapter {
             let bar = ProgressBar(total: p.classifierSteps, label: "classifier")
             let r = trainClassifier(clf, images: data.train.images, labels: labels, imageShape: data.imageShape,
                                     steps: p.classifierSteps, batchSize: 64, learningRate: 3e-3, seed: s.seed &+ 12, progress: bar)
-            how = "trained now at \(fmt(r.imagesPerSecond, digits: 4)) images/s and saved to \(cache)"
+            how = "trained now at \(fmtTiming(r.imagesPerSecond, digits: 4)) images/s and saved to \(cache)"
             do { try Checkpoint.save(clf, to: cache, metadata: ["dataset": data.name, "steps": String(p.classifierSteps)]) } catch {
                 how += " (could not save: \(error))"
             }
@@ -186,8 +186,8 @@ extension Chapter {
         var start = WalkJumpStart.uniformPlusNoiseCopied
         if p.burnIn > 0 {
             notebook.prose("**One burn-in for the whole class.** Chains started from noise pass through a long transient (figure below: from uniform noise the jumps first thin out to strokes, and take a thousand steps or more to fill back in to digits). Rather than pay it once per member, \(p.chains) chains of \(lm.description) run \(p.burnIn) steps from y_m = U(0,1)^d + σε (one draw copied into every measurement, v = 0), and every member starts from their means ȳ: ȳ has the same law X + σ_eff ε for every member of the class (T4.4), and given ȳ the differences y_m − ȳ are Gaussian with precision 1/σ² whatever the density (T4.7), so")
-            notebook.equation("y_m = ȳ + σ (ε_m − ε̄),    v ~ N(0, u I)        (an exact draw of (y, v) given ȳ, for any member M)")
-            notebook.prose("starts member M at its stationary law as soon as the burn-in chains are at theirs. The Var(y_m − ȳ)/σ² column below checks the difference directions; the members' FD against the exact walk's anchor checks ȳ.")
+            notebook.equation("y_m = ȳ + σ (ε_m − ε̄),    v ~ N(0, u I)        (an exact draw of y given ȳ, for any member M)")
+            notebook.prose("starts member M at its stationary law as soon as the burn-in chains are at theirs. (For v, N(0, u I) is the law of the continuous-time walk and, for A-B-O-B-A, of the velocity at mid-step; at the end of a step the discretised walk's velocity has variance u/(1 − δ²λu/4) along a Gaussian direction of precision λ — along the difference directions, λ = 1/σ² and δ = σ/2 make that 16u/15 at u = 1 — so the start is exact in y and within a few per cent in v, a gap the O-step's friction closes within a few steps.) The Var(y_m − ȳ)/σ² column below checks the difference directions; the members' FD against the exact walk's anchor checks ȳ.")
             burnInMeans = runBurnIn(lm)
             start = .givenMeans(burnInMeans)
             if p.name != "tiny" {
@@ -304,7 +304,7 @@ extension Chapter {
         var rows = [[String]]()
         for r in results {
             rows.append([r.name, fmt(r.fd, digits: 4), fmt(r.totalVariation, digits: 3), fmt(r.switchesPerJump, digits: 3),
-                         fmt(r.stepsPerSecond, digits: 4), fmt(100 * r.walkFraction, digits: 3) + " %",
+                         fmtTiming(r.stepsPerSecond, digits: 4), fmtTiming(100 * r.walkFraction) + " %",
                          r.member.measurements > 1 ? fmt(r.differenceVariance / (r.member.sigma * r.member.sigma), digits: 4) : "—",
                          fmt(r.nearestTraining, digits: 3), fmt(100 * r.blankFraction, digits: 3) + " %",
                          fmt(100 * r.confident, digits: 3) + " %"])
@@ -340,7 +340,7 @@ extension Chapter {
             if p.name != "tiny" {
                 let share = min(0.5, 0.03 * Double(r.member.measurements))
                 notebook.check("\(r.member.description): walk arithmetic ≤ \(fmt(100 * share)) % of a step (3 % per measurement; preset \(p.name))",
-                               measured: r.walkFraction, atMost: share)
+                               measured: r.walkFraction, atMost: share, timing: true)
             }
             if r.member.measurements > 1 {
                 // T4.7: the difference directions are exactly harmonic with precision 1/σ², whatever ν is,
@@ -380,13 +380,13 @@ extension Chapter {
         notebook.figure("class-histogram.png", caption: "Class frequencies of the samples of each member against the held-out images.", plot: hplot)
 
         notebook.section("Performance")
-        var perf: [[String]] = [["training (forward + backward + Adam)", fmt(trainImagesPerSecond, digits: 4) + " images/s"]]
+        var perf: [[String]] = [["training (forward + backward + Adam)", fmtTiming(trainImagesPerSecond, digits: 4) + " images/s"]]
         for r in results where !r.isStepVariant || r.name == "memorising" {
-            let chainSteps: String = fmt(r.stepsPerSecond * Double(p.chains), digits: 4)
-            perf.append(["walk-jump \(r.name) (\(p.chains) chains)", fmt(r.stepsPerSecond, digits: 4) + " steps/s = " + chainSteps + " chain-steps/s"])
+            let chainSteps: String = fmtTiming(r.stepsPerSecond * Double(p.chains), digits: 4)
+            perf.append(["walk-jump \(r.name) (\(p.chains) chains)", fmtTiming(r.stepsPerSecond, digits: 4) + " steps/s = " + chainSteps + " chain-steps/s"])
         }
         if let l = longResult {
-            perf.append(["long chains (\(l.chains) chains)", fmt(l.stepsPerSecond, digits: 4) + " steps/s"])
+            perf.append(["long chains (\(l.chains) chains)", fmtTiming(l.stepsPerSecond, digits: 4) + " steps/s"])
         }
         notebook.table(["what", "rate"], perf)
     }
