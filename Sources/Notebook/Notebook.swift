@@ -148,17 +148,10 @@ public final class Notebook {
         return result.passed
     }
 
-    // MARK: - Exercises and the end
+    // MARK: - The end (exercises: Exercise.swift)
 
-    /// The exercises a lecturer can assign: what to vary (with flags), what to observe, how to check.
-    public func exercises(_ list: [Exercise]) {
-        section("Exercises")
-        for (i, e) in list.enumerated() {
-            let text = "\(i + 1). \(e.title). \(e.task) Try: `\(e.command)`. Observe: \(e.observe) Check: \(e.check)"
-            print(wrap(text, width: 88, indent: "   ") + "\n")
-            markdown.append("\(i + 1). **\(e.title).** \(e.task)\n   - Run: `\(e.command)`\n   - Observe: \(e.observe)\n   - Check: \(e.check)\n")
-        }
-    }
+    /// Appends raw Markdown to the report (for extensions of Notebook in other files).
+    func appendMarkdown(_ text: String) { markdown.append(text) }
 
     public var passedCount: Int { checks.filter(\.passed).count }
     public var summary: String { "\(checks.count) checks, \(passedCount) passed" + (passedCount < checks.count ? ", \(checks.count - passedCount) FAILED" : "") }
@@ -187,14 +180,6 @@ public final class Notebook {
 
     /// Writes the report, prints the summary and exits: 0 if every check passed, 1 otherwise.
     public func finish() -> Never { exit(writeReport()) }
-}
-
-/// An assignment a lecturer can set from a chapter.
-public struct Exercise: Sendable {
-    public let title, task, command, observe, check: String
-    public init(_ title: String, task: String, command: String, observe: String, check: String) {
-        self.title = title; self.task = task; self.command = command; self.observe = observe; self.check = check
-    }
 }
 
 /// Greedy word wrap for terminal prose.
