@@ -17,11 +17,14 @@ public enum WalkJumpStart: Sendable {
     case uniformPlusNoiseCopied
     /// y_m = U(0,1)^d + σε_m with independent noise per measurement.
     case uniformPlusNoiseIndependent
-    /// Given means ȳ (B rows of d), an exact draw of y | ȳ and of v: y_m = ȳ + σ(ε_m − ε̄), v ~ N(0, u I).
+    /// Given means ȳ (B rows of d), an exact draw of y | ȳ, and v ~ N(0, u I): y_m = ȳ + σ(ε_m − ε̄).
     /// Under any M-density (data or GPS model) the differences y_m − ȳ are independent of ȳ and
-    /// Gaussian with precision 1/σ² (T4.7), and the integrator's velocity law is N(0, u I); so an
-    /// equilibrated ȳ of one member of a class (same law for all, T4.4) starts any other member at
-    /// its stationary law.
+    /// Gaussian with precision 1/σ² (T4.1, T4.7), so an equilibrated ȳ of one member of a class
+    /// (ȳ has the law of X + σ_eff ε for every member, T4.1) starts any other member at its
+    /// stationary law in y. N(0, u I) is the A-B-O-B-A velocity law at mid-step only; at the end of a
+    /// step it is u/(1 − δ²λu/4) along a Gaussian direction of precision λ — u/(1 − uδ²/(4σ²)) along
+    /// the difference directions, 16u/15 at δ = σ/2 (T1.6) — so the start is exact in y and within a
+    /// few per cent in v, a gap the O step's friction closes within a few steps.
     case givenMeans([Float])
 }
 
