@@ -37,7 +37,7 @@ public struct MixtureMDensity: Density {
     public var dimension: Int { measurements * prior.dimension }
     /// σ_eff = σ/√M, the label of the universality class (THEORY §4).
     public var effectiveNoiseStd: Double { noiseStd / Double(measurements).squareRoot() }
-    /// p_{σ/√M} = p_X * N(0, σ²/M I): the law of ȳ (T1.4 applied with s² = σ²/M).
+    /// p_{σ/√M} = p_X * N(0, σ²/M I): the law of ȳ (T4.1; in closed form by T1.4 with s² = σ²/M).
     public var measurementMeanDensity: GaussianMixture { prior.smoothed(noiseVariance: noiseStd * noiseStd / Double(measurements)) }
 
     /// ȳ = (1/M) Σ_m y_m.
