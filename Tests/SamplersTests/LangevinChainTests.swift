@@ -155,20 +155,38 @@ import Theory
             .run(y: [0.7], steps: 200_000, score: { y, g in g[0] = -lambda * y[0] }, rng: &rng)
         let iat = ChainDiagnostics.integratedAutocorrelationTime(Array(ys.trace.dropFirst(1000)))
         let exact = LangevinTheory.abobaPositionIAT(precision: lambda, step: delta, effectiveFriction: 0.5)!
-        #expect(abs(exact - 0.4898373248) < 1e-6)
+        // Independent route: the step map built from the update rules (ABOBAReference), its
+        // stationary covariance by Lyapunov iteration, and τ = 1 + 2 Σ ρ(t) summed term by term until
+        // ‖Mᵗ‖ < 1e-17 (spectral radius e^{−γδ/2} ≈ 0.78, so ~160 terms). Both are exact up to
+        // rounding, so they must agree to ~1e-12; the ρ(t) quoted above are checked to their 3 digits.
+        let reference = ABOBAReference(precision: lambda, step: delta, effectiveFriction: 0.5)
+        #expect(abs(exact - reference.positionIAT) < 1e-12, "closed form \(exact), series \(reference.positionIAT)")
+        let rho = reference.positionAutocorrelation(lags: 4)
+        #expect(zip(rho, [0.197, -0.607, -0.119, 0.368]).allSatisfy { abs($0 - $1) <= 5e-4 }, "ρ(1…4) = \(rho)")
         #expect(abs(iat.tau - exact) <= 4 * iat.standardError, "τ̂ = \(iat.tau) ± \(iat.standardError), exact \(exact)")
     }
 
     @Test func floatChainOnAGaussianStaysFinite() {
+        // 64 independent Float chains on N(0, 1), δ = 0.5, γδ = 0.5, started at y = 3, v = 0.
+        // Burn-in: the mean decays like r^t with r = e^{−γδ/2} ≈ 0.78, so after 200 steps the transient
+        // in E[y²] is ~9·r^400 ≈ 1e-43. Expected E[y²] = S_yy of the reference Lyapunov iteration (= 1).
+        // s.e. of the mean of y² over n = 4800 steps × 64 chains: Var(y²) = 2 S_yy² (Gaussian), and
+        // successive y² are correlated with IAT τ_{y²} = 1 + 2 Σ ρ(t)² ≈ 4.0 (reference map), so
+        // s.e. = S_yy √(2 τ_{y²} / (64 n)) ≈ 0.0051; bound 4 s.e. ≈ 0.020 (false alarm 6e-5), seed 4.
         var rng = Xoshiro256(seed: 4)
+        let reference = ABOBAReference(precision: 1, step: 0.5, effectiveFriction: 0.5)
         let sampler = UnderdampedLangevin(step: 0.5, effectiveFriction: 0.5)
         var y = [Float](repeating: 3, count: 64), v = [Float](repeating: 0, count: 64), noise = [Float]()
+        let burnIn = 200, n = 4_800
         var sum: Double = 0
-        for _ in 0..<5_000 {
+        for t in 0..<(burnIn + n) {
             sampler.step(y: &y, v: &v, noise: &noise, score: { y, g in for i in y.indices { g[i] = -y[i] } }, rng: &rng)
-            sum += y.reduce(0.0) { $0 + Double($1 * $1) }
+            if t >= burnIn { sum += y.reduce(0.0) { $0 + Double($1) * Double($1) } }
         }
         #expect(y.allSatisfy { $0.isFinite })
-        #expect(abs(sum / 5_000 / 64 - 1) < 0.1)
+        let syy = reference.covariance().yy
+        let se = syy * (2 * reference.squaredPositionIAT / Double(64 * n)).squareRoot()
+        let measured = sum / Double(n * 64)
+        #expect(abs(measured - syy) <= 4 * se, "E[y²] = \(measured) vs \(syy), s.e. \(se)")
     }
 }

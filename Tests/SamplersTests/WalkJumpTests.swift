@@ -11,16 +11,26 @@ import Testing
         let nu: WalkJumpSampler.Denoiser = { x, _ in x.map { let c = min(max($0, 0), 1); return c * c } }
         let s = WalkJumpSampler(configuration: WalkJumpConfiguration(measurements: 4, sigma: 0.5),
                                 chains: 8, dimension: 16, rng: &rng, denoiser: nu)
-        var jumps = 0
-        s.run(steps: 400, jumpEvery: 50, rng: &rng) { _, x, m in
+        var jumps = 0, snapshots = [Double](), times = [Int]()
+        s.run(steps: 400, jumpEvery: 50, rng: &rng) { t, x, m in
             jumps += 1
             #expect(x.count == 8 * 16 && m.count == 8 * 16)
+            snapshots.append(s.differenceVariance); times.append(t)
         }
         #expect(jumps == 8)
         #expect(s.isFinite)
         #expect(s.stepCount == 400)
-        // The difference directions carry N(0, σ²) noise: their variance is of order σ² = 0.25.
-        #expect(s.differenceVariance > 0.15 && s.differenceVariance < 0.35, "\(s.differenceVariance)")
+        // Whatever ν is, the difference directions y_m − ȳ see the score −(y_m − ȳ)/σ² and noise
+        // independent of ȳ's (T4.7): each is the linear A-B-O-B-A chain on precision 1/σ² = 4, δ = σ/2,
+        // γδ = 1, started at 0 with v = 0 (copied start). ABOBAReference gives its exact variance
+        // S_t after t steps (≈ σ² = 0.25 already at t = 50: r^100 with r = e^{−1/2}). A snapshot is
+        // σ²χ²_k/k with k = (M−1)·B·d = 384, relative s.d. √(2/k) ≈ 7 %; snapshots 50 steps apart are
+        // independent (ρ(50)² ≈ 1e-21), so the mean of the 8 has s.e. S √(2/(8k)) ≈ 0.0064: 4 s.e. ≈ 0.026.
+        let reference = ABOBAReference(precision: 4, step: 0.25, effectiveFriction: 1)
+        let expected = Stats.mean(times.map { reference.covariance(afterSteps: $0).yy })
+        let se = expected * (2 / Double(snapshots.count * 3 * 8 * 16)).squareRoot()
+        let dv = Stats.mean(snapshots)
+        #expect(abs(dv - expected) <= 4 * se, "difference variance \(dv) vs \(expected), s.e. \(se)")
     }
 
     @Test func copiedStartPutsEveryMeasurementAtTheSamePoint() {
@@ -118,8 +128,24 @@ import Testing
         let expected = Double(lambda + s2)  // 1.25
         #expect(abs(mean) < 0.05, "mean of ȳ \(mean)")
         #expect(abs(variance - expected) < 0.05 * expected, "Var ȳ \(variance) vs \(expected)")
+        // The difference directions are the linear A-B-O-B-A chain on precision 1/σ² = 1 (δ = 0.1,
+        // γδ = 0.2) from 0 (copied start), whatever ν: E[snapshot at t] = S_t of ABOBAReference (the
+        // transient after 500 steps is ~r^1000, r = e^{−0.1}). One snapshot is S χ²_k/k with
+        // k = (M−1)·B·d = 4800; the 100 snapshots 10 steps apart are correlated, Corr = ρ(10|i−j|)²
+        // (Isserlis), so Var(mean) = (2S²/k)·Σ_ij ρ(10|i−j|)²/100² ⇒ s.e. ≈ 0.0032; bound 4 s.e. ≈ 0.013.
+        let reference = ABOBAReference(precision: 1 / (sigma * sigma), step: 0.1, effectiveFriction: 0.2)
+        let snapshotTimes = Array(stride(from: 510, through: 1500, by: 10))
+        let expectedDiff = Stats.mean(snapshotTimes.map { reference.covariance(afterSteps: $0).yy })
+        let rho = reference.positionAutocorrelation(lags: 10 * snapshotTimes.count)
+        var pairSum = 0.0
+        for i in snapshotTimes.indices { for j in snapshotTimes.indices {
+            pairSum += i == j ? 1 : rho[10 * abs(i - j) - 1] * rho[10 * abs(i - j) - 1]
+        } }
+        let k = Double((M - 1) * B * d), K = Double(snapshotTimes.count)
+        let seDiff = expectedDiff * (2 / k * pairSum).squareRoot() / K
         let dv = Stats.mean(diffVar)
-        #expect(abs(dv - sigma * sigma) < 0.03, "difference variance \(dv) vs σ² = \(sigma * sigma)")
+        #expect(diffVar.count == snapshotTimes.count)
+        #expect(abs(dv - expectedDiff) <= 4 * seDiff, "difference variance \(dv) vs \(expectedDiff), s.e. \(seDiff)")
         #expect(s.walkSeconds > 0 && s.networkSeconds > 0)
     }
 }
