@@ -35,7 +35,6 @@ extension Chapter {
     }
 
     func assignExercises() {
-        let members = setup.members.map(String.init).joined(separator: ",")
         notebook.exercises([
             Exercise("A different class",
                      task: "Move to a noisier class: σ_eff = 1 (members (1, 1), (4, 2), (16, 4)) and contrast it with σ_eff' = 0.5.",
@@ -43,20 +42,20 @@ extension Chapter {
                      observe: "The loss is higher for every member but still flat across M; mode switches are more frequent because p_{σ_eff} fills the gaps between modes.",
                      check: "All universality checks still pass; the contrast z-score stays above 10."),
             Exercise("Underdamped or overdamped?",
-                     task: "At a fixed step, the ȳ-chain of member M has inverse mass u/M. Vary the effective friction and fit the exponent a of IAT ∝ M^a (printed in the check line).",
-                     command: "swift run -c release chapter4-universality --friction 0.1, then --friction 2 --steps 100000",
+                     task: "At a fixed step, the ȳ-chain of member M has inverse mass u/M. Vary the effective friction and fit the exponent a of IAT ∝ M^a (printed in the check line): run at γδ = 0.1, then at γδ = 2 with longer chains (--friction 2 --steps 100000).",
+                     command: "swift run -c release chapter4-universality --friction 0.1",
                      observe: "a ≈ 0.54 at γδ = 0.1 (underdamped: time scale ∝ √M) and a ≈ 0.90 at γδ = 2 with 100 000 steps (towards the overdamped ∝ M; 2.5 minutes). With the default 20 000 steps the γδ = 2 estimate comes out near 0.73: the M = 16 chains then hold only a handful of effective draws and their IAT is biased low.",
                      check: "Derive both limits from the ȳ-chain's equations; compare the mode-switch ratio between M = 1 and M = 16 with 16^a."),
             Exercise("Break the rescaling",
-                     task: "Rescale only the step (δ ∝ √M) but keep γ, not γδ, fixed. Change `MeasurementChain.Rescaling.stepSqrtM` locally to return friction γ₁ instead of γ₁/√M.",
-                     command: "swift run -c release chapter4-universality --classes \(members)",
-                     observe: "The rescaled IAT checks fail: the effective friction γδ now grows like √M.",
-                     check: "Predict the direction of the change (more or less damping for larger M) before running it."),
-            Exercise("Plug in a trained ν",
-                     task: "Replace the optimal ν by a small network trained on X + σ_eff ε (chapter 2's engine); the GPS score only needs a closure ν: R^d → R^d.",
-                     command: "swift run -c release chapter4-universality --samples 100000",
-                     observe: "The losses of the members still agree within their standard errors, although they are larger than the optimal ones.",
-                     check: "T4.4 equivariance holds to rounding error for any ν; only the \"equals T4.2\" check needs the optimal ν."),
+                     task: "Rescale only the step (δ ∝ √M) but keep γ, not γδ, fixed: then member M walks with γδ = √M·γδ₁, and by the derivation its ȳ-chain is member 1's chain at effective friction √M·γδ₁. So no source edit is needed: for M = 16 at the default γδ₁ = 0.5, run member 1 at γδ₁ = √16·0.5 = 2 and compare its row with the default run's.",
+                     command: "swift run -c release chapter4-universality --friction 2",
+                     observe: "the M = 1 row (and, within this run, every δ ∝ √M row) has a different IAT of ȳ₁ and switch rate than the default run's M = 1 row at γδ₁ = 0.5: the 'γ fixed' member 16 would not match member 1, so the rescaled IAT checks would fail; the rescaling must hold γδ, not γ, fixed.",
+                     check: "Predict the direction of the change (more or less damping for larger M) before running it; the run's own checks all pass (every walk here holds γδ fixed)."),
+            Exercise("A mismatched ν",
+                     task: "Universality of learning (T4.5) holds for any ν, not only the optimal one: a trained network is just another ν. The chapter already applies the class's ν to a second class σ_eff', where it is suboptimal (its own optimal ν' is in the next column); move σ_eff' far away so ν is badly mismatched there, as a poorly trained network would be. (Plugging in a network trained on X + σ_eff ε — chapter 2's engine — needs a source edit: `nu` in Chapter.swift is the only closure ν: R^d → R^d the GPS score uses.)",
+                     command: "swift run -c release chapter4-universality --other-sigma-eff 2 --samples 100000",
+                     observe: "in the class σ_eff' = 2 the loss of the mismatched ν is well above its own ν' (the 'loss of ν' column against 'loss of ν'') and yet the same for every member M within its standard errors.",
+                     check: "the 'T4.5 holds for any ν' checks pass for the mismatched ν; T4.4 equivariance holds to rounding error for any ν; only the 'equals T4.2' check needs the optimal ν."),
         ])
     }
 }
