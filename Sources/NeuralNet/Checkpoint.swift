@@ -134,6 +134,7 @@ public struct Checkpoint: Sendable {
             }
             throw CheckpointError(file: file, problem: problem)
         }
+        try requireFinite(parameterTensors, file: file)
         do { try model.loadParameters(parameterTensors) } catch {
             throw CheckpointError(file: file, problem: "\(error)")
         }

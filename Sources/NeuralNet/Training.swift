@@ -319,6 +319,7 @@ public final class DenoiserTrainer {
         meta["batch"] = String(configuration.batchSize)
         meta["seed"] = String(configuration.seed)
         meta["learning_rate"] = String(configuration.learningRate)
+        meta["warmup"] = String(configuration.warmupSteps)
         meta["learning_rate_final_fraction"] = configuration.decayToFraction.map { String($0) } ?? "constant"
         meta["train_seconds"] = String(trainingSeconds)
         meta["images_seen"] = String(imagesSeen)
@@ -332,6 +333,30 @@ public final class DenoiserTrainer {
         try checkpoint.write(to: path)
     }
 
+    /// The values `resume` takes from a checkpoint written by `save`, checked like the flags that set
+    /// them (step 0…10⁷ as --steps, histories of shape [n, 2] with steps 1…step, every tensor finite);
+    /// throws `TrainingError.incompatibleCheckpoint` naming the file. Callers may run it before any work.
+    public static func checkStoredValues(_ checkpoint: Checkpoint, path: String) throws -> (step: Int, seconds: Double, imagesSeen: Int) {
+        do {
+            let newStep = try checkpoint.integer(Checkpoint.Key.step, in: 0...10_000_000, file: path) ?? 0
+            let seconds = try checkpoint.number("train_seconds", file: path) ?? 0
+            let seen = try checkpoint.integer("images_seen", in: 0...Int(Int32.max) * 4096, file: path) ?? 0
+            for name in [DenoiserTrainer.historyTrain, DenoiserTrainer.historyValidation] {
+                try checkpoint.requireRows(name, columns: 2, file: path)
+                if let t = checkpoint.tensors.first(where: { $0.name == name }) {
+                    try checkpoint.requireFinite([t], file: path)
+                    for r in 0..<t.shape[0] where !(t.values[2 * r] >= 1 && Double(t.values[2 * r]) <= Double(newStep)) {
+                        throw CheckpointError(file: path, problem: "tensor \(name): row \(r) has step \(t.values[2 * r]), expected 1…\(newStep)")
+                    }
+                }
+            }
+            try checkpoint.requireFinite(file: path)   // weights, Adam's moments, histories
+            return (newStep, seconds, seen)
+        } catch {
+            throw TrainingError.incompatibleCheckpoint(path: path, problem: (error as? CheckpointError)?.problem ?? "\(error)")
+        }
+    }
+
     /// Restores weights, step and histories from a checkpoint written by `save`. The checkpoint's
     /// σ_eff must match this trainer's (the network is the denoiser of that class), and so must its
     /// batch size and seed unless `forSampling` (otherwise a resumed data stream would differ; a run
@@ -340,19 +365,24 @@ public final class DenoiserTrainer {
     public func resume(from path: String, forSampling: Bool = false) throws -> [String: String] {
         let checkpoint = try Checkpoint.read(path)
         let tensors = checkpoint.tensors, meta = checkpoint.metadata
-        let mustMatch = [("sigma_eff", String(configuration.sigmaEffective))]
-            + (forSampling ? [] : [("batch", String(configuration.batchSize)), ("seed", String(configuration.seed))])
-        for (key, mine) in mustMatch {
+        // Everything that shapes the continued data stream and schedule must match (the flag in brackets).
+        let mustMatch = [("sigma_eff", String(configuration.sigmaEffective), "--sigma-eff")]
+            + (forSampling ? [] : [("batch", String(configuration.batchSize), "--batch"), ("seed", String(configuration.seed), "--seed"),
+                                   ("learning_rate", String(configuration.learningRate), "--lr"),
+                                   ("warmup", String(configuration.warmupSteps), "--warmup"),
+                                   ("learning_rate_final_fraction", configuration.decayToFraction.map { String($0) } ?? "constant", "--lr-final")])
+        for (key, mine, flag) in mustMatch {
             if let theirs = meta[key], theirs != mine {
-                throw TrainingError.incompatibleCheckpoint(path: path, problem: "it has \(key) = \(theirs), this run has \(mine)")
+                throw TrainingError.incompatibleCheckpoint(path: path, problem: "it has \(key) = \(theirs), this run has \(mine) (\(flag))")
             }
         }
+        let (newStep, seconds, seen) = try DenoiserTrainer.checkStoredValues(checkpoint, path: path)
         do { try checkpoint.restore(into: model, file: path, allowUnexpected: true) } catch {
             throw TrainingError.incompatibleCheckpoint(path: path, problem: "\(error) (different --width or --resolutions?)")
         }
-        step = checkpoint.step ?? 0
-        trainingSeconds = Double(meta["train_seconds"] ?? "0") ?? 0
-        imagesSeen = Int(meta["images_seen"] ?? "0") ?? 0
+        step = newStep
+        trainingSeconds = seconds
+        imagesSeen = seen
         for t in tensors {
             let rows = t.shape.first ?? 0
             if t.name == DenoiserTrainer.historyTrain {
