@@ -62,7 +62,12 @@ struct GaussianMDensityClosedFormTests {
             let measured = GaussianMDensity.conditionNumber(of: try model.denseEigenvalues())
             let theory = GaussianMDensity.conditionNumber(lambdaMax: lambdas.max()!, lambdaMin: lambdas.min()!, measurements: M, sigma: sigma)
             #expect(Stats.relativeError(measured, theory) <= tolerance)
-            #expect(model.closedFormConditionNumber() == theory)
+            // Independent of the library's F and of LAPACK: κ(F) = κ(C), with C written out here from
+            // its definition (entry λ_i + [m = m']σ² between y_m and y_m' in coordinate i) and its
+            // eigenvalues found by the naive Jacobi sweeps (absolute error ≲ u‖C‖ ≤ 1e-16·31, smallest
+            // eigenvalue ≥ σ² ≥ 0.04, so relative error ≲ 1e-13 on κ).
+            let jacobi = Naive.symmetricEigenvalues(Self.covarianceFromDefinition(lambdas, noiseLevels: Array(repeating: sigma, count: M)))
+            #expect(Stats.relativeError(model.closedFormConditionNumber(), jacobi.max()! / jacobi.min()!) <= tolerance)
         }
     }
 
@@ -83,7 +88,25 @@ struct GaussianMDensityClosedFormTests {
         #expect(distinct.map(\.multiplicity).reduce(0, +) == 15)
         let single = GaussianMDensity(spectrum: lambdas, measurements: 1, sigma: sigma)
         #expect(Stats.maxRelativeError(try single.denseEigenvalues(), lambdas.map { 1 / ($0 + 0.25) }.sorted()) <= tolerance)
-        #expect(single.closedFormConditionNumber() == (0.25 + 2) / (0.25 + 0.5))
+        // By hand: M = 1 gives F = diag(1/(λ_i + σ²)), so κ = (2 + 1/4)/(1/2 + 1/4) = 3. For M = 5,
+        // C_i = λ_i 1 1ᵀ + σ² I has eigenvalues σ² (on 1^⊥, 4 times) and σ² + 5λ_i (on 1), so
+        // κ(F) = κ(C) = (1/4 + 5·2)/(1/4) = 41. Both are exact in binary; allow a few ulps.
+        #expect(abs(single.closedFormConditionNumber() - 3) <= 4 * Double.ulpOfOne * 3)
+        let five = GaussianMDensity(spectrum: lambdas, measurements: 5, sigma: sigma)
+        #expect(abs(five.closedFormConditionNumber() - 41) <= 4 * Double.ulpOfOne * 41)
+        let jacobi = Naive.symmetricEigenvalues(Self.covarianceFromDefinition(lambdas, noiseLevels: Array(repeating: sigma, count: 5)))
+        #expect(Stats.relativeError(jacobi.max()! / jacobi.min()!, 41) <= tolerance)
+    }
+
+    /// C = Cov(y) written from its definition, y_m = x + σ_m ε_m with x ~ N(0, diag λ), entry m·d + i
+    /// for coordinate i of y_m: Cov(y_mi, y_m'i') = [i = i'](λ_i + [m = m'] σ_m²). (Not the library's C.)
+    static func covarianceFromDefinition(_ lambdas: [Double], noiseLevels: [Double]) -> Matrix<Double> {
+        let d = lambdas.count, n = d * noiseLevels.count
+        return Matrix<Double>(rows: n, columns: n) { a, b in
+            let (m, i) = a.quotientAndRemainder(dividingBy: d), (m2, i2) = b.quotientAndRemainder(dividingBy: d)
+            guard i == i2 else { return 0 }
+            return lambdas[i] + (m == m2 ? noiseLevels[m] * noiseLevels[m] : 0)
+        }
     }
 }
 
