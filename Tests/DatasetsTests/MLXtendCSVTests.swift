@@ -10,10 +10,10 @@ struct MLXtendCSVTests {
         (testPixels(784, salt: 3), 9),
     ]
 
-    func check(_ set: ImageSet) {
-        #expect(set.count == 3 && set.channels == 1 && set.height == 28 && set.width == 28)
-        #expect(set.labels == [7, 0, 9])
-        #expect(set.images == rows.flatMap { $0.0 }.map { Float($0) / 255 })
+    func check(_ set: ImageSet, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(set.count == 3 && set.channels == 1 && set.height == 28 && set.width == 28, sourceLocation: sourceLocation)
+        #expect(set.labels == [7, 0, 9], sourceLocation: sourceLocation)
+        #expect(set.images == rows.flatMap { $0.0 }.map { Float($0) / 255 }, sourceLocation: sourceLocation)
     }
 
     @Test func plainAndGzipped() throws {

@@ -22,18 +22,20 @@ func randomizedConv(_ cin: Int, _ cout: Int, kernel: Int, stride: Int, seed: UIn
     }
 
     /// y, ∂x (`valueTolerance`) and ∂W, ∂b (`parameterTolerance`) of the fast paths against the naive twin.
-    func expectMatchesNaive(_ conv: Conv2D, _ x: Tensor, valueTolerance: Float = 1e-4, parameterTolerance: Float, _ label: String) {
+    func expectMatchesNaive(_ conv: Conv2D, _ x: Tensor, valueTolerance: Float = 1e-4, parameterTolerance: Float, _ label: String,
+                            sourceLocation: SourceLocation = #_sourceLocation) {
         let y = conv.forward(x), yn = conv.forwardNaive(x)
-        #expect(y.shape == yn.shape)
-        #expect(maxAbsDifference(y.data, yn.data) < valueTolerance, "y \(label) \(maxAbsDifference(y.data, yn.data))")
+        #expect(y.shape == yn.shape, sourceLocation: sourceLocation)
+        #expect(maxAbsDifference(y.data, yn.data) < valueTolerance, "y \(label) \(maxAbsDifference(y.data, yn.data))", sourceLocation: sourceLocation)
         let gy = randomTensor(y.shape, seed: 2)
         conv.zeroGradients()
         let dx = conv.backward(gy)
         let naive = conv.backwardNaive(input: x, gradOutput: gy)
-        #expect(maxAbsDifference(dx.data, naive.input.data) < valueTolerance, "dx \(label) \(maxAbsDifference(dx.data, naive.input.data))")
+        #expect(maxAbsDifference(dx.data, naive.input.data) < valueTolerance, "dx \(label) \(maxAbsDifference(dx.data, naive.input.data))",
+                sourceLocation: sourceLocation)
         #expect(maxAbsDifference(conv.weight.gradient, naive.weight) < parameterTolerance,
-                "dW \(label) \(maxAbsDifference(conv.weight.gradient, naive.weight))")
-        #expect(maxAbsDifference(conv.bias.gradient, naive.bias) < parameterTolerance, "db \(label)")
+                "dW \(label) \(maxAbsDifference(conv.weight.gradient, naive.weight))", sourceLocation: sourceLocation)
+        #expect(maxAbsDifference(conv.bias.gradient, naive.bias) < parameterTolerance, "db \(label)", sourceLocation: sourceLocation)
     }
 
     @Test(arguments: [(3, 1), (3, 2), (1, 1)])

@@ -98,7 +98,14 @@ struct ToleranceTests {
         let t = Tolerance.standardErrors(3, se: 0.1)
         #expect(t.allows(expected: 0, measured: 0.3))
         #expect(!t.allows(expected: 0, measured: 0.31))
-        #expect(t.error(expected: 1, measured: 0.8) == 0.19999999999999996)
+        // The error of a k-s.e. tolerance is |measured − expected| in the data's units (not divided by
+        // the s.e.). Values chosen so the exact answers are representable: |0.75 − 1| = 1/4,
+        // |0.5 − (−2)| = 5/2, |0.3 − 0| = 0.3 (same double). For 0.8 vs 1, Sterbenz's lemma
+        // (1/2 ≤ 1/0.8 ≤ 2) makes fl(1 − 0.8) exact, so the double 1 − 0.8 is the true |Δ| of the inputs.
+        #expect(t.error(expected: 1, measured: 0.75) == 0.25)
+        #expect(t.error(expected: -2, measured: 0.5) == 2.5)
+        #expect(t.error(expected: 0, measured: 0.3) == 0.3)
+        #expect(t.error(expected: 1, measured: 0.8) == 1 - 0.8)
         #expect(t.description.contains("s.e."))
     }
 
