@@ -66,11 +66,15 @@ struct Chapter1Langevin: ChapterCommand {
     mutating func run() throws {
         // MARK: Input validation (exit 2, nothing written)
         try Validate.positive(tau, flag: "tau")
+        try Validate.inRange(tau, 0.01...100, flag: "tau")
         let tau2 = tau * tau
         let bound1 = LangevinTheory.overdampedStabilityBound(maxPrecision: 1 / tau2)
         guard step.isFinite, step > 0 else { throw InputError("--step must be a positive number (got \(step))") }
         guard step < bound1 else {
             throw InputError("--step must be below the stability bound 2τ² = \(fmt(bound1)) (got \(fmt(step))): the chain would diverge")
+        }
+        guard step >= 1e-3 * bound1 else {
+            throw InputError("--step must be at least 0.001·2τ² = \(fmt(1e-3 * bound1)) (got \(fmt(step))): the chain would not mix in any usable number of steps")
         }
         try Validate.inRange(steps, 10_000...100_000_000, flag: "steps")
         guard unstableFactor.isFinite, unstableFactor > 1, unstableFactor <= 10 else {
@@ -82,9 +86,20 @@ struct Chapter1Langevin: ChapterCommand {
             throw InputError("--step-fraction must be in (0, 2): h λ_max < 2 is the stability bound (got \(stepFraction))")
         }
         try Validate.inRange(iatSteps, 10_000...100_000_000, flag: "iat-steps")
+        // The weak direction's IAT is (1+ρ)/(1−ρ) ≈ 2κ/h: κ ≤ 10⁴ and h λ_max ≥ 10⁻³ keep it finite, and the
+        // chains must hold enough effective samples for the IAT checks (1e308 used to overflow Int(4·IAT)).
+        guard kappaList.allSatisfy({ $0 <= 10_000 }), kappaList.count <= 8 else {
+            throw InputError("--kappas must list 2…8 values in 1…10000 (got \"\(kappas)\")")
+        }
+        try Validate.inRange(stepFraction, 0.001...1.999, flag: "step-fraction")
+        try Validate.effectiveSamples(iat: 2 * kappaList.max()! / stepFraction, steps: iatSteps, flag: "iat-steps",
+                                      cause: "--kappas \(kappas) with --step-fraction \(stepFraction)")
         try Validate.positive(separation, flag: "separation")
         try Validate.positive(sigma, flag: "sigma")
         try Validate.positive(mixtureStep, flag: "mixture-step")
+        try Validate.inRange(separation, 2.5...30, flag: "separation")
+        try Validate.inRange(sigma, 0.05...30, flag: "sigma")
+        try Validate.inRange(mixtureStep, 1e-4...0.999, flag: "mixture-step")
         guard mixtureStep < 1 else { throw InputError("--mixture-step must be below the stability bound 2τ² = 2 with a margin: use a value < 1 (got \(mixtureStep))") }
         try Validate.inRange(trapSteps, 1_000...100_000_000, flag: "trap-steps")
         let sepList = try Validate.numberList(separations, flag: "separations")
@@ -110,6 +125,14 @@ struct Chapter1Langevin: ChapterCommand {
         }
         try Validate.positive(effectiveFriction, flag: "effective-friction")
         let frictionList = try Validate.numberList(frictions, flag: "frictions")
+        // Each listed value is a whole chain: at most 8 of each; δ ≥ 10⁻³ and γδ in 10⁻³…20 keep chains usable.
+        for (list, flag) in [(sepList, "separations"), (dimList.map(Double.init), "dims"), (deltaList, "deltas"), (frictionList, "frictions")] {
+            try Validate.listLength(list, max: 8, flag: flag)
+        }
+        guard sepList.allSatisfy({ $0 <= 30 }) else { throw InputError("--separations: every Δ must be in (2, 30] (got \"\(separations)\")") }
+        guard deltaList.allSatisfy({ $0 >= 1e-3 }) else { throw InputError("--deltas: every δ must be at least 0.001 (got \"\(deltas)\")") }
+        try Validate.inRange(effectiveFriction, 0.001...20, flag: "effective-friction")
+        guard frictionList.allSatisfy({ $0 >= 1e-3 && $0 <= 20 }) else { throw InputError("--frictions: every γδ must be in 0.001…20 (got \"\(frictions)\")") }
         try Validate.inRange(underdampedSteps, 10_000...100_000_000, flag: "underdamped-steps")
 
         let nb = Notebook(
@@ -288,7 +311,7 @@ struct Chapter1Langevin: ChapterCommand {
             measured.append(iat.tau); theory.append(iatTheory)
             rows.append([fmt(kappa), fmt(h), fmt(rho, digits: 5), fmt(iatTheory, digits: 5), fmt(iat.tau, digits: 5),
                          fmt(iat.standardError, digits: 2), fmt(iat.window), fmt(Double(iatSteps) / iat.tau, digits: 4), ok ? "✓" : "✗"])
-            let maxLag = min(iatSteps / 10, Int(4 * iatTheory) + 10)
+            let maxLag = min(iatSteps / 10, Validate.clampedInt(4 * iatTheory, max: iatSteps) + 10)
             let acf = ChainDiagnostics.autocorrelation(weak, maxLag: maxLag)
             let color = Color.cycle[i % Color.cycle.count]
             acfSeries.append(Series("κ = \(fmt(kappa)) measured", x: acf.indices.map(Double.init), y: acf, style: .line, color: color))

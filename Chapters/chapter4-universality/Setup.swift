@@ -46,6 +46,11 @@ struct ChapterSetup {
         dim = c.dim; components = c.components
         try Validate.positive(c.separation, flag: "separation")
         try Validate.positive(c.tau, flag: "tau")
+        // Usable ranges (1e308 overflowed the densities and hung the axis ticks; issue 13).
+        try Validate.inRange(c.separation, 0.1...30, flag: "separation")
+        try Validate.inRange(c.tau, 0.05...5, flag: "tau")
+        try Validate.inRange(c.sigmaEff, 0.05...5, flag: "sigma-eff")
+        try Validate.inRange(other, 0.05...10, flag: "other-sigma-eff")
         separation = c.separation; tau = c.tau
         try Validate.inRange(c.samples, 200...10_000_000, flag: "samples")
         try Validate.inRange(c.testSize, 10...2000, flag: "test-size")

@@ -25,8 +25,15 @@ public struct Plot: Sendable {
 
     public mutating func add(_ s: Series) { series.append(s) }
 
-    /// Renders and writes the plot to `path` (atomically).
-    public func write(to path: String) throws { try render().write(to: path) }
+    /// Renders and writes the plot to `path` (atomically). Throws `FigureError.badInput` saying why
+    /// when the plot cannot be drawn (no finite range: the data or a fixed range overflow).
+    public func write(to path: String) throws {
+        if let reason = PlotFrame(plot: self).undrawable { throw FigureError.badInput("plot \"\(title)\" cannot be drawn: \(reason)") }
+        try render().write(to: path)
+    }
+
+    /// Why the plot cannot be drawn (nil when it can): every coordinate it maps must be finite.
+    public var undrawableReason: String? { PlotFrame(plot: self).undrawable }
 
     public func render() -> PNGImage {
         let canvas = Canvas(width: width, height: height)
@@ -78,11 +85,24 @@ struct PlotFrame {
 
     static func transform(_ v: Double, _ s: Plot.Scale) -> Double { s == .log ? log10(v) : v }
 
+    /// Why this frame cannot be drawn: a range that is not finite or not increasing (nil: drawable).
+    var undrawable: String? {
+        func bad(_ a: Double, _ b: Double) -> Bool { !(a.isFinite && b.isFinite && (b - a).isFinite && b > a) }
+        if bad(x0, x1) { return "the x range \(x0)…\(x1)\(plot.xScale == .log ? " (log10)" : "") is not a finite interval" }
+        if bad(y0, y1) { return "the y range \(y0)…\(y1)\(plot.yScale == .log ? " (log10)" : "") is not a finite interval" }
+        return nil
+    }
+
     static func range(_ values: [Double], scale: Plot.Scale, fixed: ClosedRange<Double>?, bars: Bool) -> (Double, Double) {
-        if let f = fixed { return (transform(f.lowerBound, scale), transform(f.upperBound, scale)) }
+        if let f = fixed {
+            let (a, b) = (transform(f.lowerBound, scale), transform(f.upperBound, scale))
+            // A degenerate fixed range gets the same unit widening as degenerate data.
+            let w = max(0.5, abs(b) * 1e-6)
+            return a.isFinite && b.isFinite && b - a < 1e-12 * max(1, abs(b)) ? (a - w, b + w) : (a, b)
+        }
         let t = values.filter { $0.isFinite && (scale == .linear || $0 > 0) }.map { transform($0, scale) }
         guard var lo = t.min(), var hi = t.max() else { return (0, 1) }
-        if hi - lo < 1e-12 * max(1, abs(hi)) { lo -= 0.5; hi += 0.5 }
+        if hi - lo < 1e-12 * max(1, abs(hi)) { let w = max(0.5, abs(hi) * 1e-6); lo -= w; hi += w }
         let pad = (hi - lo) * (bars ? 0.06 : 0.04)
         return (lo - pad, hi + pad)
     }
@@ -93,6 +113,12 @@ struct PlotFrame {
     func py(_ y: Double) -> Double { top + (1 - (PlotFrame.transform(y, plot.yScale) - y0) / (y1 - y0)) * plotHeight }
 
     func drawAxes(on c: Canvas) {
+        guard undrawable == nil else {   // say so on the canvas rather than map non-finite coordinates
+            c.color(.black)
+            c.text(plot.title, Double(plot.width) / 2, 12, size: 16, ax: 0.5, ay: 0, bold: true)
+            c.text("cannot be drawn: \(undrawable!)", Double(plot.width) / 2, Double(plot.height) / 2, size: 13, ax: 0.5, ay: 0.5)
+            return
+        }
         c.color(.black)  // the canvas starts with the white background colour selected
         c.text(plot.title, Double(plot.width) / 2, 12, size: 16, ax: 0.5, ay: 0, bold: true)
         c.text(plot.xLabel, left + plotWidth / 2, Double(plot.height) - 8, size: 13, ax: 0.5, ay: 1)
@@ -113,6 +139,7 @@ struct PlotFrame {
     }
 
     func draw(_ s: Series, color: Color, on c: Canvas) {
+        guard undrawable == nil else { return }
         c.clip(left, top, plotWidth, plotHeight)
         defer { c.resetClip(); c.dash(false) }
         let ok = { (x: Double, y: Double) in x.isFinite && y.isFinite && (plot.xScale == .linear || x > 0) && (plot.yScale == .linear || y > 0) }
@@ -162,7 +189,10 @@ struct PlotFrame {
 /// "Nice" tick positions (1, 2, 5 × 10^k) for linear axes and powers of ten for log axes.
 enum Ticks {
     static func make(_ lo: Double, _ hi: Double, scale: Plot.Scale) -> [(Double, String)] {
+        // Non-finite or empty ranges have no ticks (they used to loop forever).
+        guard lo.isFinite, hi.isFinite, (hi - lo).isFinite, hi > lo else { return [] }
         if scale == .log {
+            guard hi - lo <= 2000 else { return [] }   // log10 of Doubles spans < 700 decades
             let a = Int(ceil(lo - 1e-9)), b = Int(floor(hi + 1e-9))
             if b - a >= 2 { return (a...b).map { (Double($0), format(pow(10, Double($0)))) } }
             // Less than two decades: label 1, 2, 5 × 10^k too, so the axis has more than one tick.
@@ -180,12 +210,20 @@ enum Ticks {
     }
 
     static func linear(_ lo: Double, _ hi: Double) -> [(Double, String)] {
+        guard lo.isFinite, hi.isFinite, (hi - lo).isFinite, hi > lo else { return [] }
         let raw = (hi - lo) / 6
         let mag = pow(10, floor(log10(raw)))
         let step = [1.0, 2, 5, 10].map { $0 * mag }.first { $0 >= raw } ?? 10 * mag
-        var v = ceil(lo / step) * step
+        guard step.isFinite, step > 0 else { return [] }
+        // Ticks by index (k·step), so rounding cannot stall the loop when |lo| ≫ step; at most ~7.
+        let first = ceil(lo / step)
+        guard first.isFinite else { return [] }
         var out = [(Double, String)]()
-        while v <= hi + 1e-9 * step { out.append((v, format(abs(v) < 1e-12 * step ? 0 : v))); v += step }
+        for k in 0..<64 {
+            let v = (first + Double(k)) * step
+            guard v.isFinite, v <= hi + 1e-9 * step else { break }
+            out.append((v, format(abs(v) < 1e-12 * step ? 0 : v)))
+        }
         return out
     }
 
