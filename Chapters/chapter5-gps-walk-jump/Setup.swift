@@ -184,6 +184,8 @@ struct Settings {
             ? Member(measurements: lm, sigma: ls, step: comparisonFactor * ls, friction: c.friction) : nil
 
         checkpoint = c.checkpoint ?? "checkpoints/chapter5-\(c.dataset)-\(p.name)-w\(p.width)r\(p.resolutions)-seff\(c.sigmaEff).safetensors"
+        // Checked now, not at the first checkpoint write (a trailing slash created a folder before refusing).
+        try OutputPaths.checkWritableFile(checkpoint, flag: "checkpoint")
         if (resume || mode == .sample) && !FileManager.default.fileExists(atPath: checkpoint) {
             throw InputError("\(resume ? "--resume" : "sample"): no checkpoint at \(checkpoint); run `chapter5-gps-walk-jump train --preset \(p.name)` first (or pass --checkpoint PATH)")
         }

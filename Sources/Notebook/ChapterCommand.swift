@@ -10,6 +10,14 @@ public struct CommonOptions: ParsableArguments {
     public var figuresDir: String = "figures"
 
     public init() {}
+
+    /// Called by ArgumentParser after parsing, before any chapter runs: the figures folder must be
+    /// usable (issue 13: "" wrote at the root; a file or /proc failed only at the end).
+    public func validate() throws {
+        do { try OutputPaths.checkWritableDirectory(figuresDir, flag: "figures-dir") } catch let e as InputError {
+            throw ValidationError(e.description)
+        }
+    }
 }
 
 /// Bad input detected after parsing (a flag's value outside its allowed range, a file that does not
