@@ -36,7 +36,7 @@ extension ChapterCommand {
     public static func main() {
         let command: ParsableCommand
         do {
-            command = try parseAsRoot()
+            command = try parseAsRoot(negativeValuesJoined(Array(CommandLine.arguments.dropFirst())))
         } catch {
             let code = exitCode(for: error)
             if code == .success { print(fullMessage(for: error)); Foundation.exit(0) }

@@ -30,3 +30,25 @@ extension Validate {
         }
     }
 }
+
+/// `--steps -5` becomes `--steps=-5`: ArgumentParser reads a word starting with "-" as a flag, so a
+/// negative value was reported as "Missing value for '--steps <steps>'" instead of by the flag's own
+/// range check (issue 13). Only a `--name` word followed by a negative number (or -inf/-nan) is joined.
+public func negativeValuesJoined(_ arguments: [String]) -> [String] {
+    func isNegativeNumber(_ s: String) -> Bool {
+        guard s.hasPrefix("-"), s.count > 1 else { return false }
+        let rest = s.dropFirst()
+        if let c = rest.first, c.isNumber || c == "." { return Double(s) != nil || Int(s) != nil || s.contains(",") }
+        return ["inf", "infinity", "nan"].contains(rest.lowercased())
+    }
+    var out = [String](), i = 0
+    while i < arguments.count {
+        let a = arguments[i]
+        if a == "--" { out += arguments[i...]; break }
+        if a.hasPrefix("--"), a.count > 2, !a.contains("="), i + 1 < arguments.count, isNegativeNumber(arguments[i + 1]) {
+            out.append(a + "=" + arguments[i + 1]); i += 2; continue
+        }
+        out.append(a); i += 1
+    }
+    return out
+}

@@ -31,6 +31,18 @@ import Testing
         }
     }
 
+    @Test func negativeValuesReachTheRangeCheck() throws {
+        #expect(negativeValuesJoined(["--steps", "-5", "--lr", "-1e-3", "--members", "-1,4"]) == ["--steps=-5", "--lr=-1e-3", "--members=-1,4"])
+        #expect(negativeValuesJoined(["--lr", "-inf", "--x", "-nan"]) == ["--lr=-inf", "--x=-nan"])
+        // Flags, short options, already-joined values and words after "--" are left alone.
+        #expect(negativeValuesJoined(["--resume", "--steps", "5", "-h", "--seed=-1", "--", "--a", "-5"]) == ["--resume", "--steps", "5", "-h", "--seed=-1", "--", "--a", "-5"])
+        #expect(negativeValuesJoined(["--figures-dir", "-x"]) == ["--figures-dir", "-x"])
+        // ArgumentParser takes the joined form: a negative seed now fails as a bad value, not a missing one.
+        do { _ = try CommonOptions.parse(negativeValuesJoined(["--seed", "-5"])); Issue.record("accepted") } catch {
+            #expect(!CommonOptions.message(for: error).contains("Missing value"), "\(CommonOptions.message(for: error))")
+        }
+    }
+
     @Test func extremeValuesGetTheRangeInTheMessage() {
         for v in [1e308, 1e-308, -5, 0, .nan, .infinity] {
             do { try Validate.inRange(v, 0.05...5, flag: "tau"); Issue.record("\(v) accepted") } catch {
