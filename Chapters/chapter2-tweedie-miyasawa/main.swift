@@ -56,9 +56,15 @@ struct Chapter2TweedieMiyasawa: ChapterCommand {
         try Validate.positive(sigma, flag: "sigma")
         let sigmaList = try Validate.numberList(sigmas, flag: "sigmas")
         guard sigmaList.count >= 2 else { throw InputError("--sigmas must list at least two noise levels (got \"\(sigmas)\")") }
+        // Usable ranges (issue 13: 1e308/1e-308 passed and then failed checks; 100 σ's took 75 s and 2 GB).
+        try Validate.inRange(sigma, 0.01...10, flag: "sigma")
+        try Validate.listLength(sigmaList, max: 8, flag: "sigmas")
+        guard sigmaList.allSatisfy({ $0 >= 0.01 && $0 <= 10 }) else { throw InputError("--sigmas: every σ must be in 0.01…10 (got \"\(sigmas)\")") }
         try Validate.inRange(modes, 2...64, flag: "modes")
         try Validate.positive(radius, flag: "radius")
         try Validate.positive(tau, flag: "tau")
+        try Validate.inRange(radius, 0.1...20, flag: "radius")
+        try Validate.inRange(tau, 0.01...5, flag: "tau")
         try Validate.inRange(mcSamples, 1_000...50_000_000, flag: "mc-samples")
         try Validate.inRange(trainPoints, 2...100_000, flag: "train-points")
         try Validate.inRange(hidden, 4...4096, flag: "hidden")
@@ -67,6 +73,7 @@ struct Chapter2TweedieMiyasawa: ChapterCommand {
         guard learningRate.isFinite, learningRate > 0, learningRate < 1 else { throw InputError("--learning-rate must be in (0, 1) (got \(learningRate))") }
         try Validate.inRange(evalSamples, 1_000...10_000_000, flag: "eval-samples")
         try Validate.positive(gaussianVariance, flag: "gaussian-variance")
+        try Validate.inRange(gaussianVariance, 0.01...100, flag: "gaussian-variance")
         try Validate.inRange(chains, 2...100_000, flag: "chains")
         try Validate.inRange(walkSteps, 50...10_000_000, flag: "walk-steps")
         guard effectiveFriction.isFinite, effectiveFriction > 0, effectiveFriction <= 20 else { throw InputError("--effective-friction must be in (0, 20] (got \(effectiveFriction))") }

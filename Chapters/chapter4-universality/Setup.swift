@@ -61,8 +61,8 @@ struct ChapterSetup {
         try Validate.inRange(c.steps, 200...10_000_000, flag: "steps")
         chains = c.chains; steps = c.steps
         let delta = c.step ?? c.sigmaEff / 2
-        guard delta.isFinite, delta > 0, delta < 2 * c.sigmaEff else {
-            throw InputError("--step must be in (0, 2·σ_eff) = (0, \(fmt(2 * c.sigmaEff))) for a stable walk (got \(delta))")
+        guard delta.isFinite, delta >= 1e-3 * c.sigmaEff, delta < 2 * c.sigmaEff else {
+            throw InputError("--step must be in [0.001·σ_eff, 2·σ_eff) = [\(fmt(1e-3 * c.sigmaEff)), \(fmt(2 * c.sigmaEff))) for a stable walk that moves (got \(delta))")
         }
         step = delta
         try Validate.inRange(c.friction, 0.001...20, flag: "friction")

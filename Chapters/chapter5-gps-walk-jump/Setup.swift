@@ -120,7 +120,7 @@ struct Settings {
         if let v = c.batch { try Validate.inRange(v, 1...4096, flag: "batch"); p.batch = v }
         if let v = c.width { try Validate.inRange(v, 8...256, flag: "width"); guard v % 8 == 0 else { throw InputError("--width must be a multiple of 8 (GroupNorm uses 8 groups), got \(v)") }; p.width = v }
         if let v = c.resolutions { try Validate.inRange(v, 2...3, flag: "resolutions"); p.resolutions = v }
-        if let v = c.lr { try Validate.positive(v, flag: "lr"); p.learningRate = v }
+        if let v = c.lr { try Validate.positive(v, flag: "lr"); try Validate.inRange(v, 1e-6...1, flag: "lr"); p.learningRate = v }
         if let v = c.lrFinal { try Validate.inRange(v, 0...1, flag: "lr-final"); p.finalLearningRate = v }
         if let v = c.warmup { try Validate.inRange(v, 0...1_000_000, flag: "warmup"); p.warmup = v }
         if let v = c.checkpointEvery { try Validate.inRange(v, 0...10_000_000, flag: "checkpoint-every"); p.checkpointEvery = v }
@@ -152,6 +152,7 @@ struct Settings {
         try Validate.inRange(c.sigmaEff, 0.01...4, flag: "sigma-eff")
         sigmaEff = c.sigmaEff
         try Validate.positive(c.friction, flag: "friction")
+        try Validate.inRange(c.friction, 0.001...20, flag: "friction")
         friction = c.friction
         resume = c.resume
         seed = c.common.seed
@@ -165,7 +166,7 @@ struct Settings {
             throw InputError("--members: each M may appear once (got \"\(c.members)\")")
         }
         let stepOverride = c.step
-        if let s = stepOverride { try Validate.positive(s, flag: "step") }
+        if let s = stepOverride { try Validate.positive(s, flag: "step"); try Validate.inRange(s, 0.001...4, flag: "step") }
         members = ms.map { m in
             let sigma = c.sigmaEff * m.squareRoot()
             return Member(measurements: Int(m), sigma: sigma, step: stepOverride ?? sigma / 2, friction: c.friction)

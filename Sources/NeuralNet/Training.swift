@@ -103,7 +103,7 @@ public enum TrainingError: Error, CustomStringConvertible {
         switch self {
         case let .nonFiniteLoss(step, loss, lr, checkpoint):
             let kept = checkpoint.map { "; the last good checkpoint is kept at \($0)" } ?? ""
-            return "training loss became \(loss) at step \(step) (learning rate \(lr)); try a smaller learning rate, e.g. --lr \(lr / 4)\(kept)"
+            return "training loss became \(loss) at step \(step) (learning rate \(lr)); try a smaller learning rate, e.g. --lr \(lr.isFinite && lr > 0 ? "\(lr / 4)" : "1e-3")\(kept)"
         case let .incompatibleCheckpoint(path, problem):
             return "\(path): cannot resume from this checkpoint: \(problem)"
         }

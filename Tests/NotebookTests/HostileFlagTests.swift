@@ -1,0 +1,73 @@
+// Issue 13: hostile flag values end in exit 2 with one line naming the flag, fast and with nothing
+// written. Runs the chapter binaries (the debug build `swift test` makes, else the release build);
+// skipped when neither is present.
+import Foundation
+import Testing
+
+private let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+private func binary(_ name: String) -> String? {
+    for config in ["debug", "release"] {
+        let p = packageRoot + "/.build/\(config)/\(name)"
+        if FileManager.default.isExecutableFile(atPath: p) { return p }
+    }
+    return nil
+}
+
+private let chapters = ["chapter1-langevin", "chapter2-tweedie-miyasawa", "chapter3-condition-number",
+                        "chapter4-universality", "chapter5-gps-walk-jump"]
+
+/// Runs `chapter args` with a 30 s limit; returns (exit code, stderr).
+private func run(_ chapter: String, _ args: [String], in dir: String) throws -> (Int32, String) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: binary(chapter)!)
+    p.arguments = args
+    p.currentDirectoryURL = URL(fileURLWithPath: dir)
+    let err = Pipe()
+    p.standardError = err
+    p.standardOutput = FileHandle.nullDevice
+    try p.run()
+    let deadline = Date().addingTimeInterval(30)
+    while p.isRunning && Date() < deadline { usleep(20_000) }
+    if p.isRunning { p.terminate(); p.waitUntilExit(); return (-1, "timed out") }
+    let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    return (p.terminationStatus, text)
+}
+
+@Suite(.serialized, .enabled(if: chapters.allSatisfy { binary($0) != nil }, "build the chapters first (swift build)"))
+struct HostileFlagTests {
+    static let cases: [(String, [String], String)] = [
+        ("chapter1-langevin", ["--kappas", "1,1e308"], "--kappas"),
+        ("chapter1-langevin", ["--step-fraction", "1e-308"], "--step-fraction"),
+        ("chapter1-langevin", ["--steps", "-5"], "--steps must be in"),
+        ("chapter1-langevin", ["--tau", "1e308"], "--tau"),
+        ("chapter1-langevin", ["--figures-dir", ""], "--figures-dir"),
+        ("chapter2-tweedie-miyasawa", ["--sigmas", Array(repeating: "0.5", count: 100).joined(separator: ",")], "--sigmas"),
+        ("chapter2-tweedie-miyasawa", ["--radius", "1e308"], "--radius"),
+        ("chapter2-tweedie-miyasawa", ["--sigma", "1e-308"], "--sigma"),
+        ("chapter3-condition-number", ["--figures-dir", "/proc"], "--figures-dir"),
+        ("chapter4-universality", ["--separation", "1e308"], "--separation"),
+        ("chapter4-universality", ["--tau", "1e-308"], "--tau"),
+        ("chapter4-universality", ["--step", "1e-308"], "--step"),
+        ("chapter5-gps-walk-jump", ["--lr", "1e308"], "--lr"),
+        ("chapter5-gps-walk-jump", ["--lr", "-1"], "--lr must be"),
+        ("chapter5-gps-walk-jump", ["--sigma-eff", "-1"], "--sigma-eff must be"),
+        ("chapter5-gps-walk-jump", ["--friction", "1e308"], "--friction"),
+        ("chapter5-gps-walk-jump", ["--members", "4,4,4"], "--members"),
+        ("chapter5-gps-walk-jump", ["sample", "--resume"], "--resume"),
+        ("chapter5-gps-walk-jump", ["--checkpoint", "new-folder/"], "--checkpoint"),
+    ]
+
+    @Test func hostileFlagsExitTwoWithOneLine() throws {
+        let dir = NSTemporaryDirectory() + "/hostile-flags-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for (chapter, args, mention) in Self.cases {
+            let (code, err) = try run(chapter, args + (args.contains("--figures-dir") ? [] : ["--figures-dir", dir + "/fig"]), in: dir)
+            let lines = err.split(separator: "\n")
+            #expect(code == 2 && lines.count == 1 && err.contains(mention), "\(chapter) \(args.prefix(2)): exit \(code), \(err)")
+        }
+        // Nothing was written: no figures folder, no checkpoint folder.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
+    }
+}
