@@ -1,4 +1,5 @@
 import ArgumentParser
+import NeuralNet
 import Notebook
 
 /// Chapter 5: GPS training of a U-Net denoiser ν_θ at one σ_eff on real images, and walk-jump
@@ -78,6 +79,14 @@ struct GPSWalkJumpChapter: ChapterCommand {
     func run() throws {
         let settings = try Settings(self)   // every flag error is thrown here, before anything is written
         let data = try ChapterData.load(settings)  // missing data files: exit 2, nothing written
+        // Training writes the checkpoint: one run per checkpoint (a second one is exit 2), and the
+        // temporaries of killed runs are removed.
+        do { heldCheckpointLock = settings.mode == .sample ? nil : try CheckpointLock(checkpoint: settings.checkpoint) } catch {
+            throw InputError("\(error)")
+        }
+        if let removed = heldCheckpointLock?.removedTemporaries, !removed.isEmpty {
+            print("Removed \(removed.count) temporary file(s) left by killed runs: \(removed.joined(separator: ", "))")
+        }
         let chapter = Chapter(settings: settings, data: data)
         try chapter.introduction()
         if settings.mode != .sample { try chapter.train() } else { try chapter.loadTrained() }
@@ -92,5 +101,8 @@ struct GPSWalkJumpChapter: ChapterCommand {
         chapter.notebook.finish()
     }
 }
+
+/// The lock on --checkpoint, held until the process exits (the notebook's finish() calls exit).
+nonisolated(unsafe) var heldCheckpointLock: CheckpointLock?
 
 GPSWalkJumpChapter.main()
