@@ -41,7 +41,10 @@ public enum CIFAR10Loader {
         var batches = [[UInt8]]()
         var total = 0
         for path in paths {
-            let (bytes, _) = try DataFile.readMaybeGzipped(path)
+            // A gzipped batch is inflated at most to 10,000 records (the size of every CIFAR-10 batch).
+            let (bytes, _) = try DataFile.readMaybeGzipped(path) { _ throws(DatasetError) in
+                (10_000 * recordSize, "a CIFAR-10 batch of 10000 records")
+            }
             guard !bytes.isEmpty, bytes.count % recordSize == 0 else {
                 throw .badRecordLength(path: path, length: bytes.count, recordSize: recordSize)
             }

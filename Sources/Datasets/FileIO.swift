@@ -43,9 +43,33 @@ public enum DataFile {
     /// The file's bytes, transparently gunzipped when they start with the gzip magic bytes 1f 8b.
     /// `wasCompressed` reports which case applied (for error messages about sizes).
     public static func readMaybeGzipped(_ path: String) throws(DatasetError) -> (bytes: [UInt8], wasCompressed: Bool) {
+        try readMaybeGzipped(path, atMost: nil)
+    }
+
+    /// As `readMaybeGzipped(_:)`, but a gzip stream is inflated only as far as the format allows:
+    /// `atMost(prefix)` gets the first `headerBytes` decompressed bytes (the format's header) and
+    /// returns the largest size the file can have (`nil`: no bound), with a description of it for the
+    /// message. Inflating stops one byte past the bound, so a gzip bomb costs at most that much memory.
+    public static func readMaybeGzipped(_ path: String, headerBytes: Int = 0,
+                                        atMost: (([UInt8]) throws(DatasetError) -> (bytes: Int, what: String)?)?) throws(DatasetError) -> (bytes: [UInt8], wasCompressed: Bool) {
         let raw = try read(path)
         guard Gzip.isGzip(raw) else { return (raw, false) }
-        do { return (try Gzip.decompress(raw), true) } catch { throw .corruptGzip(path: path, reason: error.reason) }
+        do {
+            guard let atMost else { return (try Gzip.decompress(raw), true) }
+            let header = headerBytes > 0 ? try Gzip.decompress(raw, limit: headerBytes) : []
+            guard let bound = try atMost(header) else { return (try Gzip.decompress(raw), true) }
+            let bytes = try Gzip.decompress(raw, limit: bound.bytes + 1)
+            if bytes.count > bound.bytes {
+                throw DatasetError.badHeader(path: path, problem: "decompresses to more than \(bound.bytes) bytes, the most \(bound.what) can take; stopped inflating there")
+            }
+            return (bytes, true)
+        } catch let e as GzipError {
+            throw .corruptGzip(path: path, reason: e.reason)
+        } catch let e as DatasetError {
+            throw e
+        } catch {
+            throw .corruptGzip(path: path, reason: "\(error)")
+        }
     }
 
     /// Writes `bytes` to `path` (created or truncated).
@@ -69,9 +93,12 @@ public enum Gzip {
     /// True when `bytes` begins with the gzip magic bytes 1f 8b.
     public static func isGzip(_ bytes: [UInt8]) -> Bool { bytes.count >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B }
 
-    /// Inflates a gzip stream (several concatenated members are joined, as `gunzip` does).
-    public static func decompress(_ data: [UInt8]) throws(GzipError) -> [UInt8] {
+    /// Inflates a gzip stream (several concatenated members are joined, as `gunzip` does). With
+    /// `limit`, inflating stops after `limit` bytes and those are returned (a longer stream is not
+    /// read further, and its remainder is not checked).
+    public static func decompress(_ data: [UInt8], limit: Int? = nil) throws(GzipError) -> [UInt8] {
         guard !data.isEmpty else { throw GzipError(reason: "empty input") }
+        let limit = limit.map { max(0, $0) } ?? Int.max
         // ISIZE (the last 4 bytes, little-endian) is the uncompressed size mod 2³² — only a capacity
         // hint, and garbage in a truncated file, so it is capped by deflate's 1032:1 maximum ratio
         // and the buffer is malloc'ed (untouched pages of an over-large guess cost nothing).
@@ -81,6 +108,7 @@ public enum Gzip {
             let isize = Int(data[n - 4]) | Int(data[n - 3]) << 8 | Int(data[n - 2]) << 16 | Int(data[n - 1]) << 24
             if isize > 0 && isize <= data.count * 1032 { capacity = isize + 1 }  // +1: stream end seen without a regrow
         }
+        capacity = max(1, min(capacity, limit))
         guard var out = malloc(capacity)?.assumingMemoryBound(to: UInt8.self) else {
             throw GzipError(reason: "cannot allocate \(capacity) bytes")
         }
@@ -97,8 +125,9 @@ public enum Gzip {
             stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress!)
             var remainingIn = input.count
             while true {
+                if produced >= limit { return }
                 if produced == capacity {
-                    let bigger = capacity + max(capacity / 2, 1 << 16)
+                    let bigger = min(capacity + max(capacity / 2, 1 << 16), limit)
                     guard let grown = realloc(out, bigger) else { failure = "cannot allocate \(bigger) bytes"; return }
                     out = grown.assumingMemoryBound(to: UInt8.self)
                     capacity = bigger
@@ -193,4 +222,9 @@ func joinPath(_ a: String, _ b: String) -> String {
 func fileName(_ path: String) -> String {
     guard let slash = path.lastIndex(of: "/") else { return path }
     return String(path[path.index(after: slash)...])
+}
+
+/// Physical memory in bytes (sysconf), for refusing headers that declare more data than fits.
+func physicalMemoryBytes() -> Double {
+    Double(sysconf(Int32(_SC_PHYS_PAGES))) * Double(sysconf(Int32(_SC_PAGESIZE)))
 }

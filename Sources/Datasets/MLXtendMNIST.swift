@@ -13,11 +13,17 @@ public enum MLXtendMNIST {
     public static let expectedCount = 5000
     /// The file name inside the wheel and under `data/mnist5k/`.
     public static let fileName = "mnist_5k.csv.gz"
+    /// The most decompressed bytes accepted: 2 × 5000 lines of 785 fields of ≤ 6 digits plus a separator, and CR LF.
+    public static let maxTextBytes = 2 * expectedCount * ((rows * columns + 1) * 7 + 2)
 
     /// Loads the CSV (gzip-compressed or plain; detected by the magic bytes). Every line must have
     /// 784 pixel values in 0…255 and a label in 0…9; blank lines are ignored.
     public static func load(csvGz path: String) throws(DatasetError) -> ImageSet {
-        let (text, _) = try DataFile.readMaybeGzipped(path)
+        // Inflated at most to the largest text 2 × 5000 lines can be (785 fields of up to 6 digits, a
+        // separator each, CR LF): a gzip bomb stops there.
+        let (text, _) = try DataFile.readMaybeGzipped(path) { _ throws(DatasetError) in
+            (maxTextBytes, "\(2 * expectedCount) lines of \(rows * columns + 1) values")
+        }
         let p = rows * columns
         var pixels = [Float](); pixels.reserveCapacity(expectedCount * p)
         var labels = [UInt8](); labels.reserveCapacity(expectedCount)

@@ -28,10 +28,23 @@ public enum MNISTLoader {
     /// Reads an IDX file (plain or gzip) and checks its magic number and header length; `images`
     /// picks the images (0x803) or labels (0x801) variant.
     static func readIDX(_ path: String, images: Bool) throws(DatasetError) -> (bytes: [UInt8], gzipped: Bool) {
-        let (bytes, gz) = try DataFile.readMaybeGzipped(path)
+        let headerSize = images ? imagesHeaderSize : labelsHeaderSize
+        // A gzip stream is inflated only up to the size its IDX header declares (a gzip bomb used to be
+        // inflated in full, 4.2 GB for a 2 MB file, before the length check).
+        let (bytes, gz) = try DataFile.readMaybeGzipped(path, headerBytes: headerSize) { header throws(DatasetError) in
+            guard header.count == headerSize else { return nil }   // short: reported below
+            let count = Int(bigEndian32(header, 4))
+            if !images { return (labelsHeaderSize + count, "\(count) labels") }
+            let rows = Int(bigEndian32(header, 8)), cols = Int(bigEndian32(header, 12))
+            guard rows > 0, cols > 0, rows <= 1 << 14, cols <= 1 << 14 else { return nil }   // reported below
+            let size = imagesHeaderSize + count * rows * cols
+            guard Double(size) <= 0.75 * physicalMemoryBytes() else {
+                throw .badHeader(path: path, problem: "the header declares \(count) images of \(rows)×\(cols) (\(size) bytes), more than 75% of this machine's memory")
+            }
+            return (size, "\(count) images of \(rows)×\(cols)")
+        }
         let (magicWanted, magicOther) = images ? (imagesMagic, labelsMagic) : (labelsMagic, imagesMagic)
         let kind = images ? "IDX images" : "IDX labels", otherKind = images ? "IDX labels" : "IDX images"
-        let headerSize = images ? imagesHeaderSize : labelsHeaderSize
         if bytes.count >= 4 {
             let magic = bigEndian32(bytes, 0)
             guard magic == magicWanted else {
