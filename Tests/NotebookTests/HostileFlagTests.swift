@@ -70,4 +70,26 @@ struct HostileFlagTests {
         // Nothing was written: no figures folder, no checkpoint folder.
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
     }
+
+    /// Items 1–2: an empty training or test split (valid IDX files) died with SIGFPE / SIGILL.
+    @Test func emptySplitsExitTwoNamingTheFile() throws {
+        let dir = NSTemporaryDirectory() + "/hostile-data-\(getpid())"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        func be32(_ v: Int) -> [UInt8] { [UInt8(v >> 24 & 0xFF), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)] }
+        for (name, train, test) in [("no-train", 0, 30), ("no-test", 30, 0)] {
+            let d = dir + "/" + name
+            try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+            for (stem, n) in [("train", train), ("t10k", test)] {
+                let images = be32(0x803) + be32(n) + be32(28) + be32(28) + [UInt8](repeating: 7, count: n * 784)
+                let labels = be32(0x801) + be32(n) + [UInt8](repeating: 3, count: n)
+                FileManager.default.createFile(atPath: d + "/\(stem)-images-idx3-ubyte", contents: Data(images))
+                FileManager.default.createFile(atPath: d + "/\(stem)-labels-idx1-ubyte", contents: Data(labels))
+            }
+            let (code, err) = try run("chapter5-gps-walk-jump", ["--preset", "tiny", "--dataset", "mnist", "--data-dir", d,
+                                                                 "--checkpoint", dir + "/ck/c.safetensors", "--figures-dir", dir + "/fig"], in: dir)
+            let file = train == 0 ? "train-images-idx3-ubyte" : "t10k-images-idx3-ubyte"
+            #expect(code == 2 && err.split(separator: "\n").count == 1 && err.contains(file) && err.contains("holds 0 images"), "\(name): exit \(code), \(err)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir + "/fig") && !FileManager.default.fileExists(atPath: dir + "/ck"))
+    }
 }
