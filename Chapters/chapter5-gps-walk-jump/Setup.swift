@@ -205,6 +205,18 @@ struct Settings {
                 }
                 if flag == "width" { preset.width = stored } else { preset.resolutions = stored }
             }
+            // Continuing training must keep the schedule and data stream (as DenoiserTrainer.resume
+            // stores them): refused here, before the data are loaded.
+            if resume {
+                let schedule = [("learning_rate", String(Float(p.learningRate)), "lr"), ("warmup", String(p.warmup), "warmup"),
+                                ("learning_rate_final_fraction", p.finalLearningRate < 1 ? String(Float(p.finalLearningRate)) : "constant", "lr-final"),
+                                ("batch", String(p.batch), "batch"), ("seed", String(seed), "seed"), ("sigma_eff", String(Float(sigmaEff)), "sigma-eff")]
+                for (key, mine, flag) in schedule {
+                    if let theirs = file.metadata[key], theirs != mine {
+                        throw InputError("--\(flag): the checkpoint \(checkpoint) was trained with \(key) = \(theirs), this run has \(mine); --resume continues the same run")
+                    }
+                }
+            }
         }
         // Memory: the largest walk state is M·B·d Floats three times over (y, v, noise).
         let d = c.dataset == "cifar10" ? 3072.0 : 784.0

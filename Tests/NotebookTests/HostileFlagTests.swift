@@ -71,6 +71,39 @@ struct HostileFlagTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
     }
 
+    /// Items 3 and 13: checkpoint metadata out of range, and --resume with another schedule, are exit 2
+    /// naming the file or the flag, before the data are loaded.
+    @Test func checkpointValuesAreCheckedLikeFlags() throws {
+        let dir = NSTemporaryDirectory() + "/hostile-ckpt-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        func write(_ name: String, _ meta: [String: String]) -> String {
+            let m = meta.map { "\"\($0.key)\":\"\($0.value)\"" }.joined(separator: ",")
+            var header = Array("{\"__metadata__\":{\(m)},\"t\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}".utf8)
+            while header.count % 8 != 0 { header.append(0x20) }
+            var bytes = (0..<8).map { UInt8(truncatingIfNeeded: header.count >> (8 * $0)) } + header
+            bytes += [0, 0, 0, 0]
+            let path = dir + "/" + name
+            FileManager.default.createFile(atPath: path, contents: Data(bytes))
+            return path
+        }
+        let cases: [([String: String], [String], String)] = [
+            (["width": "9999"], ["sample"], "\"width\" is 9999"),
+            (["width": "0"], ["train", "--resume"], "\"width\" is 0"),
+            (["resolutions": "7"], ["sample"], "\"resolutions\" is 7"),
+            (["step": "-5"], ["sample"], "\"step\" is -5"),
+            (["learning_rate": "0.002", "warmup": "10"], ["train", "--resume", "--lr", "1e-3"], "--lr: the checkpoint"),
+            (["learning_rate": "0.002", "warmup": "10"], ["train", "--resume", "--warmup", "3"], "--warmup: the checkpoint"),
+        ]
+        for (i, (meta, args, mention)) in cases.enumerated() {
+            let path = write("c\(i).safetensors", meta)
+            let (code, err) = try run("chapter5-gps-walk-jump", args + ["--preset", "tiny", "--checkpoint", path, "--data-dir", dir + "/none",
+                                                                        "--figures-dir", dir + "/fig"], in: dir)
+            #expect(code == 2 && err.split(separator: "\n").count == 1 && err.contains(mention), "\(meta) \(args): exit \(code), \(err)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir + "/fig"))
+    }
+
     /// Items 1–2: an empty training or test split (valid IDX files) died with SIGFPE / SIGILL.
     @Test func emptySplitsExitTwoNamingTheFile() throws {
         let dir = NSTemporaryDirectory() + "/hostile-data-\(getpid())"
