@@ -147,7 +147,9 @@ def run(job):
         return False, f"✗ {name}: timed out after {timeout:.0f} s: {command}"
     secs = time.time() - start
     text = log.read_text(encoding="utf-8", errors="replace").splitlines()
-    failed = [l.strip() for l in text if l.startswith("  ✗ ")]
+    # The failed claims as the summary after "N checks, …" lists them (the check lines above repeat them with details).
+    ends = [k for k, l in enumerate(text) if re.match(r"^\d+ checks", l)]
+    failed = [l.strip() for l in text[(ends[-1] if ends else 0):] if l.startswith("  ✗ ")]
     tail = next((l.strip() for l in reversed(text) if l.strip()), "")
     if rc == 2:
         return False, f"✗ {name}: exit 2, the flags were rejected ({tail}): {command}"
