@@ -70,13 +70,13 @@ struct Chapter2TweedieMiyasawa: ChapterCommand {
         try Validate.inRange(hidden, 4...4096, flag: "hidden")
         try Validate.inRange(trainSteps, 10...10_000_000, flag: "train-steps")
         try Validate.inRange(batch, 8...100_000, flag: "batch")
-        guard learningRate.isFinite, learningRate > 0, learningRate < 1 else { throw InputError("--learning-rate must be in (0, 1) (got \(learningRate))") }
+        guard learningRate.isFinite, learningRate >= 1e-6, learningRate < 1 else { throw InputError("--learning-rate must be in [1e-6, 1) (got \(learningRate))") }
         try Validate.inRange(evalSamples, 1_000...10_000_000, flag: "eval-samples")
         try Validate.positive(gaussianVariance, flag: "gaussian-variance")
         try Validate.inRange(gaussianVariance, 0.01...100, flag: "gaussian-variance")
         try Validate.inRange(chains, 2...100_000, flag: "chains")
         try Validate.inRange(walkSteps, 50...10_000_000, flag: "walk-steps")
-        guard effectiveFriction.isFinite, effectiveFriction > 0, effectiveFriction <= 20 else { throw InputError("--effective-friction must be in (0, 20] (got \(effectiveFriction))") }
+        guard effectiveFriction.isFinite, effectiveFriction >= 0.001, effectiveFriction <= 20 else { throw InputError("--effective-friction must be in 0.001…20 (got \(effectiveFriction))") }
         try Validate.inRange(referenceSamples, 50...20_000, flag: "reference-samples")
         try Validate.fitsInMemory(bytes: Double(mcSamples) * 96, flag: "mc-samples", what: "the prior draws and their weights")
         try Validate.fitsInMemory(bytes: Double(evalSamples) * 200, flag: "eval-samples", what: "the held-out pairs")

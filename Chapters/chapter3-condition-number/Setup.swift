@@ -33,6 +33,9 @@ struct ChapterSetup {
         try Validate.inRange(c.measurements, 1...1024, flag: "measurements")
         try Validate.positive(c.sigma, flag: "sigma")
         try Validate.positive(c.sigmaEff, flag: "sigma-eff")
+        // Usable ranges (issue 13: 1e308 overflowed σ² and failed the checks).
+        try Validate.inRange(c.sigma, 1e-4...100, flag: "sigma")
+        try Validate.inRange(c.sigmaEff, 1e-4...100, flag: "sigma-eff")
         try Validate.inRange(c.maxMeasurements, 1...1024, flag: "max-measurements")
         d = c.dim; M = c.measurements; sigma = c.sigma; sigmaEff = c.sigmaEff; maxM = c.maxMeasurements
         (lambdas, spectrumLabel) = try Self.parseSpectrum(c.spectrum, dimension: c.dim)
