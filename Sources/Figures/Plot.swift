@@ -192,7 +192,7 @@ enum Ticks {
         // Non-finite or empty ranges have no ticks (they used to loop forever).
         guard lo.isFinite, hi.isFinite, (hi - lo).isFinite, hi > lo else { return [] }
         if scale == .log {
-            guard hi - lo <= 2000 else { return [] }   // log10 of Doubles spans < 700 decades
+            guard abs(lo) <= 400, abs(hi) <= 400 else { return [] }   // log10 of any Double is in −324…309
             let a = Int(ceil(lo - 1e-9)), b = Int(floor(hi + 1e-9))
             if b - a >= 2 { return (a...b).map { (Double($0), format(pow(10, Double($0)))) } }
             // Less than two decades: label 1, 2, 5 × 10^k too, so the axis has more than one tick.

@@ -8,7 +8,9 @@ import Testing
 @Suite struct PlotRobustnessTests {
     @Test func ticksTerminateOnNonFiniteAndDegenerateRanges() {
         let hostile: [(Double, Double)] = [(0, .infinity), (-.infinity, 0), (.nan, 1), (0, .nan), (-1e308, 1e308),
-                                           (1, 1), (2, 1), (1e308, 1e308), (1e300, 1e300 * (1 + 1e-15)), (0, 1e-320)]
+                                           (1, 1), (2, 1), (1e308, 1e308), (1e300, 1e300 * (1 + 1e-15)), (0, 1e-320),
+                                           // step below half an ulp: `v += step` never moved v (the old loop hung)
+                                           (1e16, 1e16 + 2), (1e300, 1e300.nextUp)]
         for (lo, hi) in hostile {
             for scale in [Plot.Scale.linear, .log] {
                 let ticks = Ticks.make(lo, hi, scale: scale)
@@ -19,6 +21,15 @@ import Testing
         // Ordinary ranges are unchanged: 1, 2, 5 × 10^k steps.
         #expect(Ticks.make(0, 1, scale: .linear).map(\.1) == ["0", "0.2", "0.4", "0.6", "0.8", "1"])
         #expect(Ticks.make(0, 3, scale: .log).map(\.1) == ["1", "10", "100", "1000"])
+    }
+
+    /// Nearly constant data at 1e16 (one ulp apart): the old ±0.5 widening of a degenerate range was
+    /// below the spacing of doubles there, the tick step 0.5 never moved v, and the loop never ended.
+    @Test(.timeLimit(.minutes(1))) func nearlyConstantLargeDataRenders() throws {
+        var plot = Plot(title: "constant", xLabel: "x", yLabel: "y")
+        plot.add(Series("s", x: [0, 1, 2], y: [1e16, 1e16 + 2, 1e16]))
+        _ = plot.render()
+        #expect(plot.undrawableReason == nil)
     }
 
     @Test func aPlotWithoutAFiniteRangeSaysWhy() throws {
