@@ -73,6 +73,7 @@ extension Chapter {
         findings["loss z other class"] = zContrast
 
         // T4.6: two-sample tests on x̂.
+        let designRate = (0.01 * Double(s.permutations + 1) + 1e-9).rounded(.down) / Double(s.permutations + 1)
         let bandwidth = s.tau * s.tau / (s.tau * s.tau + s.sigmaEff * s.sigmaEff).squareRoot() * Double(s.dim).squareRoot()
         notebook.prose("""
             T4.6: the laws of x̂ = ν(Ȳ) agree within a class. Two permutation tests (\(s.permutations) random \
@@ -81,7 +82,7 @@ extension Chapter {
             ℓ = τ²/√(τ² + σ_eff²)·√d = \(fmt(bandwidth, digits: 3)), the typical spread of x̂ inside one mode. The \
             decision uses the MMD at level α = 0.01: it should not separate members of one class, and should separate \
             the member of the other class. Under the null the p-value is uniform, so each same-class comparison \
-            fails by design with probability 1% (runs with seeds 1–10 all passed). The energy distance is shown as well: its ‖u − v‖ weighting is \
+            fails by design with probability P(p ≤ 0.01) = ⌊0.01(P + 1)⌋/(P + 1) = \(fmt(designRate, digits: 3)) (P = \(s.permutations) permutations), and one of the \(s.members.count - 1) same-class comparisons fails on ≈ \(fmt(100 * (1 - pow(1 - designRate, Double(s.members.count - 1))), digits: 2)) % of seeds (scripts/seed-sweep.sh counts them over seeds). The energy distance is shown as well: its ‖u − v‖ weighting is \
             dominated by the distances between modes (Δ = \(fmt(s.separation))), so at this sample size it barely \
             notices that the other class spreads x̂ more widely inside each mode — a reminder that a test that does \
             not separate two samples is only as informative as its power.
@@ -98,7 +99,7 @@ extension Chapter {
         }
         for run in classRuns.dropFirst() {
             let mmd = tests(a0, run, "same")
-            notebook.check("T4.6 MMD test does not separate x̂ of (\(ref), \(fmt(a0.sigma, digits: 3))) and (\(run.M), \(fmt(run.sigma, digits: 3))) (p > 0.01)",
+            notebook.check("T4.6 MMD test does not separate x̂ of (\(ref), \(fmt(a0.sigma, digits: 3))) and (\(run.M), \(fmt(run.sigma, digits: 3))) (p > 0.01; false-alarm rate \(fmt(designRate, digits: 3)), p is uniform under the null)",
                            measured: mmd.pValue, atLeast: 0.01 + 1e-12)
         }
         let across = tests(a0, contrast, "different")

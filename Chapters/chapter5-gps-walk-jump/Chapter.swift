@@ -227,9 +227,9 @@ final class Chapter {
     func universalityOfLearning(images: [Float], count n: Int) {
         let d = data.pixels
         var rows = [[String]]()
-        var perMember = [(m: Int, mean: Double, se: Double)]()
+        var perMember = [(m: Int, mean: Double, se: Double, losses: [Double])]()
         for member in s.members {
-            var r = Xoshiro256(seed: 0x7E45 &+ UInt64(member.measurements))
+            var r = Xoshiro256(seed: s.seed &+ 0x7E45 &+ UInt64(member.measurements))  // --seed changes the noise too
             var ybar = [Float](repeating: 0, count: n * d)
             let sigma = Float(member.sigma)
             for _ in 0..<member.measurements {
@@ -246,15 +246,15 @@ final class Chapter {
                 losses.append(sum / Double(d))
             }
             let mean = Stats.mean(losses), se = Stats.standardError(losses)
-            perMember.append((member.measurements, mean, se))
+            perMember.append((member.measurements, mean, se, losses))
             rows.append([member.description, fmt(mean, digits: 5), fmt(se, digits: 2)])
         }
-        notebook.prose("Universality of learning (T4.5): feed ν_θ the mean of M independent measurements at σ = σ_eff √M. The loss must not depend on the member (\(n) held-out images, independent noise per member):")
+        notebook.prose("Universality of learning (T4.5): feed ν_θ the mean of M independent measurements at σ = σ_eff √M. The loss must not depend on the member (\(n) held-out images, independent noise per member). Every member sees the same images, so two members' losses are paired: the standard error of their difference is that of the mean of the per-image differences (the image's difficulty, common to both, cancels), not √(se₁² + se₂²):")
         notebook.table(["member", "loss per pixel", "standard error"], rows)
         if let first = perMember.first {
             for other in perMember.dropFirst() {
-                let se = (first.se * first.se + other.se * other.se).squareRoot()
-                notebook.check("T4.5: loss of M=\(other.m) equals loss of M=\(first.m) (same class)", expected: first.mean,
+                let se = Stats.standardError(zip(other.losses, first.losses).map { $0 - $1 })
+                notebook.check("T4.5: loss of M=\(other.m) equals loss of M=\(first.m) (same class; paired over the images, false-alarm rate 6.3e-5)", expected: first.mean,
                                measured: other.mean, tolerance: .standardErrors(4, se: se))
             }
         }

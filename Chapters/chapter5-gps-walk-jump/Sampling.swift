@@ -324,12 +324,13 @@ extension Chapter {
         notebook.check("FD sees the difference: real images score far below noise (FD_real ≤ 0.1 FD_noise)", measured: realFD / noiseFD, atMost: 0.1)
         for r in results where !r.isStepVariant {
             notebook.check("\(r.member.description): chains finite", r.finite, detail: "\(p.chains) chains × \(p.sampleSteps) steps")
-            // Not checked at the tiny preset: over seeds 1–14 its ratio ranged 0.32–0.998 (three members
-            // alike within a seed, so it is not the walk's sampling noise), set by the seed's 250-step,
-            // 57–75 %-accurate classifier: the ratio is high exactly when that classifier's features
-            // barely separate noise from digits (FD of noise 3.1–4.9 against 5.1–8.4 on the other
-            // seeds). No bound below 1 held on every seed, and 1 was reached within 0.1 %; the ratio is
-            // still in the table above.
+            // Not checked at the tiny preset (seed sweep, docs/seed-sweep.md): over seeds 1–18 the ratio
+            // ranged 0.32–1.10, the three members alike within a seed (so not the walk's sampling
+            // noise) and correlated −0.67 with the FD of noise itself (3.1–8.4): it is set largely by
+            // the seed's 250-step, 57–75 %-accurate classifier, whose features may barely separate
+            // noise from digits. The former 0.8 bound failed on 7 of 18 seeds, and on seed 17 the
+            // samples scored worse than noise (1.02–1.10), so no bound that says "better than noise"
+            // holds at this size. The ratio is still in the table above.
             if p.name != "tiny" {
                 notebook.check("\(r.member.description): FD of samples ≤ \(fmt(p.maxFDRatio)) × FD of noise", measured: r.fd / noiseFD, atMost: p.maxFDRatio)
             }
