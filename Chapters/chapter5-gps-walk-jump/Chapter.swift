@@ -138,7 +138,7 @@ final class Chapter {
             notebook.prose("The checkpoint already holds \(fmt(trainer.step)) ≥ \(fmt(p.steps)) steps: nothing to train.")
         }
         trainImagesPerSecond = trainer.imagesPerSecond
-        notebook.prose("Trained \(fmt(trainer.step - startStep)) steps in this run (\(fmt(trainer.step)) in total) at \(fmt(trainImagesPerSecond, digits: 4)) training images/s (forward + backward + Adam, batch \(p.batch), \(blasThreads) OpenBLAS threads); \(fmt(trainer.trainingSeconds, digits: 4)) s of training in total. Checkpoint: \(s.checkpoint).")
+        notebook.prose("Trained \(fmt(trainer.step - startStep)) steps in this run (\(fmt(trainer.step)) in total) at \(fmtTiming(trainImagesPerSecond, digits: 4)) training images/s (forward + backward + Adam, batch \(p.batch), \(blasThreads) OpenBLAS threads); \(fmtTiming(trainer.trainingSeconds, digits: 4)) s of training in total. Checkpoint: \(s.checkpoint).")
     }
 
     /// `sample` mode: load the trained weights.
@@ -155,7 +155,7 @@ final class Chapter {
         notebook.section("The trained ν_θ")
         let meta = try restoreTrainer(forSampling: true)
         trainImagesPerSecond = trainer.imagesPerSecond
-        notebook.prose("Loaded \(s.checkpoint): step \(meta["step"] ?? "?"), σ_eff \(meta["sigma_eff"] ?? "?"), trained with seed \(meta["seed"] ?? "?") at \(fmt(trainImagesPerSecond, digits: 4)) images/s; this run samples with seed \(s.seed).")
+        notebook.prose("Loaded \(s.checkpoint): step \(meta["step"] ?? "?"), σ_eff \(meta["sigma_eff"] ?? "?"), trained with seed \(meta["seed"] ?? "?") at \(fmtTiming(trainImagesPerSecond, digits: 4)) images/s; this run samples with seed \(s.seed).")
         if trainer.step < s.preset.steps {
             notebook.prose("Note: the checkpoint has fewer steps (\(trainer.step)) than the preset asks for (\(s.preset.steps)); run `train --resume` to finish it.")
         }
@@ -205,7 +205,7 @@ final class Chapter {
         clock.restart()
         validation = (net.model, net.identity, emp.model)
         let identityTheory = s.sigmaEff * s.sigmaEff
-        notebook.prose("Validation loss on \(nVal) held-out images, all three estimators on the same noise draws. The memorising denoiser (T2.3) is the Bayes estimator of the empirical distribution of \(fmt(e.count)) training images: x̂(ȳ) = Σ_i softmax_i(−‖ȳ − x_i‖²/(2σ_eff²)) x_i (\(fmt(empSeconds, digits: 3)) s for all \(nVal) images).")
+        notebook.prose("Validation loss on \(nVal) held-out images, all three estimators on the same noise draws. The memorising denoiser (T2.3) is the Bayes estimator of the empirical distribution of \(fmt(e.count)) training images: x̂(ȳ) = Σ_i softmax_i(−‖ȳ − x_i‖²/(2σ_eff²)) x_i (\(fmtTiming(empSeconds)) s for all \(nVal) images).")
         notebook.table(["estimator", "loss per pixel", "× identity", "PSNR (dB)"], [
             ["identity x̂ = ȳ", fmt(net.identity, digits: 5), "1", fmt(-10 * log10(net.identity), digits: 4)],
             ["memorising (empirical prior, T2.3)", fmt(emp.model, digits: 5), fmt(emp.model / net.identity, digits: 3), fmt(-10 * log10(emp.model), digits: 4)],
