@@ -15,6 +15,10 @@
 # SWEEP_ONLY="chapter1-langevin …" with SWEEP_LOGS=DIR re-runs only those chapters and re-analyses all.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+# OpenBLAS runs its Haswell kernels, as this project is measured and its reports are written: an
+# unset OPENBLAS_CORETYPE lets 0.3.21 pick a slower generic kernel on newer CPUs (1.7× per training
+# step here) and may change roundings. Set it yourself to override.
+export OPENBLAS_CORETYPE="${OPENBLAS_CORETYPE:-Haswell}"
 command -v swift >/dev/null 2>&1 || export PATH="/opt/swift/usr/bin:$PATH"
 N=${1:-20}
 OUT=${2:-docs/seed-sweep.md}
