@@ -39,22 +39,36 @@ public enum CIFAR10Loader {
         precondition(!paths.isEmpty, "CIFAR10Loader.load(batchFiles:): no files given")
         // Read everything first so the pixel array is allocated once at its final size.
         var batches = [[UInt8]]()
-        var total = 0
-        for path in paths {
-            // A gzipped batch is inflated at most to 10,000 records (the size of every CIFAR-10 batch).
-            let (bytes, _) = try DataFile.readMaybeGzipped(path) { _ throws(DatasetError) in
-                (10_000 * recordSize, "a CIFAR-10 batch of 10000 records")
-            }
-            guard !bytes.isEmpty, bytes.count % recordSize == 0 else {
-                throw .badRecordLength(path: path, length: bytes.count, recordSize: recordSize)
-            }
-            let n = bytes.count / recordSize
-            for r in 0..<n where bytes[r * recordSize] > 9 {
-                throw .labelOutOfRange(path: path, index: r, label: Int(bytes[r * recordSize]), classCount: 10)
-            }
-            batches.append(bytes)
-            total += n
+        for path in paths { batches.append(try validatedBatch(DataFile.read(path), path: path)) }
+        return assemble(batches)
+    }
+
+    /// One batch file's contents already in memory (plain or gzip), as `load(batchFiles:)` reads
+    /// it; `path` names it in errors.
+    public static func decode(batch fileBytes: [UInt8], path: String = "<memory>") throws(DatasetError) -> ImageSet {
+        assemble([try validatedBatch(fileBytes, path: path)])
+    }
+
+    /// The records of one batch file's contents `raw`, inflated if gzipped, after checking the length
+    /// and every label.
+    static func validatedBatch(_ raw: [UInt8], path: String) throws(DatasetError) -> [UInt8] {
+        // A gzipped batch is inflated at most to 10,000 records (the size of every CIFAR-10 batch).
+        let (bytes, _) = try DataFile.gunzipIfNeeded(raw, path: path) { _ throws(DatasetError) in
+            (10_000 * recordSize, "a CIFAR-10 batch of 10000 records")
         }
+        guard !bytes.isEmpty, bytes.count % recordSize == 0 else {
+            throw .badRecordLength(path: path, length: bytes.count, recordSize: recordSize)
+        }
+        let n = bytes.count / recordSize
+        for r in 0..<n where bytes[r * recordSize] > 9 {
+            throw .labelOutOfRange(path: path, index: r, label: Int(bytes[r * recordSize]), classCount: 10)
+        }
+        return bytes
+    }
+
+    /// Validated batches (from `validatedBatch`) concatenated into one image set.
+    static func assemble(_ batches: [[UInt8]]) -> ImageSet {
+        let total = batches.reduce(0) { $0 + $1.count / recordSize }
         var labels = [UInt8](); labels.reserveCapacity(total)
         let pixels = [Float](unsafeUninitializedCapacity: total * imageBytes) { dst, initialized in
             var out = 0

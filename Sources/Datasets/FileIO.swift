@@ -52,7 +52,14 @@ public enum DataFile {
     /// message. Inflating stops one byte past the bound, so a gzip bomb costs at most that much memory.
     public static func readMaybeGzipped(_ path: String, headerBytes: Int = 0,
                                         atMost: (([UInt8]) throws(DatasetError) -> (bytes: Int, what: String)?)?) throws(DatasetError) -> (bytes: [UInt8], wasCompressed: Bool) {
-        let raw = try read(path)
+        try gunzipIfNeeded(read(path), path: path, headerBytes: headerBytes, atMost: atMost)
+    }
+
+    /// The in-memory half of `readMaybeGzipped(_:headerBytes:atMost:)`: `raw` is a file's contents,
+    /// returned as is unless it starts with 1f 8b, then inflated with the same bound; `path` only
+    /// names the file in errors. (The parsers' bytes-level entry points and the fuzz targets use it.)
+    public static func gunzipIfNeeded(_ raw: [UInt8], path: String, headerBytes: Int = 0,
+                                      atMost: (([UInt8]) throws(DatasetError) -> (bytes: Int, what: String)?)?) throws(DatasetError) -> (bytes: [UInt8], wasCompressed: Bool) {
         guard Gzip.isGzip(raw) else { return (raw, false) }
         do {
             guard let atMost else { return (try Gzip.decompress(raw), true) }

@@ -19,9 +19,14 @@ public enum MLXtendMNIST {
     /// Loads the CSV (gzip-compressed or plain; detected by the magic bytes). Every line must have
     /// 784 pixel values in 0…255 and a label in 0…9; blank lines are ignored.
     public static func load(csvGz path: String) throws(DatasetError) -> ImageSet {
+        try decode(DataFile.read(path), path: path)
+    }
+
+    /// `load(csvGz:)` on a file's contents already in memory (gzip or plain); `path` names it in errors.
+    public static func decode(_ fileBytes: [UInt8], path: String = "<memory>") throws(DatasetError) -> ImageSet {
         // Inflated at most to the largest text 2 × 5000 lines can be (785 fields of up to 6 digits, a
         // separator each, CR LF): a gzip bomb stops there.
-        let (text, _) = try DataFile.readMaybeGzipped(path) { _ throws(DatasetError) in
+        let (text, _) = try DataFile.gunzipIfNeeded(fileBytes, path: path) { _ throws(DatasetError) in
             (maxTextBytes, "\(2 * expectedCount) lines of \(rows * columns + 1) values")
         }
         let p = rows * columns

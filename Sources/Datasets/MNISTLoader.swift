@@ -25,13 +25,13 @@ public enum MNISTLoader {
         return ImageSet(images: pixels, labels: labels, channels: 1, height: rows, width: cols, classNames: classNames)
     }
 
-    /// Reads an IDX file (plain or gzip) and checks its magic number and header length; `images`
-    /// picks the images (0x803) or labels (0x801) variant.
-    static func readIDX(_ path: String, images: Bool) throws(DatasetError) -> (bytes: [UInt8], gzipped: Bool) {
+    /// Unpacks an IDX file's contents `raw` (plain or gzip) and checks its magic number and header
+    /// length; `images` picks the images (0x803) or labels (0x801) variant; `path` names it in errors.
+    static func readIDX(_ raw: [UInt8], path: String, images: Bool) throws(DatasetError) -> (bytes: [UInt8], gzipped: Bool) {
         let headerSize = images ? imagesHeaderSize : labelsHeaderSize
         // A gzip stream is inflated only up to the size its IDX header declares (a gzip bomb used to be
         // inflated in full, 4.2 GB for a 2 MB file, before the length check).
-        let (bytes, gz) = try DataFile.readMaybeGzipped(path, headerBytes: headerSize) { header throws(DatasetError) in
+        let (bytes, gz) = try DataFile.gunzipIfNeeded(raw, path: path, headerBytes: headerSize) { header throws(DatasetError) in
             guard header.count == headerSize else { return nil }   // short: reported below
             let count = Int(bigEndian32(header, 4))
             if !images { return (labelsHeaderSize + count, "\(count) labels") }
@@ -60,7 +60,13 @@ public enum MNISTLoader {
     /// Reads and validates an IDX images file; pixels are scaled to [0, 1] as `Float(byte) / 255`.
     public static func loadImages(_ path: String, expectedSize: (rows: Int, columns: Int)? = nil)
         throws(DatasetError) -> (pixels: [Float], count: Int, rows: Int, columns: Int) {
-        let (bytes, gz) = try readIDX(path, images: true)
+        try decodeImages(DataFile.read(path), path: path, expectedSize: expectedSize)
+    }
+
+    /// `loadImages` on a file's contents already in memory (plain or gzip); `path` names it in errors.
+    public static func decodeImages(_ fileBytes: [UInt8], path: String = "<memory>", expectedSize: (rows: Int, columns: Int)? = nil)
+        throws(DatasetError) -> (pixels: [Float], count: Int, rows: Int, columns: Int) {
+        let (bytes, gz) = try readIDX(fileBytes, path: path, images: true)
         let count = Int(bigEndian32(bytes, 4)), rows = Int(bigEndian32(bytes, 8)), cols = Int(bigEndian32(bytes, 12))
         guard rows > 0, cols > 0, rows <= 1 << 14, cols <= 1 << 14 else {
             throw .badHeader(path: path, problem: "impossible image size \(rows)×\(cols) in the IDX header")
@@ -80,7 +86,12 @@ public enum MNISTLoader {
 
     /// Reads and validates an IDX labels file; every label must be `< classCount`.
     public static func loadLabels(_ path: String, classCount: Int = 10) throws(DatasetError) -> [UInt8] {
-        let (bytes, gz) = try readIDX(path, images: false)
+        try decodeLabels(DataFile.read(path), path: path, classCount: classCount)
+    }
+
+    /// `loadLabels` on a file's contents already in memory (plain or gzip); `path` names it in errors.
+    public static func decodeLabels(_ fileBytes: [UInt8], path: String = "<memory>", classCount: Int = 10) throws(DatasetError) -> [UInt8] {
+        let (bytes, gz) = try readIDX(fileBytes, path: path, images: false)
         let count = Int(bigEndian32(bytes, 4))
         let expected = labelsHeaderSize + count
         guard bytes.count == expected else {
