@@ -3,45 +3,98 @@ import NumericCore
 import Glibc
 #endif
 
-/// The M-density of a Gaussian-mixture prior under the (M, σ) noise model (THEORY §3–4), in closed form.
+/// The M-density of a Gaussian-mixture prior under the multimeasurement noise model (THEORY §3–4), in
+/// closed form, for equal noise levels (the (M, σ) model, T4.1–T4.3) or unequal ones (T4.8).
 ///
-/// X ~ Σ_k π_k N(μ_k, τ² I_d), Y_m = X + σ N_m (m = 1…M). A point y ∈ R^{Md} is stored flat and
+/// X ~ Σ_k π_k N(μ_k, τ² I_d), Y_m = X + σ_m N_m (m = 1…M). A point y ∈ R^{Md} is stored flat and
 /// measurement-major: y_m occupies `y[m*d ..< (m+1)*d]`. Three routes to log p(y), which the chapter and
 /// the tests compare:
 ///
 /// - `logDensityDirect`: given component k, y is Gaussian in R^{Md} with mean 1_M ⊗ μ_k and covariance
-///   (τ² 1 1ᵀ + σ² I_M) ⊗ I_d. Its inverse and determinant come from Sherman–Morrison:
-///   per data coordinate C⁻¹ = (I − β 1 1ᵀ)/σ², β = τ²/(σ² + Mτ²); log det = d[(M−1) log σ² + log(σ² + Mτ²)].
-/// - `logDensityFactorised` (= `logDensity`): T4.1,
-///   log p(y) = log C_{M,σ} − Σ_m ‖y_m − ȳ‖²/(2σ²) + log p_{σ/√M}(ȳ).
+///   (τ² 1 1ᵀ + D) ⊗ I_d, D = diag(σ_m²). Its inverse and determinant come from Sherman–Morrison
+///   (Woodbury for a rank-one update): per data coordinate C⁻¹ = (diag(q) − β q qᵀ)/v,
+///   β = τ²/(v + τ²Q); log det = d[Σ_m log σ_m² + log(1 + τ²Q/v)].
+/// - `logDensityFactorised` (= `logDensity`): T4.1 / T4.8,
+///   log p(y) = log C − Σ_m ‖y_m − ỹ‖²/(2σ_m²) + log p_s(ỹ).
 /// - `logDensityDense`: the plain twin — build the Md×Md covariance, Cholesky-factorise it with LAPACK
 ///   and solve; O((Md)³), for small Md only.
 ///
-/// All arithmetic is in Double.
+/// The levels enter through v = σ_1² and the relative precisions q_m = v/σ_m² (q_1 = 1), Q = Σ_m q_m:
+/// the precision-weighted mean is ỹ = Σ_m q_m y_m / Q and its noise variance s² = 1/Σ_m σ_m⁻² = v/Q.
+/// For equal levels every q_m is exactly 1, Q = M, ỹ = ȳ and s² = σ²/M, and the arithmetic is the
+/// (M, σ) model's operation for operation. All arithmetic is in Double.
 public struct MixtureMDensity: Density {
     public let prior: GaussianMixture
     /// M, the number of measurements.
     public let measurements: Int
-    /// σ, the noise level of every measurement.
-    public let noiseStd: Double
+    /// σ_1, …, σ_M, the noise level of each measurement.
+    public let noiseStds: [Double]
+    /// q_m = σ_1²/σ_m², the precision of measurement m relative to the first one (q_1 = 1).
+    public let relativePrecisions: [Double]
+    /// Q = Σ_m q_m (= M for equal levels).
+    public let totalRelativePrecision: Double
 
+    /// The (M, σ) model: M measurements at one noise level σ.
     public init(prior: GaussianMixture, measurements: Int, noiseStd: Double) {
         precondition(measurements >= 1, "MixtureMDensity: M must be ≥ 1")
-        precondition(noiseStd > 0, "MixtureMDensity: σ must be positive")
-        self.prior = prior; self.measurements = measurements; self.noiseStd = noiseStd
+        self.init(prior: prior, noiseStds: [Double](repeating: noiseStd, count: measurements))
     }
+
+    /// Unequal noise levels σ_1, …, σ_M (T4.8; THEORY §3's multimeasurement noise model).
+    public init(prior: GaussianMixture, noiseStds: [Double]) {
+        precondition(!noiseStds.isEmpty, "MixtureMDensity: M must be ≥ 1")
+        precondition(noiseStds.allSatisfy { $0 > 0 && $0.isFinite }, "MixtureMDensity: every σ_m must be positive and finite")
+        self.prior = prior; self.measurements = noiseStds.count; self.noiseStds = noiseStds
+        let v = noiseStds[0] * noiseStds[0]
+        relativePrecisions = noiseStds.map { v / ($0 * $0) }
+        totalRelativePrecision = relativePrecisions.reduce(0, +)
+    }
+
+    /// True when every measurement has the same noise level (the (M, σ) model of T4.1–T4.7).
+    public var hasEqualNoiseLevels: Bool { noiseStds.allSatisfy { $0 == noiseStds[0] } }
+    /// σ, the common noise level of the (M, σ) model. Only for equal levels.
+    public var noiseStd: Double {
+        precondition(hasEqualNoiseLevels, "MixtureMDensity.noiseStd: the noise levels differ; use noiseStds")
+        return noiseStds[0]
+    }
+    /// v = σ_1², the reference variance of the relative precisions.
+    var referenceVariance: Double { noiseStds[0] * noiseStds[0] }
 
     /// d, the data dimension.
     public var dataDimension: Int { prior.dimension }
     /// Md, the dimension of y.
     public var dimension: Int { measurements * prior.dimension }
+    /// s = (Σ_m σ_m⁻²)^{−1/2}, the noise level of the precision-weighted mean ỹ; for equal levels
     /// σ_eff = σ/√M, the label of the universality class (THEORY §4).
-    public var effectiveNoiseStd: Double { noiseStd / Double(measurements).squareRoot() }
-    /// p_{σ/√M} = p_X * N(0, σ²/M I): the law of ȳ (T4.1; in closed form by T1.4 with s² = σ²/M).
-    public var measurementMeanDensity: GaussianMixture { prior.smoothed(noiseVariance: noiseStd * noiseStd / Double(measurements)) }
+    public var effectiveNoiseStd: Double { noiseStds[0] / totalRelativePrecision.squareRoot() }
+    /// s² = 1/Σ_m σ_m⁻² (= σ²/M for equal levels).
+    public var effectiveNoiseVariance: Double { referenceVariance / totalRelativePrecision }
+    /// p_s = p_X * N(0, s² I): the law of ỹ (T4.1, T4.8; in closed form by T1.4). For equal levels
+    /// p_{σ/√M}, the law of ȳ.
+    public var measurementMeanDensity: GaussianMixture { prior.smoothed(noiseVariance: effectiveNoiseVariance) }
 
-    /// ȳ = (1/M) Σ_m y_m.
-    public func measurementMean(_ y: [Double]) -> [Double] { MixtureMDensity.measurementMean(y, measurements: measurements) }
+    /// ỹ = Σ_m σ_m⁻² y_m / Σ_m σ_m⁻², the precision-weighted mean; for equal levels ȳ = (1/M) Σ_m y_m.
+    public func measurementMean(_ y: [Double]) -> [Double] {
+        precondition(y.count == dimension, "MixtureMDensity: y has \(y.count) entries, expected \(dimension)")
+        let d = dataDimension
+        var mean = [Double](repeating: 0, count: d)
+        for m in 0..<measurements { let q = relativePrecisions[m]; for i in 0..<d { mean[i] += q * y[m * d + i] } }
+        let inv = 1 / totalRelativePrecision
+        for i in 0..<d { mean[i] *= inv }
+        return mean
+    }
+
+    /// Σ_m ‖y_m − ỹ‖²/σ_m²: the precision-weighted spread of the measurements about ỹ.
+    public func weightedSpread(_ y: [Double]) -> Double {
+        let mean = measurementMean(y)
+        let d = dataDimension
+        var s = 0.0
+        for m in 0..<measurements {
+            let q = relativePrecisions[m]
+            for i in 0..<d { let e = y[m * d + i] - mean[i]; s += q * (e * e) }
+        }
+        return s / referenceVariance
+    }
 
     public static func measurementMean(_ y: [Double], measurements M: Int) -> [Double] {
         precondition(M >= 1 && y.count % M == 0, "measurementMean: \(y.count) entries do not split into \(M) measurements")
@@ -62,41 +115,47 @@ public struct MixtureMDensity: Density {
         return s
     }
 
-    /// log C_{M,σ} = −(Md/2) log(2πσ²) + (d/2) log(2πσ²/M)   (T4.1).
+    /// log C = −(d/2) Σ_m log(2πσ_m²) + (d/2) log(2πs²); for equal levels
+    /// log C_{M,σ} = −(Md/2) log(2πσ²) + (d/2) log(2πσ²/M)   (T4.1, T4.8).
+    /// Written as −(Md/2) log(2πv) + (d/2) Σ_m log q_m + (d/2) log(2πv/Q), whose middle term is exactly 0
+    /// for equal levels.
     public var logNormaliser: Double {
-        let d = Double(dataDimension), M = Double(measurements), s2 = noiseStd * noiseStd
-        return -0.5 * M * d * log(2 * Double.pi * s2) + 0.5 * d * log(2 * Double.pi * s2 / M)
+        let d = Double(dataDimension), M = Double(measurements), v = referenceVariance
+        let sumLogQ = relativePrecisions.dropFirst().reduce(0) { $0 + log($1) }
+        return -0.5 * M * d * log(2 * Double.pi * v) + 0.5 * d * sumLogQ + 0.5 * d * log(2 * Double.pi * v / totalRelativePrecision)
     }
 
     // MARK: - log p(y)
 
-    /// T4.1, the factorised form (the default `logDensity`).
+    /// T4.1 (T4.8 for unequal levels), the factorised form (the default `logDensity`).
     public func logDensityFactorised(_ y: [Double]) -> Double {
         precondition(y.count == dimension, "MixtureMDensity: y has \(y.count) entries, expected \(dimension)")
-        let spread = MixtureMDensity.differenceSquaredNorm(y, measurements: measurements)
-        return logNormaliser - spread / (2 * noiseStd * noiseStd) + measurementMeanDensity.logDensity(measurementMean(y))
+        return logNormaliser - weightedSpread(y) / 2 + measurementMeanDensity.logDensity(measurementMean(y))
     }
 
     public func logDensity(_ y: [Double]) -> Double { logDensityFactorised(y) }
 
-    /// log π_k + log N(y; 1 ⊗ μ_k, (τ² 11ᵀ + σ² I) ⊗ I) for every component k, by Sherman–Morrison
-    /// (no use of the T4.1 identity).
+    /// log π_k + log N(y; 1 ⊗ μ_k, (τ² 11ᵀ + D) ⊗ I) for every component k, D = diag(σ_m²), by
+    /// Sherman–Morrison: per data coordinate rᵀC⁻¹r = (Σ_m q_m r_m² − β (Σ_m q_m r_m)²)/v with
+    /// β = τ²/(v + τ²Q), and log det C = Σ_m log σ_m² + log(1 + τ²Q/v) (no use of the T4.1/T4.8 identity).
     public func componentLogDensitiesDirect(_ y: [Double]) -> [Double] {
         precondition(y.count == dimension, "MixtureMDensity: y has \(y.count) entries, expected \(dimension)")
-        let d = dataDimension, M = measurements
-        let s2 = noiseStd * noiseStd, t2 = prior.variance
-        let beta = t2 / (s2 + Double(M) * t2)
-        let logDet = Double(d) * (Double(M - 1) * log(s2) + log(s2 + Double(M) * t2))
+        let d = dataDimension, M = measurements, q = relativePrecisions, Q = totalRelativePrecision
+        let v = referenceVariance, t2 = prior.variance
+        let beta = t2 / (v + Q * t2)
+        // Σ_m log σ_m² = M log v − Σ_m log q_m (the last sum is exactly 0 for equal levels)
+        let sumLogQ = q.dropFirst().reduce(0) { $0 + log($1) }
+        let logDet = Double(d) * (Double(M - 1) * log(v) - sumLogQ + log(v + Q * t2))
         let constant = -0.5 * Double(M * d) * log(2 * Double.pi) - 0.5 * logDet
         return prior.means.indices.map { k in
             let mu = prior.means[k]
             var quad = 0.0
             for i in 0..<d {
                 var sumSq = 0.0, sum = 0.0
-                for m in 0..<M { let r = y[m * d + i] - mu[i]; sumSq += r * r; sum += r }
+                for m in 0..<M { let r = y[m * d + i] - mu[i]; sumSq += q[m] * (r * r); sum += q[m] * r }
                 quad += sumSq - beta * sum * sum
             }
-            return log(prior.weights[k]) + constant - 0.5 * quad / s2
+            return log(prior.weights[k]) + constant - 0.5 * quad / v
         }
     }
 
@@ -106,9 +165,9 @@ public struct MixtureMDensity: Density {
     /// The plain twin: dense Md×Md covariance, LAPACK Cholesky, triangular solve by loops.
     public func logDensityDense(_ y: [Double]) throws -> Double {
         let d = dataDimension, M = measurements, n = dimension
-        let s2 = noiseStd * noiseStd, t2 = prior.variance
+        let variances = noiseStds.map { $0 * $0 }, t2 = prior.variance
         let cov = Matrix<Double>(rows: n, columns: n) { a, b in
-            (a % d == b % d ? t2 : 0) + (a == b ? s2 : 0)
+            (a % d == b % d ? t2 : 0) + (a == b ? variances[a / d] : 0)
         }
         let l = try cholesky(cov)
         var logDet = 0.0
@@ -130,31 +189,36 @@ public struct MixtureMDensity: Density {
 
     // MARK: - Scores
 
-    /// T4.2: ∇_{y_m} log p(y) = (ȳ − y_m)/σ² + (1/M) ∇log p_{σ/√M}(ȳ).
+    /// T4.2: ∇_{y_m} log p(y) = (ȳ − y_m)/σ² + (1/M) ∇log p_{σ/√M}(ȳ); for unequal levels (T4.8)
+    /// ∇_{y_m} log p(y) = (ỹ − y_m)/σ_m² + (s²/σ_m²) ∇log p_s(ỹ) = q_m [(ỹ − y_m)/v + (1/Q) ∇log p_s(ỹ)].
     public func score(_ y: [Double]) -> [Double] {
         precondition(y.count == dimension, "MixtureMDensity: y has \(y.count) entries, expected \(dimension)")
-        let d = dataDimension, M = measurements, s2 = noiseStd * noiseStd
+        let d = dataDimension, M = measurements, v = referenceVariance, Q = totalRelativePrecision
         let mean = measurementMean(y)
         let g = measurementMeanDensity.score(mean)
         var out = [Double](repeating: 0, count: dimension)
-        for m in 0..<M { for i in 0..<d { out[m * d + i] = (mean[i] - y[m * d + i]) / s2 + g[i] / Double(M) } }
+        for m in 0..<M {
+            let q = relativePrecisions[m]
+            for i in 0..<d { out[m * d + i] = q * ((mean[i] - y[m * d + i]) / v + g[i] / Q) }
+        }
         return out
     }
 
     /// The score from the direct form, by differentiating each component Gaussian:
-    /// ∇_{y_m} log p = Σ_k w_k(y) · (−1/σ²)(r_mk − β Σ_m' r_m'k), r_mk = y_m − μ_k.
-    /// Independent of T4.1/T4.2, so the two can be compared.
+    /// ∇_{y_m} log p = Σ_k w_k(y) · (−q_m/v)(r_mk − β Σ_m' q_m' r_m'k), r_mk = y_m − μ_k
+    /// (for equal levels (−1/σ²)(r_mk − β Σ_m' r_m'k)). Independent of T4.1/T4.2/T4.8, so they can be compared.
     public func scoreDirect(_ y: [Double]) -> [Double] {
-        let d = dataDimension, M = measurements, s2 = noiseStd * noiseStd
-        let beta = prior.variance / (s2 + Double(M) * prior.variance)
+        precondition(y.count == dimension, "MixtureMDensity: y has \(y.count) entries, expected \(dimension)")
+        let d = dataDimension, M = measurements, v = referenceVariance, q = relativePrecisions
+        let beta = prior.variance / (v + totalRelativePrecision * prior.variance)
         let w = posteriorComponentProbabilities(y)
         var out = [Double](repeating: 0, count: dimension)
         for k in prior.means.indices {
             let mu = prior.means[k]
             for i in 0..<d {
                 var sum = 0.0
-                for m in 0..<M { sum += y[m * d + i] - mu[i] }
-                for m in 0..<M { out[m * d + i] -= w[k] * ((y[m * d + i] - mu[i]) - beta * sum) / s2 }
+                for m in 0..<M { sum += q[m] * (y[m * d + i] - mu[i]) }
+                for m in 0..<M { out[m * d + i] -= w[k] * q[m] * ((y[m * d + i] - mu[i]) - beta * sum) / v }
             }
         }
         return out
@@ -171,27 +235,30 @@ public struct MixtureMDensity: Density {
 
     // MARK: - Bayes estimator and posterior
 
-    /// T3.1: x̂(y) = y_m + σ² ∇_{y_m} log p(y) for the measurement index m (same for every m), with the
-    /// score from the direct form.
+    /// T3.1 (T4.8 for unequal levels): x̂(y) = y_m + σ_m² ∇_{y_m} log p(y) for the measurement index m
+    /// (same for every m), with the score from the direct form.
     public func bayesEstimator(_ y: [Double], measurement m: Int) -> [Double] {
         precondition((0..<measurements).contains(m), "bayesEstimator: measurement \(m) out of 0..<\(measurements)")
-        let d = dataDimension, s2 = noiseStd * noiseStd
+        let d = dataDimension, s2 = noiseStds[m] * noiseStds[m]
         let g = scoreDirect(y)
         return (0..<d).map { y[m * d + $0] + s2 * g[m * d + $0] }
     }
 
-    /// T4.3: x̂(y) = ȳ + (σ²/M) ∇log p_{σ/√M}(ȳ) — Tweedie for ȳ = X + (σ/√M) ε.
+    /// T4.3: x̂(y) = ȳ + (σ²/M) ∇log p_{σ/√M}(ȳ) — Tweedie for ȳ = X + (σ/√M) ε; for unequal levels (T4.8)
+    /// x̂(y) = ỹ + s² ∇log p_s(ỹ) — Tweedie for ỹ = X + s ε.
     public func bayesEstimator(_ y: [Double]) -> [Double] {
         let mean = measurementMean(y)
         let g = measurementMeanDensity.score(mean)
-        let c = noiseStd * noiseStd / Double(measurements)
+        let c = effectiveNoiseVariance
         return mean.indices.map { mean[$0] + c * g[$0] }
     }
 
-    /// Posterior of X given y: component probabilities w_k(y), component means
-    /// μ_k + τ²/(τ² + s²)(ȳ − μ_k) and the common component variance τ²s²/(τ² + s²), s² = σ²/M.
+    /// Posterior of X given y: component probabilities w_k(y) (from the direct component densities),
+    /// component means μ_k + τ²/(τ² + s²)(ỹ − μ_k) — the conjugate-Gaussian mean
+    /// (μ_k/τ² + Σ_m y_m/σ_m²)/(1/τ² + Σ_m σ_m⁻²) — and the common component variance τ²s²/(τ² + s²),
+    /// s² = 1/Σ_m σ_m⁻² (σ²/M for equal levels).
     public func posteriorComponents(_ y: [Double]) -> (weights: [Double], means: [[Double]], variance: Double) {
-        let s2 = noiseStd * noiseStd / Double(measurements), t2 = prior.variance
+        let s2 = effectiveNoiseVariance, t2 = prior.variance
         let shrink = t2 / (t2 + s2)
         let mean = measurementMean(y)
         let w = posteriorComponentProbabilities(y)
@@ -199,7 +266,7 @@ public struct MixtureMDensity: Density {
         return (w, means, t2 * s2 / (t2 + s2))
     }
 
-    /// E[X | Y = y] computed from the posterior components (a third route besides T3.1 and T4.3).
+    /// E[X | Y = y] computed from the posterior components (a third route besides T3.1 and T4.3/T4.8).
     public func posteriorMean(_ y: [Double]) -> [Double] {
         let post = posteriorComponents(y)
         var out = [Double](repeating: 0, count: dataDimension)
@@ -221,13 +288,13 @@ public struct MixtureMDensity: Density {
 
     // MARK: - Sampling
 
-    /// n independent draws (x, y): x from the prior, y_m = x + σ ε_m. y is an exact draw from the M-density.
+    /// n independent draws (x, y): x from the prior, y_m = x + σ_m ε_m. y is an exact draw from the M-density.
     public func sample(_ n: Int, using rng: inout Xoshiro256) -> (x: [[Double]], y: [[Double]]) {
         let xs = prior.sample(n, using: &rng)
         let d = dataDimension, M = measurements
         let ys: [[Double]] = xs.map { x in
             var y = [Double](repeating: 0, count: M * d)
-            for m in 0..<M { for i in 0..<d { y[m * d + i] = x[i] + noiseStd * rng.gaussian() } }
+            for m in 0..<M { for i in 0..<d { y[m * d + i] = x[i] + noiseStds[m] * rng.gaussian() } }
             return y
         }
         return (xs, ys)
