@@ -41,6 +41,10 @@ struct ChapterSetup {
         (lambdas, spectrumLabel) = try Self.parseSpectrum(c.spectrum, dimension: c.dim)
         noiseLevels = try Validate.numberList(c.noiseLevels, flag: "noise-levels")
         try Validate.inRange(noiseLevels.count, 1...64, flag: "noise-levels (number of values)")
+        // The range of --sigma (issue 13: a single level 1e308 made the κ bound ∞/∞ = NaN, which passed).
+        guard noiseLevels.allSatisfy({ (1e-4...100).contains($0) }) else {
+            throw InputError("--noise-levels: every level must be in 0.0001…100 (got \"\(c.noiseLevels)\")")
+        }
         timingDims = try Self.parseDimensions(c.timingSizes)
 
         // Memory: the dense parts hold about eight Md×Md Double matrices at once (C, F, C⁻¹, F·C, and

@@ -30,6 +30,9 @@ struct ChapterSetup {
     init(_ c: UniversalityChapter) throws {
         seed = c.common.seed
         try Validate.positive(c.sigmaEff, flag: "sigma-eff")
+        // Before the default --other-sigma-eff = 2σ_eff is formed (issue 13: 1e308 doubled to ∞, and the
+        // message blamed --other-sigma-eff).
+        try Validate.inRange(c.sigmaEff, 0.05...5, flag: "sigma-eff")
         sigmaEff = c.sigmaEff
         let other = c.otherSigmaEff ?? 2 * c.sigmaEff
         try Validate.positive(other, flag: "other-sigma-eff")
