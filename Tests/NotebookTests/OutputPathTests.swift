@@ -34,6 +34,28 @@ import Testing
         _ = try CommonOptions.parse(["--figures-dir", d + "/x"])
     }
 
+    /// Flag fuzz (scripts/flag-fuzz.py): a relative path whose first name has one character
+    /// (`--figures-dir 0`, `x/y`, `--checkpoint c`) crashed with SIGILL in Foundation's
+    /// deletingLastPathComponent; a 49 kB name passed and failed only at the report.
+    @Test func shortAndLongNames() throws {
+        #expect(OutputPaths.parent(of: "a") == "")
+        #expect(OutputPaths.parent(of: "x/y") == "x")
+        #expect(OutputPaths.parent(of: "a//b/") == "a")
+        #expect(OutputPaths.parent(of: "/a") == "/")
+        #expect(OutputPaths.parent(of: "/") == "/")
+        #expect(OutputPaths.parent(of: "./a") == ".")
+        let d = tempDir()
+        defer { try? FileManager.default.removeItem(atPath: d) }
+        let here = FileManager.default.currentDirectoryPath
+        FileManager.default.changeCurrentDirectoryPath(d)
+        defer { FileManager.default.changeCurrentDirectoryPath(here) }
+        for path in ["0", "a/b/c", "x/y"] { try OutputPaths.checkWritableDirectory(path, flag: "figures-dir") }
+        try OutputPaths.checkWritableFile("c", flag: "checkpoint")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: d).isEmpty)
+        #expect(message { try OutputPaths.checkWritableDirectory(String(repeating: "n", count: 300), flag: "figures-dir") }?.contains("at most 255") == true)
+        #expect(message { try OutputPaths.checkWritableFile(String(repeating: "c/", count: 2000) + "x", flag: "checkpoint") }?.contains("at most 3584") == true)
+    }
+
     @Test func checkpointPathsAreFilesInUsableFolders() throws {
         let d = tempDir()
         defer { try? FileManager.default.removeItem(atPath: d) }
