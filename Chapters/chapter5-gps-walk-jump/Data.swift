@@ -16,9 +16,11 @@ struct ChapterData {
     /// Fewest images accepted in each part (the --held-out minimum).
     static let minimumImages = 20
 
-    /// Loads the data set; a missing or broken file becomes an `InputError` (exit 2) naming the files.
+    /// Loads the data set; a missing or broken file becomes an `InputError` (exit 2) naming --data-dir
+    /// and the files (issue 13: the message named the files only, not the flag that chose them).
     static func load(_ s: Settings) throws -> ChapterData {
         let p = s.preset
+        func dataError(_ text: String) -> InputError { InputError("--data-dir \(s.dataDirectory): \(text)") }
         do {
             var train: ImageSet, heldOut: ImageSet, how: String
             if s.dataset == "mnist5k" {
@@ -36,11 +38,11 @@ struct ChapterData {
                     switch loadSplit(s, split) {
                     case .success(let set): loaded.append(set)
                     case .failure(.notFound(_, let m, let h)): missing += m; hint = h
-                    case .failure(let e): throw InputError("\(e)")
+                    case .failure(let e): throw dataError("\(e)")
                     }
                 }
                 if !missing.isEmpty {
-                    throw InputError("\(Chapter.displayName(s.dataset)) not found: missing \(missing.joined(separator: ", ")); \(hint)")
+                    throw dataError("\(Chapter.displayName(s.dataset)) not found: missing \(missing.joined(separator: ", ")); \(hint)")
                 }
                 let both = (train: loaded[0], test: loaded[1])
                 try DatasetCatalog.requireImages(both.train, atLeast: minimumImages, what: "the training split", name: s.dataset, dataDirectory: s.dataDirectory, split: .train)
@@ -62,7 +64,7 @@ struct ChapterData {
             }
             return ChapterData(name: s.dataset, train: train, heldOut: heldOut, splitDescription: how)
         } catch let e as DatasetError {
-            throw InputError("\(e)")
+            throw dataError("\(e)")
         }
     }
 

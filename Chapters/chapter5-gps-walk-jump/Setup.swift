@@ -147,6 +147,7 @@ struct Settings {
             throw InputError("--dataset must be mnist5k, mnist, fashion-mnist or cifar10 (got \"\(c.dataset)\")")
         }
         dataset = c.dataset
+        guard !c.dataDir.isEmpty else { throw InputError("--data-dir must not be empty (give the folder with the data sets, e.g. data)") }
         dataDirectory = c.dataDir
         try Validate.positive(c.sigmaEff, flag: "sigma-eff")
         try Validate.inRange(c.sigmaEff, 0.01...4, flag: "sigma-eff")
