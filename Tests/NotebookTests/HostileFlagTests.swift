@@ -60,6 +60,19 @@ struct HostileFlagTests {
         ("chapter5-gps-walk-jump", ["--members", "4,4,4"], "--members"),
         ("chapter5-gps-walk-jump", ["sample", "--resume"], "--resume"),
         ("chapter5-gps-walk-jump", ["--checkpoint", "new-folder/"], "--checkpoint"),
+        // Found by scripts/flag-fuzz.py --size full (docs/flag-fuzz.md):
+        // a one-character first name crashed (SIGILL) in the path check; here the run gets past it
+        ("chapter1-langevin", ["--figures-dir", "x/y", "--steps", "-5"], "--steps must be in"),
+        ("chapter5-gps-walk-jump", ["sample", "--checkpoint", "c"], "no checkpoint at c"),
+        // names and paths longer than the kernel takes: refused up front, not at the report
+        ("chapter3-condition-number", ["--figures-dir", String(repeating: "n", count: 300)], "--figures-dir"),
+        ("chapter5-gps-walk-jump", ["--checkpoint", String(repeating: "c/", count: 2000) + "x"], "--checkpoint"),
+        // data-set errors name --data-dir
+        ("chapter5-gps-walk-jump", ["--preset", "tiny", "--data-dir", "no-such-folder"], "--data-dir no-such-folder: mnist5k not found"),
+        ("chapter5-gps-walk-jump", ["--data-dir", ""], "--data-dir must not be empty"),
+        // a derived value overflowed and the message blamed another flag; a NaN bound passed
+        ("chapter4-universality", ["--sigma-eff", "1e308"], "--sigma-eff must be in"),
+        ("chapter3-condition-number", ["--noise-levels", "1e308"], "--noise-levels"),
     ]
 
     @Test func hostileFlagsExitTwoWithOneLine() throws {
