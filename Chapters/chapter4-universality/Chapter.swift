@@ -33,7 +33,9 @@ final class Chapter {
                          ("K", "\(setup.components)"), ("Δ", fmt(setup.separation)), ("τ", fmt(setup.tau)),
                          ("samples", "\(setup.samples)"), ("test size", "\(setup.testSize)"),
                          ("permutations", "\(setup.permutations)"), ("chains", "\(setup.chains)"),
-                         ("steps", "\(setup.steps)"), ("δ₁", fmt(setup.step)), ("γδ₁", fmt(setup.effectiveFriction))])
+                         ("steps", "\(setup.steps)"), ("δ₁", fmt(setup.step)), ("γδ₁", fmt(setup.effectiveFriction)),
+                         ("σ_m (T4.8)", setup.noiseLevels.map { fmt($0) }.joined(separator: ",")),
+                         ("Gamma a, b (T4.9)", "\(fmt(setup.poissonShape)), \(fmt(setup.poissonRate))")])
     }
 
     /// A fresh independent random stream (Monte Carlo runs never share draws).

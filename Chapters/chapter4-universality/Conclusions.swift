@@ -32,6 +32,18 @@ extension Chapter {
             within a class costs no retraining, and with the step scaled like σ it also costs nothing in mixing of \
             ȳ per step; what larger M buys is a sharper posterior for a fixed σ, not faster mixing within a class.
             """)
+        notebook.prose("""
+            Two steps beyond the (M, σ) model keep the multimeasurement estimator intact. With unequal noise \
+            levels (T4.8) every index m still gives the same y_m + σ_m²∇_{y_m} log p(y), now Tweedie for the \
+            precision-weighted mean ỹ; the plain mean is no longer sufficient — at σ = \
+            (\(s.noiseLevels.map { fmt($0, digits: 3) }.joined(separator: ", "))) the Bayes estimator's MSE is \
+            \(fmt(findings["unequal bayes mse"] ?? .nan, digits: 4)) against \(fmt(findings["unequal plain mse"] ?? .nan, digits: 4)) \
+            for the best estimator of ȳ alone (\(fmt(findings["unequal gap z"] ?? .nan, digits: 3)) s.e. apart). With Poisson \
+            counts (T4.9) Robbins' formula generalises to (y_m + 1)·p(y + e_m)/p(y) for every m: it reproduces the \
+            Gamma posterior mean from the mass function to rounding and, from simulated counts, within its standard \
+            error; the Bayes risk falls from \(fmt(findings["poisson risk 1"] ?? .nan, digits: 3)) at M = 1 to \
+            \(fmt(findings["poisson risk 64"] ?? .nan, digits: 3)) at M = 64 (Monte Carlo), like 1/M, as for Gaussian noise.
+            """)
     }
 
     func assignExercises() {
@@ -57,6 +69,16 @@ extension Chapter {
                      command: "swift run -c release chapter4-universality --other-sigma-eff 2 --samples 100000",
                      observe: "in the class σ_eff' = 2 the mismatched ν loses about 4.74 per draw against 3.0 for that class's own optimal ν' (the 'loss of ν' column against 'loss of ν''), 1.6 times more, and yet the same for every member M within its standard errors (±0.016).",
                      check: "the 'T4.5 holds for any ν' checks pass for the mismatched ν; T4.4 equivariance holds to rounding error for any ν; only the 'equals T4.2' check needs the optimal ν."),
+            Exercise("One good measurement and seven poor ones",
+                     task: "Unequal noise levels (T4.8): add seven measurements at σ = 3 to one at σ = 0.2. Before running, compute by hand the level s = (Σ_m σ_m⁻²)^{−1/2} of the precision-weighted mean ỹ and the level √(Σ_m σ_m²)/M of the plain mean ȳ after k = 1, 2 and 8 measurements.",
+                     command: "swift run -c release chapter4-universality --noise-levels 0.2,3,3,3,3,3,3,3",
+                     observe: "s barely moves (0.2, 0.1996, 0.197 for k = 1, 2, 8) and the MSE of x̂ falls only a little (0.0694 → 0.0675), but the plain mean's level jumps from 0.2 to 1.50 at k = 2 (0.99 at k = 8), and the MSE of E[X | ȳ] with it (2.18 at k = 2, 1.14 at k = 8): averaging a good measurement with poor ones at equal weights throws the good one away. The paired difference at k = 8 is about 92 s.e.",
+                     check: "every T4.8 check passes; the k-column s matches your hand computation; then rerun with equal levels (--noise-levels 1,1,1,1): E[X | ȳ] and x̂ coincide draw by draw, and the paired difference is reported as 0 s.e."),
+            Exercise("A confident prior for Poisson counts",
+                     task: "Poisson measurements (T4.9): make the Gamma prior sharp, a = 50, b = 10 (mean 5, variance a/b² = 0.5). The Bayes risk a/(b(b + M)) then behaves like the prior variance for M ≪ b and like (a/b)/M for M ≫ b: b counts are worth as much as the prior.",
+                     command: "swift run -c release chapter4-universality --poisson-shape 50 --poisson-rate 10",
+                     observe: "the Bayes risk is 0.455 at M = 1, close to the prior variance 0.5, still 0.278 at M = 8, and 0.0676 at M = 64, where it approaches (a/b)/M = 0.078; the Monte Carlo MSEs sit on the curve within their standard errors, and the empirical-Robbins cells (5), (5, 4), (5, 4, 5) reproduce (a + s)/(b + M) within 2 s.e.",
+                     check: "every T4.9 check passes; read the crossover M ≈ b off the figure poisson-concentration.png, and confirm from the table that M·a/(b(b + M)) approaches a/b = 5 only slowly (4.32 at M = 64)."),
         ])
     }
 }

@@ -18,6 +18,10 @@ struct ChapterSetup {
     let chains, steps: Int
     /// δ₁: the step of the single-measurement member (1, σ_eff); γδ₁: its effective friction.
     let step, effectiveFriction: Double
+    /// σ_1, …, σ_M of the unequal-noise section (T4.8).
+    let noiseLevels: [Double]
+    /// a, b: shape and rate of the Gamma prior of the Poisson section (T4.9).
+    let poissonShape, poissonRate: Double
 
     var burnIn: Int { steps / 10 }
     /// γ₁ = (γδ₁)/δ₁.
@@ -70,6 +74,19 @@ struct ChapterSetup {
         step = delta
         try Validate.inRange(c.friction, 0.001...20, flag: "friction")
         effectiveFriction = c.friction
+        let levels = try Validate.numberList(c.noiseLevels, flag: "noise-levels")
+        guard levels.count <= 8 else { throw InputError("--noise-levels takes 1 to 8 levels (got \(levels.count))") }
+        for v in levels { try Validate.inRange(v, 0.05...10, flag: "noise-levels") }
+        noiseLevels = levels
+        try Validate.positive(c.poissonShape, flag: "poisson-shape")
+        try Validate.inRange(c.poissonShape, 0.2...100, flag: "poisson-shape")
+        try Validate.positive(c.poissonRate, flag: "poisson-rate")
+        try Validate.inRange(c.poissonRate, 0.05...50, flag: "poisson-rate")
+        // The counts stay small enough for the empirical-Bayes cells and the log-gamma rounding bound.
+        guard c.poissonShape / c.poissonRate <= 50 else {
+            throw InputError("--poisson-shape/--poisson-rate: the prior mean a/b must be at most 50 (got \(c.poissonShape)/\(c.poissonRate) = \(c.poissonShape / c.poissonRate))")
+        }
+        poissonShape = c.poissonShape; poissonRate = c.poissonRate
         // Memory: ȳ traces of every chain and step for up to 7 walks, plus Monte Carlo estimates.
         let traceBytes = 7.0 * Double(chains) * Double(steps) * Double(dim) * 8
         try Validate.fitsInMemory(bytes: traceBytes, flag: "steps", what: "the ȳ traces of \(chains) chains × \(steps) steps")

@@ -2,7 +2,7 @@ import ArgumentParser
 import Notebook
 
 /// Chapter 4: universality classes of (M, σ) models and the GPS parametrisation (THEORY.md §4,
-/// T4.1–T4.7, with T3.1). (Not `@main`: with several files in the target, main.swift is top-level
+/// T4.1–T4.7, with T3.1), then unequal noise levels (T4.8) and Poisson measurements (T4.9). (Not `@main`: with several files in the target, main.swift is top-level
 /// code, so the entry point is the call at the bottom.)
 struct UniversalityChapter: ChapterCommand {
     static let configuration = CommandConfiguration(
@@ -12,8 +12,9 @@ struct UniversalityChapter: ChapterCommand {
             Prior: a mixture of Gaussians N(μ_k, τ² I_d) with means on cube vertices Δ apart. Members of a class \
             (M, σ = σ_eff √M) are compared: the closed-form M-density (T4.1, T4.2, T3.1, T4.3), the GPS score and its \
             permutation equivariance (T4.4), the denoising loss and law of x̂ of one ν across members (T4.5, T4.6), \
-            and underdamped Langevin walks in R^{Md} (T4.7) at a fixed step and after rescaling. All theory \
-            checks are in double precision. Figures and a Markdown report go to <figures-dir>/chapter4-universality/. \
+            and underdamped Langevin walks in R^{Md} (T4.7) at a fixed step and after rescaling; then the Bayes \
+            estimator with unequal noise levels σ_1…σ_M (T4.8) and Robbins' formula for M Poisson counts with a \
+            Gamma prior (T4.9). All theory checks are in double precision. Figures and a Markdown report go to <figures-dir>/chapter4-universality/. \
             Exit code 0 when every check passes, 1 when one fails, 2 for bad input (nothing written).
             """)
 
@@ -61,6 +62,15 @@ struct UniversalityChapter: ChapterCommand {
     @Option(help: "γδ₁, the effective friction of the single-measurement member (0.001…20); the A-B-O-B-A scheme sees γ only through γδ.")
     var friction = 0.5
 
+    @Option(name: .customLong("noise-levels"), help: "σ_1,…,σ_M for the unequal-noise section (T4.8): 1–8 comma-separated levels in 0.05…10.")
+    var noiseLevels = "0.35,0.7,1.4,2.8"
+
+    @Option(name: .customLong("poisson-shape"), help: "a, the shape of the Gamma prior of the Poisson section (T4.9; 0.2…100).")
+    var poissonShape = 3.0
+
+    @Option(name: .customLong("poisson-rate"), help: "b, the rate of the Gamma prior of the Poisson section (T4.9; 0.05…50; prior mean a/b ≤ 50).")
+    var poissonRate = 1.0
+
     func run() throws {
         let setup = try ChapterSetup(self)  // every input error is thrown here, before anything is written
         let chapter = Chapter(setup: setup, figuresDirectory: common.figuresDir)
@@ -72,6 +82,8 @@ struct UniversalityChapter: ChapterCommand {
         chapter.gpsParametrisation()
         chapter.universalityOfLearning()
         chapter.samplingWithinAClass()
+        chapter.unequalNoiseLevels()
+        chapter.poissonMeasurements()
         chapter.conclusions()
         chapter.assignExercises()
         chapter.notebook.finish()
