@@ -55,10 +55,14 @@ public typealias NamedArray = (name: String, shape: [Int], values: [Float])
 public enum ParameterLoadError: Error, CustomStringConvertible {
     case missing(String)
     case shapeMismatch(name: String, expected: [Int], found: [Int])
+    /// An array holds a value its role rules out (a step count that is not a whole number, a negative
+    /// second moment, …); `problem` says which.
+    case invalidValue(name: String, problem: String)
     public var description: String {
         switch self {
         case .missing(let n): "checkpoint has no parameter named \(n)"
         case .shapeMismatch(let n, let e, let f): "parameter \(n): expected shape \(e), found \(f)"
+        case .invalidValue(let n, let p): "\(n): \(p)"
         }
     }
 }
