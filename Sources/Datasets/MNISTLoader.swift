@@ -27,34 +27,52 @@ public enum MNISTLoader {
 
     /// Unpacks an IDX file's contents `raw` (plain or gzip) and checks its magic number and header
     /// length; `images` picks the images (0x803) or labels (0x801) variant; `path` names it in errors.
-    static func readIDX(_ raw: [UInt8], path: String, images: Bool) throws(DatasetError) -> (bytes: [UInt8], gzipped: Bool) {
+    /// For a gzip stream the magic number and the image size (with `expectedSize`) are checked on the
+    /// inflated header, before the rest is inflated.
+    static func readIDX(_ raw: [UInt8], path: String, images: Bool,
+                        expectedSize: (rows: Int, columns: Int)? = nil) throws(DatasetError) -> (bytes: [UInt8], gzipped: Bool) {
         let headerSize = images ? imagesHeaderSize : labelsHeaderSize
+        let (magicWanted, magicOther) = images ? (imagesMagic, labelsMagic) : (labelsMagic, imagesMagic)
+        let kind = images ? "IDX images" : "IDX labels", otherKind = images ? "IDX labels" : "IDX images"
+        func checkMagic(_ b: [UInt8]) throws(DatasetError) {
+            guard b.count >= 4 else { return }   // short: reported below
+            let magic = bigEndian32(b, 0)
+            guard magic == magicWanted else {
+                throw .badMagic(path: path, found: magic, expected: magicWanted, kind: magic == magicOther ? "\(kind); this is an \(otherKind) file" : kind)
+            }
+        }
         // A gzip stream is inflated only up to the size its IDX header declares (a gzip bomb used to be
-        // inflated in full, 4.2 GB for a 2 MB file, before the length check).
+        // inflated in full, 4.2 GB for a 2 MB file, before the length check), and not at all past a
+        // header that is already wrong (an impossible size such as 0×28 used to mean "no bound").
         let (bytes, gz) = try DataFile.gunzipIfNeeded(raw, path: path, headerBytes: headerSize) { header throws(DatasetError) in
-            guard header.count == headerSize else { return nil }   // short: reported below
+            try checkMagic(header)
+            guard header.count == headerSize else { return nil }   // short: the whole stream is this short
             let count = Int(bigEndian32(header, 4))
             if !images { return (labelsHeaderSize + count, "\(count) labels") }
             let rows = Int(bigEndian32(header, 8)), cols = Int(bigEndian32(header, 12))
-            guard rows > 0, cols > 0, rows <= 1 << 14, cols <= 1 << 14 else { return nil }   // reported below
+            try checkImageSize(rows: rows, columns: cols, expectedSize: expectedSize, path: path)
             let size = imagesHeaderSize + count * rows * cols
             guard Double(size) <= 0.75 * physicalMemoryBytes() else {
                 throw .badHeader(path: path, problem: "the header declares \(count) images of \(rows)×\(cols) (\(size) bytes), more than 75% of this machine's memory")
             }
             return (size, "\(count) images of \(rows)×\(cols)")
         }
-        let (magicWanted, magicOther) = images ? (imagesMagic, labelsMagic) : (labelsMagic, imagesMagic)
-        let kind = images ? "IDX images" : "IDX labels", otherKind = images ? "IDX labels" : "IDX images"
-        if bytes.count >= 4 {
-            let magic = bigEndian32(bytes, 0)
-            guard magic == magicWanted else {
-                throw .badMagic(path: path, found: magic, expected: magicWanted, kind: magic == magicOther ? "\(kind); this is an \(otherKind) file" : kind)
-            }
-        }
+        try checkMagic(bytes)
         guard bytes.count >= headerSize else {
             throw .badHeader(path: path, problem: "file is \(bytes.count) bytes\(gz ? " after gzip decompression" : ""), shorter than the \(headerSize)-byte \(kind) header")
         }
         return (bytes, gz)
+    }
+
+    /// Throws unless `rows`×`columns` is a possible IDX image size (1…16384 each) and, when given,
+    /// `expectedSize`.
+    static func checkImageSize(rows: Int, columns cols: Int, expectedSize: (rows: Int, columns: Int)?, path: String) throws(DatasetError) {
+        guard rows > 0, cols > 0, rows <= 1 << 14, cols <= 1 << 14 else {
+            throw .badHeader(path: path, problem: "impossible image size \(rows)×\(cols) in the IDX header")
+        }
+        if let e = expectedSize, e.rows != rows || e.columns != cols {
+            throw .badHeader(path: path, problem: "images are \(rows)×\(cols), expected \(e.rows)×\(e.columns)")
+        }
     }
 
     /// Reads and validates an IDX images file; pixels are scaled to [0, 1] as `Float(byte) / 255`.
@@ -66,14 +84,9 @@ public enum MNISTLoader {
     /// `loadImages` on a file's contents already in memory (plain or gzip); `path` names it in errors.
     public static func decodeImages(_ fileBytes: [UInt8], path: String = "<memory>", expectedSize: (rows: Int, columns: Int)? = nil)
         throws(DatasetError) -> (pixels: [Float], count: Int, rows: Int, columns: Int) {
-        let (bytes, gz) = try readIDX(fileBytes, path: path, images: true)
+        let (bytes, gz) = try readIDX(fileBytes, path: path, images: true, expectedSize: expectedSize)
         let count = Int(bigEndian32(bytes, 4)), rows = Int(bigEndian32(bytes, 8)), cols = Int(bigEndian32(bytes, 12))
-        guard rows > 0, cols > 0, rows <= 1 << 14, cols <= 1 << 14 else {
-            throw .badHeader(path: path, problem: "impossible image size \(rows)×\(cols) in the IDX header")
-        }
-        if let e = expectedSize, e.rows != rows || e.columns != cols {
-            throw .badHeader(path: path, problem: "images are \(rows)×\(cols), expected \(e.rows)×\(e.columns)")
-        }
+        try checkImageSize(rows: rows, columns: cols, expectedSize: expectedSize, path: path)
         let pixelCount = count * rows * cols   // count < 2³², rows·cols ≤ 2²⁸: no overflow in Int64
         let expected = imagesHeaderSize + pixelCount
         guard bytes.count == expected else {
