@@ -35,6 +35,10 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
+        // The book as a static site (scripts/site.sh) and the API docs (scripts/docs.sh).
+        .package(url: "https://github.com/JohnSundell/Ink", exact: "0.6.0"),
+        .package(url: "https://github.com/JohnSundell/Plot", exact: "0.14.0"),
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", exact: "1.5.0"),
     ],
     targets: [
         // MARK: - System libraries (Debian: libopenblas-dev, liblapacke-dev, libpng-dev, zlib1g-dev, libcairo2-dev)
@@ -68,6 +72,12 @@ let package = Package(
             "NumericCore", "NeuralNet", "Notebook", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Benchmarks/gps-bench", swiftSettings: optimise),
 
+        // MARK: - Tools: the book as a static site (scripts/site.sh)
+        .target(name: "BookSite", dependencies: [
+            .product(name: "Ink", package: "Ink"), .product(name: "Plot", package: "Plot"),
+        ], path: "Tools/BookSite"),
+        .executableTarget(name: "book-site", dependencies: ["BookSite"], path: "Tools/book-site"),
+
         // MARK: - Tests
         .testTarget(name: "NumericCoreTests", dependencies: [
             "NumericCore", .product(name: "PropertyBased", package: "swift-property-based"),
@@ -81,6 +91,7 @@ let package = Package(
         ]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "NumericCore"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "NumericCore"]),
+        .testTarget(name: "BookSiteTests", dependencies: ["BookSite"]),
     ]
 )
 
