@@ -57,6 +57,9 @@ python3 scripts/compare-reports.py "$out/figures" figures \
 if [ -f scripts/theory-index.py ]; then
     python3 scripts/theory-index.py --check || failed+=("theory-index")
 fi
+# The book as a static site from the committed reports (scripts/site.sh, seconds: book-site is built
+# above); fails when a page links a file that does not exist.
+bash scripts/site.sh --out "$out/site" || failed+=("site")
 if [ -f scripts/run-exercises.sh ]; then
     bash scripts/run-exercises.sh "$out/figures" || failed+=("exercises")
 fi
