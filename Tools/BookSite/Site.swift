@@ -85,7 +85,9 @@ public struct SiteBuilder {
         for page in pages where page.part != .chapter {
             md.append("- [\(page.title)](\(page.source))")
         }
-        md.append(apiDocs.map { "- [API documentation](\($0)) of the library modules (DocC)" }
+        md.append(apiDocs.map { "- [API documentation](\($0)) of the library modules (DocC). Its pages load with "
+            + "JavaScript, which browsers refuse from `file://`: serve the folder, `python3 -m http.server -d site 8000`, "
+            + "and open `http://localhost:8000/api/documentation/`." }
                   ?? "- API documentation: not built here; `scripts/docs.sh` builds it into `site/api/`.")
         return md.joined(separator: "\n") + "\n"
     }
