@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
 // The M-density book: theory chapters, a numeric core on OpenBLAS/LAPACKE, figures through
-// Cairo + libpng, and (later) a CPU neural-network engine. See README.md for the layout.
+// Cairo + libpng, and a CPU neural-network engine. See README.md for the layout.
 import Foundation
 import PackageDescription
 
@@ -21,7 +21,16 @@ let vectorISA: [String] = {
     return []
     #endif
 }()
-let optimise: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"] + vectorISA, .when(configuration: .release))]
+/// Release builds keep Swift's bounds and overflow checks (`-O`): a bad index or an overflowing
+/// count from hostile input traps with a message instead of running on. Only Theory (mixture scores,
+/// closed forms) and Samplers (the chains), whose inner loops are chapters 1 and 4's hot kernels,
+/// build with `-Ounchecked`: with checks there, chapter 1 took 1.14× the CPU time (median of 3 pairs).
+/// The engine (NeuralNet) showed no cost, since its kernels run on unsafe pointers and sgemm.
+/// Measured by Benchmarks/bounds-checks.sh; numbers in Benchmarks/README.md. `MDENSITY_UNCHECKED=1`,
+/// with a clean build, builds every module unchecked, to compare.
+let uncheckedEverywhere = ProcessInfo.processInfo.environment["MDENSITY_UNCHECKED"] == "1"
+let optimise: [SwiftSetting] = [.unsafeFlags([uncheckedEverywhere ? "-Ounchecked" : "-O", "-wmo"] + vectorISA, .when(configuration: .release))]
+let hotKernels: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"] + vectorISA, .when(configuration: .release))]
 
 let package = Package(
     name: "MDensityBook",
@@ -50,8 +59,8 @@ let package = Package(
 
         // MARK: - Library
         .target(name: "NumericCore", dependencies: ["CBLAS", "CLAPACKE"], swiftSettings: optimise),
-        .target(name: "Theory", dependencies: ["NumericCore"], swiftSettings: optimise),
-        .target(name: "Samplers", dependencies: ["NumericCore"], swiftSettings: optimise),
+        .target(name: "Theory", dependencies: ["NumericCore"], swiftSettings: hotKernels),
+        .target(name: "Samplers", dependencies: ["NumericCore"], swiftSettings: hotKernels),
         .target(name: "Figures", dependencies: ["CPNG", "CCairo"], swiftSettings: optimise),
         .target(name: "NeuralNet", dependencies: ["NumericCore", "CBLAS"], swiftSettings: optimise),
         .target(name: "Datasets", dependencies: ["NumericCore", "CZlib"], swiftSettings: optimise),
