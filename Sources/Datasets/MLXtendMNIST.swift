@@ -30,8 +30,11 @@ public enum MLXtendMNIST {
             (maxTextBytes, "\(2 * expectedCount) lines of \(rows * columns + 1) values")
         }
         let p = rows * columns
-        var pixels = [Float](); pixels.reserveCapacity(expectedCount * p)
-        var labels = [UInt8](); labels.reserveCapacity(expectedCount)
+        // Room for the lines the text can hold (each takes at least 2 bytes per value), at most the
+        // 5000 of the real file: a short or hostile file used to reserve 15.7 MB regardless.
+        let lineBound = min(expectedCount, text.count / (2 * (p + 1)) + 1)
+        var pixels = [Float](); pixels.reserveCapacity(lineBound * p)
+        var labels = [UInt8](); labels.reserveCapacity(lineBound)
         var failure: DatasetError? = nil
         text.withUnsafeBufferPointer { buf in
             let n = buf.count
