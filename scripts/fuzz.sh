@@ -13,10 +13,10 @@
 # OOMs and hangs to .build-fuzz/fuzz-artifacts/<target>/, logs to .build-fuzz/fuzz-logs/<target>.log.
 # The exit code is non-zero if any target crashed, hung, ran out of memory or rejected a seed.
 #
-# Environment: FUZZ_SEED (libFuzzer -seed, default 1), FUZZ_CONFIGURATION (debug, the default, keeps
-# Swift's bounds and overflow checks; release builds as `swift build -c release` does, -Ounchecked,
-# so only ASan catches memory errors), FUZZ_RSS_MB (default 2048), FUZZ_TIMEOUT (seconds per input,
-# default 10).
+# Environment: FUZZ_SEED (libFuzzer -seed, default 1), FUZZ_CONFIGURATION (debug, the default, -Onone
+# with every Swift check; release optimises the modules as `swift build -c release` does, see
+# Package.swift), FUZZ_RSS_MB (default 2048), FUZZ_TIMEOUT (seconds per input, default 10).
+# A crash is reproduced with `SWIFT_BACKTRACE=enable=no .build-fuzz/debug/<target> <file>`.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export OPENBLAS_CORETYPE="${OPENBLAS_CORETYPE:-Haswell}"
