@@ -56,7 +56,7 @@ public struct Layout {
     private func sidebar(current: String, sections: [(text: String, id: String)]) -> Node<HTML.BodyContext> {
         .group(
             .a(.class(current == "index.html" ? "current" : ""), .href("index.html"), .text("Contents")),
-            .forEach([Page.Part.front, .chapter, .appendix]) { part in
+            .forEach([Page.Part.front, .chapter, .appendix].filter { part in pages.contains { $0.part == part } }) { part in
                 .group(
                     .h2(.text(part.rawValue)),
                     .ul(.forEach(pages.filter { $0.part == part }) { p in

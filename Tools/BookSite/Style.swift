@@ -48,7 +48,7 @@ table { border-collapse: collapse; font-size: 0.86rem; font-variant-numeric: tab
 th, td { padding: 0.3rem 0.65rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { background: var(--side); }
 th:not([align]) { text-align: left; }
-td[align="right"], td code { white-space: nowrap; }
+td code { white-space: nowrap; }
 td:not([align]) { min-width: 10rem; }
 tbody tr:nth-child(even) { background: #fafbfc; }
 
