@@ -10,6 +10,7 @@ extension Chapter {
         let kappa = model.closedFormConditionNumber()
         let tol = tolerance(kappa: kappa, n: n)
         notebook.section("The block structure of F (T3.2)")
+        denseNote()
         notebook.prose("""
             The measurements share x, so y has covariance C below: block (m, m') of C is Λ + [m = m'] σ² I, a \
             d×d diagonal matrix. Inverting C therefore never mixes data coordinates: F has the same pattern, \
@@ -69,6 +70,18 @@ extension Chapter {
         let identityError = Stats.maxAbsoluteError(product.storage, Matrix<Double>.identity(n).storage)
         notebook.check("F·C = I (max abs. entry of F·C − I, dgemm \(fmtTiming(watch.seconds, digits: 2)) s)",
                        measured: identityError, atMost: tol)
+        if !full.denseFits {
+            // All d coordinates, structured only: every Woodbury block F_i against A_i, B_i of T3.2.
+            watch.restart()
+            var worst = 0.0
+            for i in 0..<full.d {
+                let block = fullModel.precisionBlock(coordinate: i)
+                let e = GaussianMDensity.blockEntries(lambda: full.lambdas[i], measurements: M, sigma: s.sigma)
+                for r in 0..<M { for c in 0..<M { worst = max(worst, Stats.relativeError(block[r, c], r == c ? e.a : e.b)) } }
+            }
+            notebook.check("T3.2 on all d = \(full.d) coordinates (structured): Woodbury blocks F_i = A_i, B_i (max rel. error, \(fmtTiming(watch.seconds, digits: 2)) s)",
+                           measured: worst, atMost: tolerance(kappa: kappa, n: full.d * M))
+        }
     }
 
     /// T3.3: LAPACK's spectrum of F against the closed form, with multiplicities; blocks vs brute force.
@@ -77,6 +90,7 @@ extension Chapter {
         let kappa = model.closedFormConditionNumber()
         let tol = tolerance(kappa: kappa, n: n)
         notebook.section("The spectrum of F (T3.3)")
+        denseNote()
         notebook.prose("""
             Within coordinate i, F_i = (A_i − B_i) I_M + B_i 1 1ᵀ. Any vector orthogonal to 1_M is an \
             eigenvector with eigenvalue A_i − B_i = 1/σ² — for every i, so 1/σ² has multiplicity (M−1)d: \
@@ -112,6 +126,21 @@ extension Chapter {
         let blocks = try model.blockEigenvalues()
         notebook.check("block-structured (d LAPACK calls on M×M blocks, \(fmtTiming(watch.seconds, digits: 2)) s) = brute force (max rel. error)",
                        measured: Stats.maxRelativeError(blocks, denseSpectrum), atMost: tol)
+        if !full.denseFits {
+            let fullTol = tolerance(kappa: kappa, n: fullModel.size)
+            watch.restart()
+            let fullBlocks = try withSingleThreadedBLAS { try fullModel.blockEigenvalues() }  // a million tiny calls: threads only add overhead
+            let blockSeconds = watch.seconds
+            watch.restart()
+            let fullClosed = fullModel.closedFormSortedSpectrum()
+            notebook.check("all d = \(full.d) coordinates (structured): block spectrum (\(fmtTiming(blockSeconds, digits: 2)) s) = closed form T3.3 (\(fmtTiming(watch.seconds, digits: 2)) s), all Md = \(fullModel.size) eigenvalues (max rel. error)",
+                           measured: Stats.maxRelativeError(fullBlocks, fullClosed), atMost: fullTol)
+            let fullKappa = fullModel.closedFormConditionNumber()
+            notebook.check("T3.4 on all d = \(full.d) coordinates: κ of the block spectrum = closed form",
+                           expected: fullKappa, measured: GaussianMDensity.conditionNumber(of: fullBlocks), tolerance: .relative(fullTol))
+            notebook.check("… and the subset's κ (dense F', side \(n)) is the full problem's (T3.6: the subset holds λ_max and λ_min)",
+                           expected: fullKappa, measured: GaussianMDensity.conditionNumber(of: denseSpectrum), tolerance: .relative(fullTol))
+        }
 
         var plot = Plot(title: "Spectrum of F: d = \(s.d), M = \(M), σ = \(fmt(s.sigma))",
                         xLabel: "index k of the sorted eigenvalue (1 … Md)", yLabel: "eigenvalue λ_k(F)", yScale: .log)

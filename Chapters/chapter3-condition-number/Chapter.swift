@@ -5,16 +5,24 @@ import Theory
 
 /// The chapter's state: validated inputs, the (M, σ) model, and results shared between sections.
 final class Chapter {
+    /// The inputs the dense checks run on: `full` itself when its dense problems fit in memory, else
+    /// a subset of its coordinates with the same λ_max and λ_min (`ChapterSetup.denseSubset()`).
     let setup: ChapterSetup
+    /// The validated inputs as given (all --dim coordinates); the structured routes run on these.
+    let full: ChapterSetup
     let notebook: Notebook
-    /// The (M, σ) model of --dim, --measurements, --sigma, --spectrum.
+    /// The (M, σ) model of `setup` (what the dense checks see).
     let model: GaussianMDensity
+    /// The (M, σ) model of all --dim coordinates (the same as `model` when the dense problem fits).
+    let fullModel: GaussianMDensity
     /// LAPACK's eigenvalues of the model's F, ascending (set by `spectrum()`).
     var denseSpectrum: [Double] = []
 
     init(setup: ChapterSetup, figuresDirectory: String) {
-        self.setup = setup
-        model = GaussianMDensity(spectrum: setup.lambdas, measurements: setup.M, sigma: setup.sigma)
+        full = setup
+        self.setup = setup.denseSubset()
+        model = GaussianMDensity(spectrum: self.setup.lambdas, measurements: setup.M, sigma: setup.sigma)
+        fullModel = setup.denseFits ? model : GaussianMDensity(spectrum: setup.lambdas, measurements: setup.M, sigma: setup.sigma)
         notebook = Notebook(title: "Chapter 3 — The shape of M-densities: conditioning of the precision matrix",
                             slug: "chapter3-condition-number", figuresDirectory: figuresDirectory,
                             parameters: setup.parameters)
@@ -28,8 +36,18 @@ final class Chapter {
         max(1e-10, 10 * Double.ulpOfOne * kappa * Double(n).squareRoot())
     }
 
+    /// Beyond the dense limit: says that this section's dense checks see the subset, not all of d.
+    func denseNote() {
+        guard !full.denseFits else { return }
+        notebook.prose("""
+            (Beyond the dense limit: the dense checks of this section run on d' = \(setup.d) of the \(full.d) \
+            coordinates, Md' = \(setup.d * setup.M), because Md = \(full.d * full.M) > \(full.largestDenseSide) does not fit \
+            in memory; the structured checks after them use all \(full.d).)
+            """)
+    }
+
     func introduction() throws {
-        let s = setup
+        let s = full
         notebook.section("Why the shape of the M-density matters")
         notebook.prose("""
             Walk-jump sampling runs Langevin MCMC on the M-density p(y) of y = (y_1, …, y_M) ∈ R^{Md}, \
@@ -52,5 +70,21 @@ final class Chapter {
             λ_min = \(fmt(s.lambdaMin)) to λ_max = \(fmt(s.lambdaMax)) (κ(Λ) = \(fmt(s.lambdaMax / s.lambdaMin))). \
             y is ordered measurement by measurement: entry m·d + i of y is coordinate i of y_m.
             """)
+        if !s.denseFits {
+            let sub = setup
+            notebook.prose("""
+                **Beyond the dense limit.** Md = \(s.d * s.M) (and d × levels = \(s.d * s.noiseLevels.count)) exceeds \
+                \(s.largestDenseSide), the largest side of a dense problem that fits in this machine's memory, so no \
+                Md×Md matrix is built for all d coordinates. The structured routes (d LAPACK calls on M×M blocks, \
+                the closed form T3.3, the secular equation T3.5) need O(dM) memory and run on all \(s.d) \
+                coordinates, checked against each other in each section. The dense checks (LAPACK inverse, \
+                dense dsyevd, F·C = I, the κ sweep) run on d' = \(sub.d) of the coordinates, at evenly spaced ranks \
+                of λ from λ_max to λ_min: F couples no two coordinates (T3.2), so that F' is a principal block of \
+                F, its spectrum a sub-multiset of F's, and its κ the same (T3.6). Md' = \(sub.d * sub.M) is a time \
+                budget (\(ChapterSetup.denseCheckSide) at most, so the run stays in seconds), not the memory limit: \
+                dsyevd at side \(s.largestDenseSide) would take hours here. Sections below that say "d = \(sub.d)" \
+                are on that subset.
+                """)
+        }
     }
 }

@@ -19,6 +19,7 @@ extension Chapter {
     func conditionNumber() throws {
         let s = setup, lmax = s.lambdaMax, lmin = s.lambdaMin
         notebook.section("The condition number (T3.4)")
+        denseNote()
         notebook.prose("""
             For M ≥ 2 the largest eigenvalue is the shared noise eigenvalue 1/σ² and the smallest is \
             1/(σ² + Mλ_max). With one measurement there is no noise eigenvalue and F = (Λ + σ²I)⁻¹.

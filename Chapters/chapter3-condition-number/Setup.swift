@@ -5,12 +5,20 @@ import Theory
 /// The chapter's validated inputs. Building one throws `InputError` (exit code 2, nothing written)
 /// for any value outside its allowed range.
 struct ChapterSetup {
-    let d: Int
+    private(set) var d: Int
     let M: Int
     let sigma: Double
-    let lambdas: [Double]
+    private(set) var lambdas: [Double]
     /// How the spectrum was given (for the report), e.g. "geometric:100".
-    let spectrumLabel: String
+    private(set) var spectrumLabel: String
+    /// Largest side Md of a dense matrix that fits in memory here (eight copies, a quarter of RAM left free).
+    let largestDenseSide: Int
+    /// Whether the dense Md×Md (and d × levels) problems of the full --dim fit in memory. When they do
+    /// not, the dense checks run on `denseSubset()` and only the structured routes see all d coordinates.
+    let denseFits: Bool
+    /// Side of the dense problems checked when the full ones do not fit: a fixed budget that keeps the
+    /// run in seconds (dsyevd is O(side³); at the memory limit it would take hours on this machine).
+    static let denseCheckSide = 1024
     let sigmaEff: Double
     let maxM: Int
     let noiseLevels: [Double]
@@ -49,12 +57,16 @@ struct ChapterSetup {
 
         // Memory: the dense parts hold about eight Md×Md Double matrices at once (C, F, C⁻¹, F·C, and
         // LAPACK's working copies).
+        // Beyond that size the chapter no longer refuses: the structured routes (blocks, closed form,
+        // secular equation) need O(dM) memory and run on all d coordinates, and the dense checks run
+        // on a subset of coordinates (see `denseSubset()`).
         let copies = 8.0
         let largestSide = Int((0.75 * Double(ProcessInfo.processInfo.physicalMemory) / (copies * 8)).squareRoot())
-        try Validate.fitsInMemory(bytes: copies * 8 * pow(Double(d * M), 2), flag: "dim",
-                                  what: "a dense problem of side M·d = \(d * M) (at most \(largestSide) fits here)")
-        try Validate.fitsInMemory(bytes: copies * 8 * pow(Double(d * noiseLevels.count), 2), flag: "noise-levels",
-                                  what: "a dense problem of side d × (number of levels) = \(d * noiseLevels.count) (at most \(largestSide) fits here)")
+        largestDenseSide = largestSide
+        denseFits = d * max(M, noiseLevels.count) <= largestSide
+        // The structured routes still hold all Md eigenvalues (a few sorted copies of them at once).
+        try Validate.fitsInMemory(bytes: 6 * 8 * Double(d * max(M, noiseLevels.count)), flag: "dim",
+                                  what: "the structured routes' Md = \(d * max(M, noiseLevels.count)) eigenvalues (six copies)")
         let largestTiming = timingDims.max()! * M
         try Validate.fitsInMemory(bytes: 3 * 8 * pow(Double(largestTiming), 2), flag: "timing-sizes",
                                   what: "a brute-force matrix of side M·d = \(largestTiming)")
@@ -75,6 +87,22 @@ struct ChapterSetup {
         if (Double(noiseLevels.count) * lambdaMax + sMax * sMax) / (sMin * sMin) > limit {
             throw InputError("--noise-levels: the smallest level \(sMin) is too small for the others: κ(F) could exceed 1e8, beyond what double precision can verify")
         }
+    }
+
+    /// The setup the dense checks run on. When the full problem fits, `self`. Otherwise d' coordinates
+    /// with d'·max(M, number of levels) ≤ `denseCheckSide`, chosen at evenly spaced ranks of λ from the
+    /// largest to the smallest, so λ_max and λ_min — and with them κ(F) (T3.4) — are those of the full
+    /// spectrum. F couples no two coordinates (T3.2), so the subset's F is a principal block of the full F
+    /// and its spectrum a sub-multiset of the full one.
+    func denseSubset() -> ChapterSetup {
+        if denseFits { return self }
+        let target = max(2, Self.denseCheckSide / max(M, noiseLevels.count))
+        let order = lambdas.indices.sorted { lambdas[$0] > lambdas[$1] }
+        var copy = self
+        copy.lambdas = (0..<target).map { k in lambdas[order[Int((Double(k) * Double(d - 1) / Double(target - 1)).rounded())]] }
+        copy.d = target
+        copy.spectrumLabel = "\(target) of the \(d) values of \(spectrumLabel), at evenly spaced ranks"
+        return copy
     }
 
     /// `geometric:K`, `linear`, `constant:L`, or d comma-separated positive numbers.

@@ -95,6 +95,11 @@ extension Chapter {
                      command: "swift run -c release chapter3-condition-number --timing-sizes 100,200,400,800 --measurements 2",
                      observe: "brute force grows by about 8× per doubling of d, the block route by about 2×; the speed-up grows like d².",
                      check: "fit log time against log Md from the table; at --dim 1000 --measurements 4 the dense check still agrees with T3.3."),
+            Exercise("κ at image sizes",
+                     task: "Use the Fashion-MNIST covariance for d = 784 instead of MNIST's, and a larger σ_eff; predict κ along the class before running.",
+                     command: "swift run -c release chapter3-condition-number --image-data fashion-mnist --sigma-eff 0.5",
+                     observe: "kappa-image-sizes.png: along the class the points stay flat at 1 + λ_max/σ_eff² for M ≥ 2 at both d, and at fixed σ they rise linearly; d itself never enters, only λ_max (and λ_min at M = 1).",
+                     check: "the T3.4 check lines of the section: κ = 1 + λ_max/σ_eff² with λ_max from the section's table; then try --dim 1000000 to see the structured routes alone on 4 000 000 eigenvalues (T3.6)."),
         ])
     }
 }

@@ -19,7 +19,7 @@ struct ConditionNumberChapter: ChapterCommand {
 
     @OptionGroup var common: CommonOptions
 
-    @Option(help: "d, the data dimension (1…1000000; the dense Md×Md matrices must fit in memory).")
+    @Option(help: "d, the data dimension (1…1000000). When the dense Md×Md matrices do not fit in memory, the dense checks run on a subset of the coordinates with the same κ (T3.6) and the structured routes on all d.")
     var dim = 32
 
     @Option(help: "M, the number of measurements of the (M, σ) model (1…1024).")
@@ -46,8 +46,17 @@ struct ConditionNumberChapter: ChapterCommand {
     @Option(help: "Data dimensions d of the timing table (comma-separated integers 1…100000, at most 12), each with M = --measurements and a geometric spectrum of the same κ(Λ).")
     var timingSizes = "25,50,100,200,400"
 
+    @Option(help: "Data set whose pixel covariance gives the d = 784 spectrum of the image-size section (mnist5k, mnist, fashion-mnist; none for the synthetic power law).")
+    var imageData = "mnist5k"
+
+    @Option(help: "Folder of the data sets (see scripts/install-data.sh); Fashion-MNIST is also found at /usr/share/datasets/fashion-mnist.")
+    var dataDir = "data"
+
     func run() throws {
         let setup = try ChapterSetup(self)  // every input error is thrown here, before anything is written
+        guard ["mnist5k", "mnist", "fashion-mnist", "none"].contains(imageData) else {
+            throw InputError("--image-data must be mnist5k, mnist, fashion-mnist or none (got \"\(imageData)\")")
+        }
         let chapter = Chapter(setup: setup, figuresDirectory: common.figuresDir)
         try chapter.introduction()
         try chapter.blockStructure()
@@ -55,6 +64,7 @@ struct ConditionNumberChapter: ChapterCommand {
         try chapter.conditionNumber()
         try chapter.unequalNoise()
         try chapter.timing()
+        try chapter.imageSizes(dataDirectory: dataDir, imageData: imageData)
         chapter.assignExercises()
         chapter.notebook.finish()
     }
