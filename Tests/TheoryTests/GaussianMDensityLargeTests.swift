@@ -53,4 +53,24 @@ struct GaussianMDensityLargeTests {
             #expect(Stats.relativeError(kappa, GaussianMDensity.classConditionNumber(lambdaMax: 5, sigmaEff: 0.25)) <= tolerance)
         }
     }
+
+    @Test("T3.6: a coordinate subset holding λ_max and λ_min keeps κ, equal and unequal levels; block traces")
+    func subsetKeepsConditionNumber() throws {
+        let lambdas = spectrum(20_000)
+        let order = lambdas.indices.sorted { lambdas[$0] > lambdas[$1] }
+        let subset = (0..<64).map { lambdas[order[$0 * (lambdas.count - 1) / 63]] }
+        #expect(subset.contains(lambdas.max()!) && subset.contains(lambdas.min()!))
+        for levels in [[0.5, 0.5, 0.5], [0.3, 0.5, 0.5, 1]] {
+            let all = GaussianMDensity(spectrum: lambdas, noiseLevels: levels)
+            let part = GaussianMDensity(spectrum: subset, noiseLevels: levels)
+            let kappaAll = GaussianMDensity.conditionNumber(of: try all.blockEigenvalues())
+            let kappaPart = GaussianMDensity.conditionNumber(of: try part.denseEigenvalues())
+            #expect(Stats.relativeError(kappaPart, kappaAll) <= tolerance)
+            for i in [0, 7, 19_999] {
+                let (delta, rho) = all.rankOneForm(coordinate: i)
+                let trace = delta.reduce(0, +) - rho * delta.reduce(0) { $0 + $1 * $1 }
+                #expect(Stats.relativeError(all.secularEigenvalues(coordinate: i).reduce(0, +), trace) <= tolerance)
+            }
+        }
+    }
 }
