@@ -8,7 +8,9 @@
 #      (scripts/compare-reports.py): a committed report older than its code fails CI;
 #   3. every theory citation resolves in docs/THEORY.md and its generated index is current
 #      (scripts/theory-index.py --check);
-#   4. every exercise command printed in the reports parses and runs (scripts/run-exercises.sh).
+#   4. every exercise command printed in the reports parses and runs (scripts/run-exercises.sh);
+#   5. hostile flag values end in a one-line exit 2 or a passing run, never a crash or a hang
+#      (scripts/flag-fuzz.py --size ci, a few minutes; docs/flag-fuzz.md).
 # Assumes scripts/setup.sh has run. Exits non-zero if any step failed, after running them all.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -63,6 +65,9 @@ bash scripts/site.sh --out "$out/site" || failed+=("site")
 if [ -f scripts/run-exercises.sh ]; then
     bash scripts/run-exercises.sh "$out/figures" || failed+=("exercises")
 fi
+if [ -f scripts/flag-fuzz.py ]; then
+    python3 scripts/flag-fuzz.py --size ci --bin "$bin" || failed+=("flag-fuzz")
+fi
 
 if [ ${#failed[@]} -gt 0 ]; then echo "book-ci: FAILED: ${failed[*]}"; exit 1; fi
-echo "book-ci: every chapter passed every check, the committed reports are current, the theory index resolves"
+echo "book-ci: every chapter passed every check, the committed reports are current, the theory index resolves, hostile flags are refused cleanly"
