@@ -149,13 +149,18 @@ public struct DenoiserTrainingConfiguration: Sendable, Equatable {
     public var validateEvery: Int
     /// Checkpoint every this many steps (0: only at the end).
     public var checkpointEvery: Int
+    /// β of an exponential moving average of the weights kept beside them (nil: none); see
+    /// `DenoiserTrainer.averageWeights`.
+    public var averageDecay: Float?
 
     public init(steps: Int, batchSize: Int, learningRate: Float, warmupSteps: Int = 100, decayToFraction: Float? = nil,
-                clipNorm: Float? = 1, sigmaEffective: Float, seed: UInt64 = 1, validateEvery: Int = 0, checkpointEvery: Int = 0) {
+                clipNorm: Float? = 1, sigmaEffective: Float, seed: UInt64 = 1, validateEvery: Int = 0, checkpointEvery: Int = 0,
+                averageDecay: Float? = nil) {
         self.steps = steps; self.batchSize = batchSize; self.learningRate = learningRate; self.warmupSteps = warmupSteps
         self.decayToFraction = decayToFraction
         self.clipNorm = clipNorm; self.sigmaEffective = sigmaEffective; self.seed = seed
         self.validateEvery = validateEvery; self.checkpointEvery = checkpointEvery
+        self.averageDecay = averageDecay
     }
 }
 
@@ -179,6 +184,10 @@ public final class DenoiserTrainer {
     public private(set) var imagesSeen = 0
     /// Whether optimiser moments were restored on resume (the engine's Adam does not expose them).
     public private(set) var resumedWithoutOptimizerState = false
+    /// The moving average θ̄ of every parameter (same order as `model.parameters`; empty without
+    /// `averageDecay`). After step t: θ̄ ← β_t θ̄ + (1 − β_t) θ with β_t = min(β, (1 + t)/(10 + t)), so
+    /// early steps, far from the final weights, are forgotten fast.
+    public private(set) var averageWeights: [[Float]] = []
 
     private var cachedEpoch = -1
     private var cachedPermutation: [Int] = []
@@ -193,6 +202,27 @@ public final class DenoiserTrainer {
         if let f = configuration.decayToFraction {
             optimizer.schedule.decaySteps = configuration.steps; optimizer.schedule.finalFraction = f
         }
+        if configuration.averageDecay != nil { averageWeights = model.parameters.map(\.value) }
+    }
+
+    /// θ̄ ← β_t θ̄ + (1 − β_t) θ after step t.
+    func updateAverage(afterStep t: Int) {
+        guard let beta = configuration.averageDecay else { return }
+        let b = min(beta, Float(1 + t) / Float(10 + t)), a = 1 - b
+        for (k, p) in model.parameters.enumerated() {
+            averageWeights[k].withUnsafeMutableBufferPointer { avg in
+                p.value.withUnsafeBufferPointer { v in for i in 0..<v.count { avg[i] = b * avg[i] + a * v[i] } }
+            }
+        }
+    }
+
+    /// Puts the averaged weights θ̄ into the model (for sampling; training must not continue after).
+    /// Returns false when the trainer keeps no average.
+    @discardableResult
+    public func useAverageWeights() -> Bool {
+        guard !averageWeights.isEmpty else { return false }
+        for (k, p) in model.parameters.enumerated() { p.value = averageWeights[k] }
+        return true
     }
 
     var pixelsPerImage: Int { imageShape.reduce(1, *) }
@@ -236,6 +266,7 @@ public final class DenoiserTrainer {
         }
         _ = model.backward(gradient)
         optimizer.step()
+        updateAverage(afterStep: t)
         step = t
         trainingLoss.append((t, loss))
         trainingSeconds += clock.seconds
@@ -309,6 +340,8 @@ public final class DenoiserTrainer {
     // MARK: Checkpoints
 
     static let historyTrain = "trainer.history.train", historyValidation = "trainer.history.validation"
+    /// Name prefix of the averaged weights θ̄ (`average.<parameter name>`).
+    public static let averagePrefix = "average."
 
     /// Weights, the loss histories and the step, with `metadata`, written atomically (a safetensors
     /// `Checkpoint` with Adam's state under `optimizer.*`; the histories are two extra tensors `trainer.history.*`).
@@ -324,7 +357,12 @@ public final class DenoiserTrainer {
         meta["train_seconds"] = String(trainingSeconds)
         meta["images_seen"] = String(imagesSeen)
         meta["optimizer"] = "adam"
+        meta["average_decay"] = configuration.averageDecay.map { String($0) } ?? "none"
         var checkpoint = Checkpoint(model: model, optimizerState: optimizer.exportState(), metadata: meta)
+        for (k, named) in model.namedParameters.enumerated() where !averageWeights.isEmpty {
+            checkpoint.tensors.append((name: DenoiserTrainer.averagePrefix + named.name, shape: named.parameter.shape,
+                                       values: averageWeights[k]))
+        }
         checkpoint.tensors.append((name: DenoiserTrainer.historyTrain, shape: [trainingLoss.count, 2],
                                    values: trainingLoss.flatMap { [Float($0.step), $0.loss] }))
         checkpoint.tensors.append((name: DenoiserTrainer.historyValidation, shape: [validationLoss.count, 2],
@@ -370,7 +408,8 @@ public final class DenoiserTrainer {
             + (forSampling ? [] : [("batch", String(configuration.batchSize), "--batch"), ("seed", String(configuration.seed), "--seed"),
                                    ("learning_rate", String(configuration.learningRate), "--lr"),
                                    ("warmup", String(configuration.warmupSteps), "--warmup"),
-                                   ("learning_rate_final_fraction", configuration.decayToFraction.map { String($0) } ?? "constant", "--lr-final")])
+                                   ("learning_rate_final_fraction", configuration.decayToFraction.map { String($0) } ?? "constant", "--lr-final"),
+                                   ("average_decay", configuration.averageDecay.map { String($0) } ?? "none", "--average-decay")])
         for (key, mine, flag) in mustMatch {
             if let theirs = meta[key], theirs != mine {
                 throw TrainingError.incompatibleCheckpoint(path: path, problem: "it has \(key) = \(theirs), this run has \(mine) (\(flag))")
@@ -389,6 +428,17 @@ public final class DenoiserTrainer {
                 trainingLoss = (0..<rows).map { (Int(t.values[2 * $0]), t.values[2 * $0 + 1]) }
             } else if t.name == DenoiserTrainer.historyValidation {
                 validationLoss = (0..<rows).map { (Int(t.values[2 * $0]), Double(t.values[2 * $0 + 1])) }
+            }
+        }
+        // The averaged weights, when this run keeps them: from the file, or (a checkpoint written
+        // without them) restarted at the restored weights.
+        if configuration.averageDecay != nil {
+            let byName = Dictionary(tensors.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+            averageWeights = model.namedParameters.map { named in
+                guard let t = byName[DenoiserTrainer.averagePrefix + named.name], t.values.count == named.parameter.count else {
+                    return named.parameter.value
+                }
+                return t.values
             }
         }
         // Adam's moments and step make the resumed run continue exactly; older checkpoints lack them.
