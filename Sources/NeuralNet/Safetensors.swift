@@ -1,4 +1,4 @@
-// The safetensors file format (https://github.com/huggingface/safetensors), F32 only.
+// The safetensors file format (https://github.com/huggingface/safetensors): F32 read and written, U8 written.
 //
 // Layout: an 8-byte little-endian unsigned header length N; N bytes of UTF-8 JSON
 //   {"__metadata__": {string: string}, "<name>": {"dtype": "F32", "shape": [..], "data_offsets": [b, e]}, …}
@@ -37,6 +37,27 @@ public enum Safetensors {
     /// Throws when a name is empty, repeated or `__metadata__`, or a shape does not match its values.
     public static func encode(_ tensors: [NamedArray], metadata: [String: String] = [:],
                               file: String = "<memory>") throws -> [UInt8] {
+        try encode(tensors.map { (name: $0.name, dtype: "F32", shape: $0.shape, count: $0.values.count, bytesPerValue: 4) },
+                   metadata: metadata, file: file) { bytes in for t in tensors { appendLittleEndian(t.values, to: &bytes) } }
+    }
+
+    /// The file contents of one U8 tensor (e.g. a set of images as bytes) with `metadata`. Only the
+    /// writer: `decode` reads F32 files (checkpoints); other readers (Python's safetensors) read both.
+    public static func encodeUInt8(name: String, shape: [Int], values: [UInt8], metadata: [String: String] = [:],
+                                   file: String = "<memory>") throws -> [UInt8] {
+        try encode([(name: name, dtype: "U8", shape: shape, count: values.count, bytesPerValue: 1)],
+                   metadata: metadata, file: file) { $0.append(contentsOf: values) }
+    }
+
+    /// Writes one U8 tensor atomically, as `write` does.
+    public static func writeUInt8(name: String, shape: [Int], values: [UInt8], metadata: [String: String] = [:],
+                                  to path: String) throws {
+        try writeAtomically(try encodeUInt8(name: name, shape: shape, values: values, metadata: metadata, file: path), to: path)
+    }
+
+    /// The header for `entries` (in order) and `metadata`, then the data that `appendData` writes.
+    static func encode(_ entries: [(name: String, dtype: String, shape: [Int], count: Int, bytesPerValue: Int)],
+                       metadata: [String: String], file: String, appendData: (inout [UInt8]) -> Void) throws -> [UInt8] {
         var seen = Set<String>()
         var json = JSONWriter()
         json.out.append(UInt8(ascii: "{"))
@@ -51,7 +72,7 @@ public enum Safetensors {
             first = false
         }
         var offset = 0
-        for t in tensors {
+        for t in entries {
             guard !t.name.isEmpty else { throw CheckpointError(file: file, problem: "cannot write a tensor with an empty name") }
             guard t.name != metadataKey else {
                 throw CheckpointError(file: file, problem: "cannot write a tensor named \(metadataKey)")
@@ -59,15 +80,15 @@ public enum Safetensors {
             guard seen.insert(t.name).inserted else {
                 throw CheckpointError(file: file, problem: "cannot write tensor '\(t.name)' twice")
             }
-            guard t.shape.allSatisfy({ $0 >= 0 }), t.shape.reduce(1, *) == t.values.count else {
+            guard t.shape.allSatisfy({ $0 >= 0 }), t.shape.reduce(1, *) == t.count else {
                 throw CheckpointError(file: file, problem:
-                    "tensor '\(t.name)': shape \(t.shape) needs \(t.shape.reduce(1, *)) values, got \(t.values.count)")
+                    "tensor '\(t.name)': shape \(t.shape) needs \(t.shape.reduce(1, *)) values, got \(t.count)")
             }
-            let end = offset + 4 * t.values.count
+            let end = offset + t.bytesPerValue * t.count
             if !first { json.out.append(UInt8(ascii: ",")) }
             first = false
             json.string(t.name)
-            json.raw(":{\"dtype\":\"F32\",\"shape\":[")
+            json.raw(":{\"dtype\":\"\(t.dtype)\",\"shape\":[")
             json.raw(t.shape.map(String.init).joined(separator: ","))
             json.raw("],\"data_offsets\":[\(offset),\(end)]}")
             offset = end
@@ -81,7 +102,7 @@ public enum Safetensors {
         var n = UInt64(headerLength)
         for _ in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: n)); n >>= 8 }
         bytes.append(contentsOf: json.out)
-        for t in tensors { appendLittleEndian(t.values, to: &bytes) }
+        appendData(&bytes)
         return bytes
     }
 
