@@ -28,6 +28,17 @@ public enum WalkJumpStart: Sendable {
     case givenMeans([Float])
 }
 
+/// The order of the underdamped splitting. Both call ν once per step and are exact in position for a
+/// Gaussian density; they differ in their bias elsewhere.
+public enum WalkJumpSplitting: String, Sendable, CaseIterable {
+    /// Half drift, half kick, O, half kick, half drift (Sachs et al. 2017; the published walk-jump).
+    case aboba
+    /// Half kick, half drift, O, half drift, half kick (Leimkuhler & Matthews 2013): its position law
+    /// has a smaller step bias, vanishing to O(δ⁴) at high friction, and the force at the end of a step
+    /// is the next step's first kick (and the jump's ν(ȳ)), so a kept jump costs no extra ν call.
+    case baoab
+}
+
 /// Settings of one walk-jump run: the member (M, σ) and the integrator.
 public struct WalkJumpConfiguration: Sendable, CustomStringConvertible {
     public var measurements: Int
@@ -38,10 +49,12 @@ public struct WalkJumpConfiguration: Sendable, CustomStringConvertible {
     public var effectiveFriction: Double
     /// u, the inverse mass.
     public var inverseMass: Double
+    public var splitting: WalkJumpSplitting
 
-    public init(measurements: Int, sigma: Double, step: Double? = nil, effectiveFriction: Double = 1, inverseMass: Double = 1) {
+    public init(measurements: Int, sigma: Double, step: Double? = nil, effectiveFriction: Double = 1, inverseMass: Double = 1,
+                splitting: WalkJumpSplitting = .aboba) {
         precondition(measurements >= 1 && sigma > 0, "WalkJumpConfiguration: need M ≥ 1, σ > 0")
-        self.measurements = measurements; self.sigma = sigma
+        self.measurements = measurements; self.sigma = sigma; self.splitting = splitting
         self.step = step ?? sigma / 2
         self.effectiveFriction = effectiveFriction; self.inverseMass = inverseMass
         precondition(self.step > 0 && effectiveFriction > 0 && inverseMass > 0, "WalkJumpConfiguration: need δ, γδ, u > 0")
@@ -55,7 +68,7 @@ public struct WalkJumpConfiguration: Sendable, CustomStringConvertible {
         UnderdampedLangevin(step: step, effectiveFriction: effectiveFriction, inverseMass: inverseMass)
     }
 
-    public var description: String { "(M=\(measurements), σ=\(sigma), δ=\(step), γδ=\(effectiveFriction))" }
+    public var description: String { "(M=\(measurements), σ=\(sigma), δ=\(step), γδ=\(effectiveFriction), \(splitting.rawValue))" }
 }
 
 /// B walk-jump chains sharing one denoiser ν: R^d → R^d (batched: `denoise(input, count)` maps
@@ -78,6 +91,8 @@ public final class WalkJumpSampler {
     public private(set) var walkSeconds = 0.0
     private var noise: [Float]
     private var ybar: [Float]
+    /// B-A-O-A-B: ν(ȳ) at the current state (nil until first needed, and after `setState`).
+    private var cachedNu: [Float]?
 
     /// Starts B chains from `start` (v = 0 unless the start draws it), drawing from `rng`.
     public init(configuration: WalkJumpConfiguration, chains: Int, dimension: Int,
@@ -117,6 +132,7 @@ public final class WalkJumpSampler {
         precondition(newY.count == y.count && (newV == nil || newV!.count == v.count), "setState: wrong length")
         y = newY
         v = newV ?? [Float](repeating: 0, count: y.count)
+        cachedNu = nil
     }
 
     /// ȳ for every chain: B rows of d Floats.
@@ -137,8 +153,29 @@ public final class WalkJumpSampler {
         }
     }
 
-    /// One A-B-O-B-A step of every chain: one call of ν on B rows.
+    /// One step of every chain with the configured splitting: one call of ν on B rows.
     public func step(rng: inout Xoshiro256) {
+        switch configuration.splitting {
+        case .aboba: stepABOBA(rng: &rng)
+        case .baoab: stepBAOAB(rng: &rng)
+        }
+        stepCount += 1
+    }
+
+    /// ν(ȳ) of the current state, timed as network time.
+    private func callDenoiser() -> [Float] {
+        var clock = Stopwatch()
+        computeMean()
+        walkSeconds += clock.seconds
+        clock.restart()
+        let nu = denoiser(ybar, chains)
+        networkSeconds += clock.seconds
+        precondition(nu.count == chains * dimension, "WalkJumpSampler: denoiser returned \(nu.count) values, expected \(chains * dimension)")
+        return nu
+    }
+
+    /// A-B-O-B-A: y ← y + (δ/2)v; ψ = (ν(ȳ) − y_m)/σ²; v ← v + (uδ/2)ψ; O; v ← v + (uδ/2)ψ; y ← y + (δ/2)v.
+    private func stepABOBA(rng: inout Xoshiro256) {
         let c = configuration, M = c.measurements, bd = chains * dimension, n = M * bd
         let half = Float(c.step / 2), kick = Float(c.inverseMass * c.step / 2)
         let integ = c.integrator
@@ -147,12 +184,8 @@ public final class WalkJumpSampler {
         var clock = Stopwatch()
         // A: half drift.
         y.withUnsafeMutableBufferPointer { py in v.withUnsafeBufferPointer { pv in for i in 0..<n { py[i] += half * pv[i] } } }
-        computeMean()
         var walk = clock.seconds
-        clock.restart()
-        let nu = denoiser(ybar, chains)
-        networkSeconds += clock.seconds
-        precondition(nu.count == bd, "WalkJumpSampler: denoiser returned \(nu.count) values, expected \(bd)")
+        let nu = callDenoiser()
         clock.restart()
         // O-step noise, then B-O-B fused per element with ψ = (ν − y_m)/σ².
         noise.withUnsafeMutableBufferPointer { rng.fillGaussian($0) }
@@ -178,11 +211,58 @@ public final class WalkJumpSampler {
         }
         walk += clock.seconds
         walkSeconds += walk
-        stepCount += 1
+    }
+
+    /// B-A-O-A-B: v ← v + (uδ/2)ψ(y); y ← y + (δ/2)v; O; y ← y + (δ/2)v; v ← v + (uδ/2)ψ(y), with ψ of
+    /// the new y from one ν call, kept for the next step's first kick.
+    private func stepBAOAB(rng: inout Xoshiro256) {
+        let c = configuration, M = c.measurements, bd = chains * dimension, n = M * bd
+        let half = Float(c.step / 2), kick = Float(c.inverseMass * c.step / 2)
+        let integ = c.integrator
+        let decay = Float(integ.velocityDecay), scale = Float(integ.velocityNoise)
+        let invS2 = Float(1 / (c.sigma * c.sigma))
+        let start = cachedNu ?? callDenoiser()
+        var clock = Stopwatch()
+        noise.withUnsafeMutableBufferPointer { rng.fillGaussian($0) }
+        // B-A-O-A fused per element.
+        y.withUnsafeMutableBufferPointer { py in
+            v.withUnsafeMutableBufferPointer { pv in
+                noise.withUnsafeBufferPointer { pe in
+                    start.withUnsafeBufferPointer { pn in
+                        for m in 0..<M {
+                            let o = m * bd
+                            for j in 0..<bd {
+                                let i = o + j
+                                var vi = pv[i] + kick * (pn[j] - py[i]) * invS2
+                                var yi = py[i] + half * vi
+                                vi = decay * vi + scale * pe[i]
+                                yi += half * vi
+                                pv[i] = vi; py[i] = yi
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        var walk = clock.seconds
+        let nu = callDenoiser()
+        clock.restart()
+        // B: the closing half kick with the new force.
+        y.withUnsafeBufferPointer { py in
+            v.withUnsafeMutableBufferPointer { pv in
+                nu.withUnsafeBufferPointer { pn in
+                    for m in 0..<M { let o = m * bd; for j in 0..<bd { pv[o + j] += kick * (pn[j] - py[o + j]) * invS2 } }
+                }
+            }
+        }
+        cachedNu = nu
+        walk += clock.seconds
+        walkSeconds += walk
     }
 
     /// The jump x̂ = ν(ȳ) of every chain at the current state (B rows of d; one network call).
     public func jump() -> [Float] {
+        if let nu = cachedNu { return nu }  // B-A-O-A-B: ν(ȳ) of this state is already known
         computeMean()
         return denoiser(ybar, chains)
     }
