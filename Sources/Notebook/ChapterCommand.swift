@@ -34,6 +34,12 @@ public protocol ChapterCommand: ParsableCommand {}
 
 extension ChapterCommand {
     public static func main() {
+        // `<chapter> exercise …` grades exercises (Grading.swift) instead of running the chapter.
+        let words = Array(CommandLine.arguments.dropFirst())
+        if words.first == "exercise" {
+            guard let graded = Self.self as? any GradedChapter.Type else { failInput("this chapter has no graded exercises") }
+            runGrader(graded, Array(words.dropFirst()))
+        }
         let command: ParsableCommand
         do {
             command = try parseAsRoot(negativeValuesJoined(Array(CommandLine.arguments.dropFirst())))
