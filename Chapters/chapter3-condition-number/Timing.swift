@@ -73,33 +73,60 @@ extension Chapter {
     }
 
     func assignExercises() {
-        let s = setup
-        notebook.exercises([
-            Exercise("κ grows linearly with M at fixed σ",
+        notebook.exercises(Self.exerciseList(full))
+    }
+
+    /// The chapter's exercises with their solutions for these inputs (the closed forms T3.3–T3.5 its
+    /// check lines compare LAPACK with).
+    static func exerciseList(_ s: ChapterSetup) -> [Exercise] {
+        // Which data property κ along the class responds to: perturb each in T3.4's closed form.
+        let kappa = { (lmax: Double, lmin: Double) in
+            GaussianMDensity.conditionNumber(lambdaMax: lmax, lambdaMin: lmin, measurements: 4, sigma: s.sigmaEff * 2) }
+        let base = kappa(s.lambdaMax, s.lambdaMin)
+        let classDependsOn = kappa(s.lambdaMax * 2, s.lambdaMin) != base ? "lambda-max" : kappa(s.lambdaMax, s.lambdaMin / 2) != base ? "lambda-min" : "d"
+        return [
+            Exercise("3.1", "κ grows linearly with M at fixed σ",
                      task: "Sweep M further and change the data spectrum; predict κ at M = 128 before running.",
                      command: "swift run -c release chapter3-condition-number --max-measurements 128 --spectrum linear",
+                     question: "What is κ(F) of the (M, σ) model at M = --max-measurements (the last point of the fixed-σ sweep), at σ = --sigma?",
+                     solution: .number(GaussianMDensity.conditionNumber(lambdaMax: s.lambdaMax, lambdaMin: s.lambdaMin, measurements: s.maxM, sigma: s.sigma), relative: 1e-3, hint: "for M ≥ 2 the largest eigenvalue of F is the shared 1/σ² and the smallest 1/(σ² + Mλ_max) (T3.3); λ_max is the largest data variance of --spectrum."),
                      observe: "the fixed-σ points in kappa-vs-M.png stay on 1 + Mλ_max/σ², whatever λ_min and the shape of the spectrum; only λ_max enters for M ≥ 2.",
                      check: "κ(128) = 1 + 128·λ_max/σ² (= \(fmt(1 + 128 * s.lambdaMax / (s.sigma * s.sigma))) at the defaults); the slope check line reports λ_max/σ²."),
-            Exercise("A universality class keeps κ fixed",
+            Exercise("3.2", "A universality class keeps κ fixed",
                      task: "Change σ_eff and compare the flat class line with the single-measurement member.",
                      command: "swift run -c release chapter3-condition-number --sigma-eff 0.1",
+                     question: "What are κ(F) of the single-measurement member (M = 1) and of every member M ≥ 2 of the class σ = σ_eff√M, in that order?",
+                     solution: .list([GaussianMDensity.conditionNumber(lambdaMax: s.lambdaMax, lambdaMin: s.lambdaMin, measurements: 1, sigma: s.sigmaEff), GaussianMDensity.classConditionNumber(lambdaMax: s.lambdaMax, sigmaEff: s.sigmaEff)], relative: 1e-3, hint: "M = 1: F = (Λ + σ_eff²)⁻¹, so both λ_max and λ_min enter; M ≥ 2: put σ² = Mσ_eff² into 1 + Mλ_max/σ² (T3.4)."),
                      observe: "for M ≥ 2 every member has κ = 1 + λ_max/σ_eff²; M = 1 sits lower at (σ_eff² + λ_max)/(σ_eff² + λ_min).",
                      check: "compute both formulas by hand and compare with the class columns of the κ table."),
-            Exercise("Deflation in the secular equation",
+            Exercise("3.3", "Deflation in the secular equation",
                      task: "Repeat one noise level several times; then try nearly equal levels with --noise-levels 0.3,0.3000001,1.",
                      command: "swift run -c release chapter3-condition-number --noise-levels 0.3,0.3,0.3,1",
+                     question: "How many eigenvalues of F (d = --dim) equal 1/σ_1², where σ_1 is the first of --noise-levels?",
+                     solution: .number(Double((s.noiseLevels.filter { $0 == s.noiseLevels[0] }.count - 1) * s.d), absolute: 0.5, hint: "a level repeated k times deflates the secular equation: each of the d blocks keeps 1/σ² as an eigenvalue k − 1 times (T3.5)."),
                      observe: "1/0.3² appears as an eigenvalue with multiplicity 2d; with nearly equal levels a root is squeezed between two almost equal poles.",
                      check: "the deflation check line counts the multiplicity, and the secular roots still match LAPACK to the stated tolerance."),
-            Exercise("What the block structure buys",
+            Exercise("3.4", "What the block structure buys",
                      task: "Time larger problems and estimate the exponents of the three routes.",
                      command: "swift run -c release chapter3-condition-number --timing-sizes 100,200,400,800 --measurements 2",
+                     question: "By what factor should the brute-force time grow from the smallest to the largest of --timing-sizes, if dsyevd costs O((Md)³)?",
+                     solution: .number(pow(Double(s.timingDims.max()!) / Double(s.timingDims.min()!), 3), relative: 1e-3, hint: "M is the same for every size, so only the ratio of the largest d to the smallest matters, raised to the cost's exponent."),
                      observe: "brute force grows by about 8× per doubling of d, the block route by about 2×; the speed-up grows like d².",
                      check: "fit log time against log Md from the table; at --dim 1000 --measurements 4 the dense check still agrees with T3.3."),
-            Exercise("κ at image sizes",
+            Exercise("3.5", "κ at image sizes",
                      task: "Use the Fashion-MNIST covariance for d = 784 instead of MNIST's, and a larger σ_eff; predict κ along the class before running.",
                      command: "swift run -c release chapter3-condition-number --image-data fashion-mnist --sigma-eff 0.5",
+                     question: "Along the class σ = σ_eff√M (M ≥ 2), κ(F) depends on which property of the data: its largest variance λ_max, its smallest λ_min, or its dimension d?",
+                     solution: .choice(classDependsOn, of: ["lambda-max", "lambda-min", "d"], hint: "write κ = λ_max(F)/λ_min(F) with T3.3's eigenvalues at σ² = Mσ_eff², and see which data variances survive."),
                      observe: "kappa-image-sizes.png: along the class the points stay flat at 1 + λ_max/σ_eff² for M ≥ 2 at both d, and at fixed σ they rise linearly; d itself never enters, only λ_max (and λ_min at M = 1).",
                      check: "the T3.4 check lines of the section: κ = 1 + λ_max/σ_eff² with λ_max from the section's table; then try --dim 1000000 to see the structured routes alone on 4 000 000 eigenvalues (T3.6)."),
-        ])
+        ]
     }
+}
+
+// MARK: - Graded exercises (`chapter3-condition-number exercise …`, Sources/Notebook/Grading.swift)
+
+extension ConditionNumberChapter: GradedChapter {
+    static var chapterNumber: Int { 3 }
+    func gradedExercises() throws -> [Exercise] { Chapter.exerciseList(try ChapterSetup(self)) }
 }
