@@ -20,11 +20,22 @@ final class Chapter {
     let empirical: EmpiricalDenoiser<Float>
     var classifier: Classifier?
     var referenceStatistics: GaussianStatistics?
+    /// The classifier's features of the held-out images (the reference of FD and KID).
+    var referenceFeatures: [Float] = []
     var validation = (model: 0.0, identity: 0.0, empirical: 0.0)
     var trainImagesPerSecond = 0.0
     var results: [MemberResult] = []
     var anchors: [(name: String, fd: Double, confident: Double)] = []
     var longResult: LongChainResult?
+    var diagnosisTraces: [QualityTrace] = []
+    /// Quality along the shared burn-in (noise start) and along the long chains (exact start), and the
+    /// long chains' exact start.
+    var burnInTrace: QualityTrace?
+    var longTraces: [QualityTrace] = []
+    var exactLongStart: [Float] = []
+    /// Sample sets written next to the report (paths relative to it).
+    var sampleSets: [String] = []
+    var diagnosisAnchor: Judgement?
     var accuracy = 0.0
     var heldOutNearest = Double.nan
     var heldOutConfident = Double.nan
@@ -41,6 +52,8 @@ final class Chapter {
     lazy var blankThreshold: Double = 0.25 * meanContrast(data.heldOut.images, count: data.heldOut.count)
 
     var sigmaEff: Float { Float(s.sigmaEff) }
+    /// Replicate sample sets behind every ± (disjoint groups of chains; at least 5, as 5 seeds would give).
+    var replicateGroups: Int { min(5, max(2, s.preset.chains / 2)) }
     var slug: String { "chapter5-gps-walk-jump" }
 
     init(settings: Settings, data: ChapterData) {
@@ -63,7 +76,7 @@ final class Chapter {
                 steps: p.steps, batchSize: p.batch, learningRate: Float(p.learningRate), warmupSteps: p.warmup,
                 decayToFraction: p.finalLearningRate < 1 ? Float(p.finalLearningRate) : nil, clipNorm: 1,
                 sigmaEffective: Float(settings.sigmaEff), seed: settings.seed, validateEvery: p.validateEvery,
-                checkpointEvery: p.checkpointEvery),
+                checkpointEvery: p.checkpointEvery, averageDecay: p.averageDecay > 0 ? Float(p.averageDecay) : nil),
             images: data.train.images, count: data.train.count, imageShape: data.imageShape)
         let nEmp = min(p.empiricalPoints, data.train.count)
         empirical = EmpiricalDenoiser<Float>(points: Array(data.train.images.prefix(nEmp * data.pixels)), dimension: data.pixels)
@@ -138,6 +151,7 @@ final class Chapter {
             notebook.prose("The checkpoint already holds \(fmt(trainer.step)) ≥ \(fmt(p.steps)) steps: nothing to train.")
         }
         trainImagesPerSecond = trainer.imagesPerSecond
+        useAverageWeights()
         notebook.prose("Trained \(fmt(trainer.step - startStep)) steps in this run (\(fmt(trainer.step)) in total) at \(fmtTiming(trainImagesPerSecond, digits: 4)) training images/s (forward + backward + Adam, batch \(p.batch), \(blasThreads) OpenBLAS threads); \(fmtTiming(trainer.trainingSeconds, digits: 4)) s of training in total. Checkpoint: \(s.checkpoint).")
     }
 
@@ -156,9 +170,16 @@ final class Chapter {
         let meta = try restoreTrainer(forSampling: true)
         trainImagesPerSecond = trainer.imagesPerSecond
         notebook.prose("Loaded \(s.checkpoint): step \(meta["step"] ?? "?"), σ_eff \(meta["sigma_eff"] ?? "?"), trained with seed \(meta["seed"] ?? "?") at \(fmtTiming(trainImagesPerSecond, digits: 4)) images/s; this run samples with seed \(s.seed).")
+        useAverageWeights()
         if trainer.step < s.preset.steps {
             notebook.prose("Note: the checkpoint has fewer steps (\(trainer.step)) than the preset asks for (\(s.preset.steps)); run `train --resume` to finish it.")
         }
+    }
+
+    /// From here on ν_θ is the moving average θ̄ of the weights, when the run keeps one.
+    func useAverageWeights() {
+        guard trainer.useAverageWeights() else { return }
+        notebook.prose("From here on ν_θ has the exponential moving average of the weights (β = \(fmt(s.preset.averageDecay)); θ̄ ← β_t θ̄ + (1 − β_t) θ after step t, β_t = min(β, (1 + t)/(10 + t))), not the last step's weights: the average smooths out the last steps' noise in θ.")
     }
 
     func lossCurve() {

@@ -37,14 +37,20 @@ extension Chapter {
         let p = s.preset, d = data.pixels, B = p.longChains
         var walk0 = [Float](), jump0 = [Float](), lastJumps = [Float](), labels = [[Int]](repeating: [], count: B)
         var contrasts = [[Double]](repeating: [], count: B)
+        var trace = QualityTrace(name: "exact start, δ = \(fmt(m.step / m.sigma, digits: 3))σ", member: m)
+        var window = WindowPool()
+        let windowSteps = max(p.longJumpEvery, p.longSteps / p.diagnosticWindows)
         let sampler = runWalk(m, chains: B, steps: p.longSteps, start: longChainStart, seed: seed, denoiser: networkDenoiser,
                               label: "long chains " + m.label) { t, sampler in
             guard t % p.longJumpEvery == 0 else { return }
             let x = sampler.jump(), y = sampler.mean
+            collect(&window, jump: x, mean: y)
+            if t % windowSteps == 0 { closeWindow(&window, at: t, into: &trace) }
             walk0 += y[0..<d]; jump0 += x[0..<d]; lastJumps = x
             let l = predictions(x, count: B), c = contrast(x, count: B)
             for b in 0..<B { labels[b].append(l[b]); contrasts[b].append(c[b]) }
         }
+        longTraces.append(trace)
         let jumps = labels[0].count
         let threshold = blankThreshold, reference = exactWalkContrast
         // A blank jump gets label −1: it is no class, and entering or leaving blank is not mixing.
@@ -66,20 +72,22 @@ extension Chapter {
             contrasts: contrasts, labels: labels, walk0: walk0, jump0: jump0, lastJumps: lastJumps)
     }
 
-    /// The long chains start from the shared burn-in's means (cycling through them if there are more
-    /// long chains than burn-in chains), so that their statistics measure the walk at stationarity,
-    /// not the transient from noise; from noise without a burn-in.
+    /// The long chains start at an exact draw of the data's M-density: ȳ = x + σ_eff ε for held-out
+    /// x (cycled), y_m = ȳ + σ(ε_m − ε̄), v ~ N(0, u I). Their statistics then measure the walk's own
+    /// stationary law against the data's (the exact-start diagnostic), not the transient from noise.
     var longChainStart: WalkJumpStart {
-        let d = data.pixels, B = s.preset.longChains, pool = burnInMeans.count / d
-        guard pool > 0 else { return .uniformPlusNoiseCopied }
-        return .givenMeans((0..<B).flatMap { b in burnInMeans[((b % pool) * d)..<((b % pool + 1) * d)] })
+        if exactLongStart.isEmpty {
+            var r = Xoshiro256(seed: s.seed &+ 500)
+            exactLongStart = exactMeans(count: s.preset.longChains, rng: &r)
+        }
+        return .givenMeans(exactLongStart)
     }
 
     func longChain() {
         let p = s.preset, m = s.longMember, B = p.longChains
         notebook.section("Long chains: walk and jumps")
         let compare = s.comparisonLongMember
-        notebook.prose("\(B) chains of \(m.description) run as one batch for \(fmt(p.longSteps)) steps each at δ = \(fmt(m.step / m.sigma, digits: 3))σ, jumping every \(p.longJumpEvery) steps\(p.longSteps < 10_000 ? " (the full preset runs 10,000 steps; this preset runs fewer to fit its time budget)" : "")\(compare.map { ", and beside them the same \(B) chains at δ = \(fmt($0.step / $0.sigma, digits: 3))σ = \(fmt($0.step, digits: 3)) for comparison" } ?? ""). \(burnInMeans.isEmpty ? "They start from noise (no burn-in)." : "They start where the shared burn-in ended (y_m = ȳ + σ(ε_m − ε̄), v ~ N(0, u I), with the burn-in's ȳ: exact in y; v is drawn from the mid-step law, whose end-of-step counterpart u/(1 − δ²λu/4) differs by a few per cent at δ = σ/2), so they walk at stationarity from their first step and what follows measures the walk, not the transient from noise.") Chain 0 is shown as a strip: the noisy walk ȳ_t on top, its jumps x̂_t = ν_θ(ȳ_t) below. Mixing is measured by the classifier's label of consecutive jumps: the number of class switches along each chain (blank jumps, see below, count as no class).")
+        notebook.prose("\(B) chains of \(m.description) run as one batch for \(fmt(p.longSteps)) steps each at δ = \(fmt(m.step / m.sigma, digits: 3))σ, jumping every \(p.longJumpEvery) steps\(p.longSteps < 10_000 ? " (the full preset runs 10,000 steps; this preset runs fewer to fit its time budget)" : "")\(compare.map { ", and beside them the same \(B) chains at δ = \(fmt($0.step / $0.sigma, digits: 3))σ = \(fmt($0.step, digits: 3)) for comparison" } ?? ""). They start at an exact draw of the data's M-density: ȳ = x + σ_eff ε for \(B) held-out images x, y_m = ȳ + σ(ε_m − ε̄), v ~ N(0, u I) (exact in y; v is drawn from the mid-step law, whose end-of-step counterpart u/(1 − δ²λu/4) differs by a few per cent at δ = σ/2). So they start at the law the walk should keep, and what follows measures the walk's own stationary law, not the transient from noise (the diagnosis below compares them with the burn-in's chains from noise). Chain 0 is shown as a strip: the noisy walk ȳ_t on top, its jumps x̂_t = ν_θ(ȳ_t) below. Mixing is measured by the classifier's label of consecutive jumps: the number of class switches along each chain (blank jumps, see below, count as no class).")
         notebook.prose("A second yardstick watches for drift. At stationarity ȳ has the law of X + σ_eff ε (T4.1), so an exact walk's jumps have the law of ν_θ(X + σ_eff ε): their mean contrast (pixel standard deviation) is that of ν_θ on noisy held-out images. A discretised walk with too large a step samples a biased law (T1.6's step bias, here in R^{Md}); on these images the bias shows as jumps that thin out and fade towards blank, which the classifier would still label with some class.")
         let main = runLongChains(m, seed: s.seed &+ 300)
         let comparison = compare.map { runLongChains($0, seed: s.seed &+ 301) }

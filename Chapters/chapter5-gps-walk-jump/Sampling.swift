@@ -26,6 +26,8 @@ struct MemberResult {
     var blankFraction: Double = .nan
     /// Fraction of samples the classifier labels with probability ≥ `Chapter.confidentProbability`.
     var confident: Double = .nan
+    /// FD, KID, class TV and confident share as mean ± s.e. over replicate groups of chains.
+    var estimate: QualityEstimate?
 }
 
 extension Chapter {
@@ -57,6 +59,7 @@ extension Chapter {
         accuracy = classifierAccuracy(clf, images: data.heldOut.images, labels: data.heldOut.labels.map(Int.init), imageShape: data.imageShape)
         let reference = features(data.heldOut.images, count: data.heldOut.count)
         referenceStatistics = GaussianStatistics(features: reference, count: data.heldOut.count, dimension: clf.featureDimension)
+        referenceFeatures = reference
         heldOutConfident = confidentShare(clf.head.forward(Tensor(shape: [data.heldOut.count, clf.featureDimension], data: reference)))
         notebook.prose("The classifier (engine's Classifier, width \(p.classifierWidth): three 3×3 convolutions with GroupNorm and SiLU, global average pooling to \(clf.featureDimension) features, a linear head) is trained on the training images for \(p.classifierSteps) steps of batch 64 with Adam (\(how)). Its held-out accuracy: \(fmt(100 * accuracy, digits: 4)) %.")
         notebook.check("classifier's held-out accuracy ≥ \(fmt(100 * p.minAccuracy)) % (preset \(p.name))", measured: accuracy, atLeast: p.minAccuracy)
@@ -83,12 +86,19 @@ extension Chapter {
 
     /// What the classifier says of a set of images, from one pass through its body: the FD of its
     /// features against the held-out images', its labels, and the confident share.
-    struct Judgement { var fd: Double, labels: [Int], confident: Double }
+    struct Judgement { var fd: Double, kid: Double, labels: [Int], confident: Double }
 
     func judge(_ images: [Float], count: Int) -> Judgement {
-        guard let (f, logits) = classify(images, count: count) else { return Judgement(fd: .nan, labels: [], confident: .nan) }
-        return Judgement(fd: fd(features: f, count: count), labels: SoftmaxCrossEntropy.predictions(logits),
-                         confident: confidentShare(logits))
+        guard let (f, logits) = classify(images, count: count) else { return Judgement(fd: .nan, kid: .nan, labels: [], confident: .nan) }
+        return Judgement(fd: fd(features: f, count: count), kid: kid(features: f, count: count),
+                         labels: SoftmaxCrossEntropy.predictions(logits), confident: confidentShare(logits))
+    }
+
+    /// KID of a feature set against the held-out images' (unbiased: no finite-n offset, unlike FD).
+    func kid(features f: [Float], count: Int) -> Double {
+        guard let clf = classifier, count >= 2, !referenceFeatures.isEmpty else { return .nan }
+        return KernelDistance.kid(f, count: count, referenceFeatures, count: referenceFeatures.count / clf.featureDimension,
+                                  dimension: clf.featureDimension)
     }
 
     /// Share of images the classifier gives one class a probability ≥ `confidentProbability`: a
@@ -173,6 +183,33 @@ extension Chapter {
 
     // MARK: - Walk-jump for every member
 
+    /// The walk's prose, then the class's shared burn-in from noise; returns the members' start.
+    func sharedBurnIn() -> WalkJumpStart {
+        let p = s.preset
+        let lm = s.members.first { $0.measurements == s.longMember.measurements } ?? s.longMember
+        notebook.section("Walk-jump sampling: one network, several members of its class")
+        let splitting = lm.splitting == .aboba ? "A-B-O-B-A (Sachs et al.)" : "B-A-O-A-B (Leimkuhler & Matthews)"
+        notebook.prose("Every member (M, σ = σ_eff √M) is sampled with the same trained ν_θ. The walk is the underdamped \(splitting) integrator of THEORY §1 in R^{Md} with the GPS score; ν_θ is called once per step on the \(p.chains) chain means ȳ at once, whatever M is. Jumps x̂ = ν_θ(ȳ) never feed back into the chain. δ = σ/2 (the published rule) unless --step is given; effective friction γδ = \(fmt(s.friction)); u = 1.")
+        if lm.splitting == .aboba {
+            notebook.equation("y ← y + (δ/2)v;  ψ_m = (ν_θ(ȳ) − y_m)/σ²;  v ← v + (δ/2)ψ;  v ← e^{−γδ}v + √(1 − e^{−2γδ}) ε;  v ← v + (δ/2)ψ;  y ← y + (δ/2)v")
+        } else {
+            notebook.equation("v ← v + (δ/2)ψ(y);  y ← y + (δ/2)v;  v ← e^{−γδ}v + √(1 − e^{−2γδ}) ε;  y ← y + (δ/2)v;  v ← v + (δ/2)ψ(y),   ψ_m = (ν_θ(ȳ) − y_m)/σ²")
+        }
+        guard p.burnIn > 0 else {
+            notebook.prose("Start (no burn-in, --burn-in 0): y_m = U(0,1)^d + σε, one draw per chain copied into every measurement; v = 0.")
+            return .uniformPlusNoiseCopied
+        }
+        notebook.prose("**One burn-in for the whole class.** Chains started from noise pass through a long transient (figure below: from uniform noise the jumps first thin out to strokes, and take a thousand steps or more to fill back in to digits). Rather than pay it once per member, \(p.chains) chains of \(lm.description) run \(p.burnIn) steps from \(s.start == .noise ? "y_m = U(0,1)^d + σε (one draw copied into every measurement, v = 0)" : "a Gaussian fitted to the training images (--start gaussian: ȳ = μ + Σ^{1/2} z + σ_eff ε with the training set's mean μ and covariance Σ, y_m = ȳ + σ(ε_m − ε̄), v ~ N(0, u I))"), and every member starts from their means ȳ: ȳ has the same law X + σ_eff ε for every member of the class (T4.1), and given ȳ the differences y_m − ȳ are Gaussian with precision 1/σ² whatever the density (T4.7), so")
+        notebook.equation("y_m = ȳ + σ (ε_m − ε̄),    v ~ N(0, u I)        (an exact draw of y given ȳ, for any member M)")
+        notebook.prose("starts member M at its stationary law as soon as the burn-in chains are at theirs. (For v, N(0, u I) is the law of the continuous-time walk and, for A-B-O-B-A, of the velocity at mid-step; at the end of a step the discretised walk's velocity has variance u/(1 − δ²λu/4) along a Gaussian direction of precision λ — along the difference directions, λ = 1/σ² and δ = σ/2 make that 16u/15 at u = 1 — so the start is exact in y and within a few per cent in v, a gap the O-step's friction closes within a few steps.) The Var(y_m − ȳ)/σ² column below checks the difference directions; the members' FD against the exact walk's anchor checks ȳ.")
+        burnInMeans = runBurnIn(lm)
+        if p.name != "tiny" {
+            notebook.check("the shared burn-in ends near the exact walk's law: its jumps' contrast over the last quarter is within \(p.contrastBounds) × that of ν_θ(x + σ_eff ε) (preset \(p.name))",
+                           p.acceptsContrast(burnInContrastRatio), detail: "measured \(fmt(burnInContrastRatio, digits: 3))")
+        }
+        return .givenMeans(burnInMeans)
+    }
+
     func sample() {
         let p = s.preset
         let d = data.pixels
@@ -180,23 +217,7 @@ extension Chapter {
         let n = p.chains * kept
         // The member whose chains make the shared burn-in (and whose step variants are compared).
         let lm = s.members.first { $0.measurements == s.longMember.measurements } ?? s.longMember
-        notebook.section("Walk-jump sampling: one network, several members of its class")
-        notebook.prose("Every member (M, σ = σ_eff √M) is sampled with the same trained ν_θ. The walk is the underdamped A-B-O-B-A integrator of THEORY §1 in R^{Md} with the GPS score; ν_θ is called once per step on the \(p.chains) chain means ȳ at once, whatever M is. Jumps x̂ = ν_θ(ȳ) never feed back into the chain. δ = σ/2 (the published rule) unless --step is given; effective friction γδ = \(fmt(s.friction)); u = 1.")
-        notebook.equation("y ← y + (δ/2)v;  ψ_m = (ν_θ(ȳ) − y_m)/σ²;  v ← v + (δ/2)ψ;  v ← e^{−γδ}v + √(1 − e^{−2γδ}) ε;  v ← v + (δ/2)ψ;  y ← y + (δ/2)v")
-        var start = WalkJumpStart.uniformPlusNoiseCopied
-        if p.burnIn > 0 {
-            notebook.prose("**One burn-in for the whole class.** Chains started from noise pass through a long transient (figure below: from uniform noise the jumps first thin out to strokes, and take a thousand steps or more to fill back in to digits). Rather than pay it once per member, \(p.chains) chains of \(lm.description) run \(p.burnIn) steps from y_m = U(0,1)^d + σε (one draw copied into every measurement, v = 0), and every member starts from their means ȳ: ȳ has the same law X + σ_eff ε for every member of the class (T4.1), and given ȳ the differences y_m − ȳ are Gaussian with precision 1/σ² whatever the density (T4.7), so")
-            notebook.equation("y_m = ȳ + σ (ε_m − ε̄),    v ~ N(0, u I)        (an exact draw of y given ȳ, for any member M)")
-            notebook.prose("starts member M at its stationary law as soon as the burn-in chains are at theirs. (For v, N(0, u I) is the law of the continuous-time walk and, for A-B-O-B-A, of the velocity at mid-step; at the end of a step the discretised walk's velocity has variance u/(1 − δ²λu/4) along a Gaussian direction of precision λ — along the difference directions, λ = 1/σ² and δ = σ/2 make that 16u/15 at u = 1 — so the start is exact in y and within a few per cent in v, a gap the O-step's friction closes within a few steps.) The Var(y_m − ȳ)/σ² column below checks the difference directions; the members' FD against the exact walk's anchor checks ȳ.")
-            burnInMeans = runBurnIn(lm)
-            start = .givenMeans(burnInMeans)
-            if p.name != "tiny" {
-                notebook.check("the shared burn-in ends near the exact walk's law: its jumps' contrast over the last quarter is within \(p.contrastBounds) × that of ν_θ(x + σ_eff ε) (preset \(p.name))",
-                               p.acceptsContrast(burnInContrastRatio), detail: "measured \(fmt(burnInContrastRatio, digits: 3))")
-            }
-        } else {
-            notebook.prose("Start (no burn-in, --burn-in 0): y_m = U(0,1)^d + σε, one draw per chain copied into every measurement; v = 0.")
-        }
+        let start = sharedBurnIn()
         notebook.prose("Each member then runs \(p.chains) chains for \(p.sampleSteps) steps and keeps a jump every \(p.jumpEvery) steps, so n = \(fmt(n)) samples per member.\(p.burnIn > 0 ? " Chain b of every member starts from the same ȳ_b, so the members' samples are correlated chain by chain for as long as the chains remember their start (the grids show the same chains: compare them column by column); their FDs are not independent estimates." : "")")
 
         var runs: [(Member, Bool, WalkJumpSampler.Denoiser, String)] = s.members.map { ($0, false, networkDenoiser, "ν_θ " + $0.label) }
@@ -242,7 +263,7 @@ extension Chapter {
                  afterStep: (Int, WalkJumpSampler) -> Void) -> WalkJumpSampler {
         var r = Xoshiro256(seed: seed)
         let config = WalkJumpConfiguration(measurements: member.measurements, sigma: member.sigma, step: member.step,
-                                           effectiveFriction: member.friction)
+                                           effectiveFriction: member.friction, splitting: member.splitting)
         let sampler = WalkJumpSampler(configuration: config, chains: chains, dimension: data.pixels, start: start, rng: &r, denoiser: denoiser)
         let bar = ProgressBar(total: steps, label: label)
         let clock = Stopwatch()
@@ -281,14 +302,18 @@ extension Chapter {
             stepsPerSecond: walkOnly, walkFraction: sampler.walkFraction, differenceVariance: sampler.differenceVariance,
             finite: sampler.isFinite && jumps.allSatisfy(\.isFinite), sampleCount: count,
             nearestTraining: nearestTrainingDistance(jumps, count: count), blankFraction: blankFraction(jumps, count: count),
-            confident: judgement.confident)
+            confident: judgement.confident, estimate: chainQuality(jumps, chains: B, groups: replicateGroups))
+        let file = "samples-M\(member.measurements)" + (stepVariant ? "-step\(fmt(member.step / member.sigma, digits: 3))" : "")
+        if name.hasPrefix("ν_θ") {
+            writeSampleSet(file, jumps: jumps, count: count, metadata: sampleMetadata(member, chains: B, burnIn: p.burnIn, steps: p.sampleSteps,
+                                                                                   jumpEvery: p.jumpEvery, start: p.burnIn > 0 ? "shared burn-in from noise" : "noise"))
+        }
         if figure {
             // The last jump of up to 40 chains.
             let show = min(B, 40), cols = 10
             let lastJ = Array(jumps[((kept - 1) * B * d)..<((kept - 1) * B * d + show * d)])
             let g = grid(lastJ, count: show, columns: cols, title: "samples x̂ = ν_θ(ȳ), \(member.label)")
-            let file = "samples-M\(member.measurements)" + (stepVariant ? "-step\(fmt(member.step / member.sigma, digits: 3))" : "") + ".png"
-            notebook.figure(file,
+            notebook.figure(file + ".png",
                             caption: "Walk-jump samples of \(member.description) at δ = \(fmt(member.step / member.sigma, digits: 3))σ (the last jump of \(show) chains, \(p.burnIn > 0 ? "after the class's \(p.burnIn) shared burn-in steps and \(p.sampleSteps) of its own" : "after \(p.sampleSteps) steps from noise")); FD \(fmt(result.fd, digits: 4)), \(fmt(100 * result.confident, digits: 3)) % confidently classified.",
                             grid: g)
         }
@@ -318,6 +343,7 @@ extension Chapter {
                      fmt(100 * heldOutConfident, digits: 3) + " %"])
         notebook.prose("n = \(fmt(n)) samples per row, FD against the \(data.heldOut.count) held-out images; TV = total-variation distance between the classifier's class histogram of the samples and the held-out class frequencies; switches = fraction of consecutive jumps (\(p.jumpEvery) steps apart) whose class differs; steps/s counts walk steps of all \(p.chains) chains together (network + walk arithmetic, jumps excluded); NN RMS to train = root mean square per pixel of the distance from each sample to its nearest training image (memorisation: 0 means copies); blank = share of samples whose contrast (pixel standard deviation) is below \(fmt(blankThreshold, digits: 3)), a quarter of the held-out images' mean; confident = share of samples to which the classifier gives one class a probability ≥ \(fmt(Self.confidentProbability)) (a recognisable digit is classified confidently, a stroke or a blend of two digits is not; off the images' manifold the classifier is confidently wrong — see uniform noise — so read this column together with FD).")
         notebook.table(["run", "FD", "TV(classes)", "switches/jump", "steps/s", "walk share", "Var(y_m − ȳ)/σ²", "NN RMS to train", "blank", "confident"], rows)
+        qualityWithErrorBars()
 
         let noiseFD = anchors.first { $0.name.hasPrefix("uniform") }?.fd ?? .nan
         let realFD = anchors.first { $0.name.hasPrefix("real") }?.fd ?? .nan

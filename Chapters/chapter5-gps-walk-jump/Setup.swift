@@ -1,6 +1,7 @@
 import Foundation
 import NeuralNet
 import Notebook
+import Samplers
 
 /// The three run sizes. Every field can be overridden by its flag.
 struct Preset: Sendable {
@@ -8,6 +9,8 @@ struct Preset: Sendable {
     // Denoiser training
     var steps: Int, batch: Int, width: Int, resolutions: Int
     var learningRate: Double, warmup: Int, finalLearningRate: Double, validateEvery: Int, checkpointEvery: Int
+    /// β of the moving average of the weights that the walk samples with (0: sample the last weights).
+    var averageDecay: Double = 0
     /// Training images used (0: all of the training split).
     var trainImages: Int
     /// Held-out images used for the validation loss, the classifier's accuracy and the FD reference.
@@ -17,6 +20,8 @@ struct Preset: Sendable {
     // Walk-jump sampling
     var chains: Int, sampleSteps: Int, burnIn: Int, jumpEvery: Int
     var longChains: Int, longSteps: Int, longJumpEvery: Int
+    /// Windows the burn-in's and the long chains' jumps are scored in (the exact-start diagnostic).
+    var diagnosticWindows: Int
     /// Training points of the memorising (empirical-prior) denoiser, T2.3.
     var empiricalPoints: Int
     // What the checks demand at this size (a tiny run cannot be expected to learn much).
@@ -25,6 +30,9 @@ struct Preset: Sendable {
     /// drifting to blank images falls far below any of these; a less-trained network's own law has
     /// thinner strokes (measured 0.70–0.75 at 1,500 steps, 1.02–1.08 at 6,000).
     var minContrastRatio: Double
+    /// The claim's bounds (issue 14's goals): each class's share of the samples, the samples' FD over
+    /// the exact walk's at the same n, and the decay of FD along chains started at the exact law.
+    var minClassShare = 0.04, maxClassShare = 1.0, maxAnchorFDRatio = 15.0, maxDecayRatio = 2.0
     /// Highest accepted contrast ratio (jumps much sharper than an exact walk's are no better a sign).
     static let maxContrastRatio = 1.3
     /// The accepted contrast ratios, as the checks print them.
@@ -35,7 +43,7 @@ struct Preset: Sendable {
         name: "tiny", steps: 40, batch: 16, width: 8, resolutions: 2, learningRate: 2e-3, warmup: 10, finalLearningRate: 1,
         validateEvery: 20, checkpointEvery: 20, trainImages: 1000, heldOutImages: 200,
         classifierWidth: 8, classifierSteps: 250, chains: 16, sampleSteps: 40, burnIn: 10, jumpEvery: 10,
-        longChains: 4, longSteps: 200, longJumpEvery: 10, empiricalPoints: 1000,
+        longChains: 4, longSteps: 200, longJumpEvery: 10, diagnosticWindows: 2, empiricalPoints: 1000,
         maxValidationRatio: 0.8, minAccuracy: 0.5, maxFDRatio: 0.8, minConfidentRatio: 0, minContrastRatio: 0)
 
     /// About 6.4 minutes of training on two idle cores (3 resolutions, 1.0 M parameters, 248.3 images/s
@@ -48,7 +56,7 @@ struct Preset: Sendable {
         name: "default", steps: 3000, batch: 32, width: 32, resolutions: 3, learningRate: 1.5e-3, warmup: 100, finalLearningRate: 0.1,
         validateEvery: 250, checkpointEvery: 250, trainImages: 0, heldOutImages: 1000,
         classifierWidth: 16, classifierSteps: 1500, chains: 64, sampleSteps: 200, burnIn: 1000, jumpEvery: 25,
-        longChains: 16, longSteps: 2000, longJumpEvery: 20, empiricalPoints: 4000,
+        longChains: 16, longSteps: 2000, longJumpEvery: 20, diagnosticWindows: 4, empiricalPoints: 4000,
         maxValidationRatio: 0.3, minAccuracy: 0.88, maxFDRatio: 0.2, minConfidentRatio: 0.35, minContrastRatio: 0.6)
 
     /// The default's network for 192k images: ≈ 13 minutes of training at the default's measured
@@ -59,8 +67,9 @@ struct Preset: Sendable {
         name: "full", steps: 6000, batch: 32, width: 32, resolutions: 3, learningRate: 1e-3, warmup: 200, finalLearningRate: 0.1,
         validateEvery: 1000, checkpointEvery: 500, trainImages: 0, heldOutImages: 1000,
         classifierWidth: 16, classifierSteps: 2500, chains: 96, sampleSteps: 400, burnIn: 2000, jumpEvery: 25,
-        longChains: 16, longSteps: 10_000, longJumpEvery: 50, empiricalPoints: 4000,
-        maxValidationRatio: 0.25, minAccuracy: 0.92, maxFDRatio: 0.15, minConfidentRatio: 0.5, minContrastRatio: 0.8)
+        longChains: 16, longSteps: 10_000, longJumpEvery: 50, diagnosticWindows: 8, empiricalPoints: 4000,
+        maxValidationRatio: 0.25, minAccuracy: 0.92, maxFDRatio: 0.15, minConfidentRatio: 0.5, minContrastRatio: 0.8,
+        minClassShare: 0.05, maxClassShare: 0.15, maxAnchorFDRatio: 5)
 
     static func named(_ name: String) throws -> Preset {
         switch name {
@@ -72,9 +81,19 @@ struct Preset: Sendable {
     }
 }
 
+/// Where the shared burn-in's chains start.
+enum BurnInStart: String, CaseIterable {
+    /// y_m = U(0,1)^d + σε, one draw copied into every measurement; v = 0 (the walk-jump code's).
+    case noise
+    /// ȳ from a Gaussian fitted to the training images (their mean and covariance), y | ȳ exact.
+    case gaussian
+}
+
 /// What the run does.
 enum Mode: String, CaseIterable {
-    case all, train, sample
+    case all, train, sample, diagnose
+    /// Reads a trained checkpoint instead of training.
+    var loadsModel: Bool { self == .sample || self == .diagnose }
 }
 
 /// One member (M, σ) of the class, with its walk settings.
@@ -83,6 +102,7 @@ struct Member: Sendable, CustomStringConvertible {
     var sigma: Double
     var step: Double
     var friction: Double
+    var splitting: WalkJumpSplitting = .aboba
     var description: String { "(M=\(measurements), σ=\(fmt(sigma, digits: 3)))" }
     var label: String { "M=\(measurements) σ=\(fmt(sigma, digits: 3)) δ=\(fmt(step, digits: 3))" }
 }
@@ -95,10 +115,15 @@ struct Settings {
     var dataDirectory: String
     var sigmaEff: Double
     var checkpoint: String
+    /// Where to write ν_θ's sampling weights alone (for models/), if anywhere.
+    var exportWeights: String?
     var resume: Bool
     var members: [Member]
     /// Extra step sizes (as multiples of σ) compared for the middle member.
     var stepFactors: [Double]
+    /// Steps of the exact-start diagnostic as multiples of σ (the first is also the noise start's).
+    /// Where the shared burn-in starts.
+    var start: BurnInStart
     var friction: Double
     /// The long chains' member at δ = `--long-step-factor`·σ, and the same member for comparison at
     /// δ = σ/4 when the factor is the published 1/2, else at σ/2 (nil when --step fixes every step).
@@ -112,8 +137,8 @@ struct Settings {
             throw InputError("mode must be one of \(Mode.allCases.map(\.rawValue).joined(separator: ", ")) (got \"\(c.mode)\")")
         }
         self.mode = mode
-        if c.resume && mode == .sample {
-            throw InputError("--resume continues training; it cannot be combined with sample, which only reads --checkpoint (use `train --resume` or `all --resume`)")
+        if c.resume && mode.loadsModel {
+            throw InputError("--resume continues training; it cannot be combined with \(mode.rawValue), which only reads --checkpoint (use `train --resume` or `all --resume`)")
         }
         var p = try Preset.named(c.preset)
         if let v = c.steps { try Validate.inRange(v, 1...10_000_000, flag: "steps"); p.steps = v }
@@ -122,6 +147,7 @@ struct Settings {
         if let v = c.resolutions { try Validate.inRange(v, 2...3, flag: "resolutions"); p.resolutions = v }
         if let v = c.lr { try Validate.positive(v, flag: "lr"); try Validate.inRange(v, 1e-6...1, flag: "lr"); p.learningRate = v }
         if let v = c.lrFinal { try Validate.inRange(v, 0...1, flag: "lr-final"); p.finalLearningRate = v }
+        if let v = c.averageDecay { try Validate.inRange(v, 0...0.99999, flag: "average-decay"); p.averageDecay = v }
         if let v = c.warmup { try Validate.inRange(v, 0...1_000_000, flag: "warmup"); p.warmup = v }
         if let v = c.checkpointEvery { try Validate.inRange(v, 0...10_000_000, flag: "checkpoint-every"); p.checkpointEvery = v }
         if let v = c.validateEvery { try Validate.inRange(v, 0...10_000_000, flag: "validate-every"); p.validateEvery = v }
@@ -135,6 +161,10 @@ struct Settings {
         if let v = c.longSteps { try Validate.inRange(v, 1...10_000_000, flag: "long-steps"); p.longSteps = v }
         if let v = c.longChains { try Validate.inRange(v, 1...4096, flag: "long-chains"); p.longChains = v }
         if let v = c.longJumpEvery { try Validate.inRange(v, 1...1_000_000, flag: "long-jump-every"); p.longJumpEvery = v }
+        if let v = c.diagnosticWindows { try Validate.inRange(v, 1...100, flag: "diagnostic-windows"); p.diagnosticWindows = v }
+        guard p.longSteps / p.diagnosticWindows >= p.longJumpEvery else {
+            throw InputError("--diagnostic-windows (\(p.diagnosticWindows)) must leave each window of the --long-steps (\(p.longSteps)) at least one jump (--long-jump-every \(p.longJumpEvery))")
+        }
         guard p.sampleSteps / p.jumpEvery >= 1 else {
             throw InputError("--jump-every (\(p.jumpEvery)) must not exceed --sample-steps (\(p.sampleSteps)): no jump would be kept")
         }
@@ -152,6 +182,9 @@ struct Settings {
         try Validate.positive(c.sigmaEff, flag: "sigma-eff")
         try Validate.inRange(c.sigmaEff, 0.01...4, flag: "sigma-eff")
         sigmaEff = c.sigmaEff
+        guard let splitting = WalkJumpSplitting(rawValue: c.integrator) else {
+            throw InputError("--integrator must be \(WalkJumpSplitting.allCases.map(\.rawValue).joined(separator: " or ")) (got \"\(c.integrator)\")")
+        }
         try Validate.positive(c.friction, flag: "friction")
         try Validate.inRange(c.friction, 0.001...20, flag: "friction")
         friction = c.friction
@@ -170,30 +203,43 @@ struct Settings {
         if let s = stepOverride { try Validate.positive(s, flag: "step"); try Validate.inRange(s, 0.001...4, flag: "step") }
         members = ms.map { m in
             let sigma = c.sigmaEff * m.squareRoot()
-            return Member(measurements: Int(m), sigma: sigma, step: stepOverride ?? sigma / 2, friction: c.friction)
+            return Member(measurements: Int(m), sigma: sigma, step: stepOverride ?? sigma / 2, friction: c.friction, splitting: splitting)
         }
         stepFactors = try Validate.numberList(c.stepFactors, flag: "step-factors")
         guard stepFactors.count <= 4, stepFactors.allSatisfy({ $0 <= 2 }) else {
             throw InputError("--step-factors: at most 4 values, each in (0, 2] (got \"\(c.stepFactors)\")")
         }
+        guard let start = BurnInStart(rawValue: c.start) else {
+            throw InputError("--start must be \(BurnInStart.allCases.map(\.rawValue).joined(separator: " or ")) (got \"\(c.start)\")")
+        }
+        self.start = start
         let lm = c.longMember ?? Int(ms[ms.count / 2])
         try Validate.inRange(lm, 1...256, flag: "long-member")
         let ls = c.sigmaEff * Double(lm).squareRoot()
         try Validate.inRange(c.longStepFactor, 0.01...2, flag: "long-step-factor")
-        longMember = Member(measurements: lm, sigma: ls, step: stepOverride ?? c.longStepFactor * ls, friction: c.friction)
+        longMember = Member(measurements: lm, sigma: ls, step: stepOverride ?? c.longStepFactor * ls, friction: c.friction, splitting: splitting)
         let comparisonFactor = c.longStepFactor == 0.5 ? 0.25 : 0.5
         comparisonLongMember = stepOverride == nil
-            ? Member(measurements: lm, sigma: ls, step: comparisonFactor * ls, friction: c.friction) : nil
+            ? Member(measurements: lm, sigma: ls, step: comparisonFactor * ls, friction: c.friction, splitting: splitting) : nil
 
-        checkpoint = c.checkpoint ?? "checkpoints/chapter5-\(c.dataset)-\(p.name)-w\(p.width)r\(p.resolutions)-seff\(c.sigmaEff).safetensors"
+        let name = "chapter5-\(c.dataset)-\(p.name)-w\(p.width)r\(p.resolutions)-seff\(c.sigmaEff).safetensors"
+        checkpoint = c.checkpoint ?? "checkpoints/" + name
+        // Sampling runs out of the box: without a trained checkpoint, the model shipped in models/
+        // (weights only, written by --export-weights; models/README.md says how it was made).
+        if c.checkpoint == nil, mode.loadsModel, !FileManager.default.fileExists(atPath: checkpoint),
+           FileManager.default.fileExists(atPath: "models/" + name) {
+            checkpoint = "models/" + name
+        }
+        exportWeights = c.exportWeights
+        if let path = exportWeights { try OutputPaths.checkWritableFile(path, flag: "export-weights") }
         // Checked now, not at the first checkpoint write (a trailing slash created a folder before refusing).
         try OutputPaths.checkWritableFile(checkpoint, flag: "checkpoint")
-        if (resume || mode == .sample) && !FileManager.default.fileExists(atPath: checkpoint) {
-            throw InputError("\(resume ? "--resume" : "sample"): no checkpoint at \(checkpoint); run `chapter5-gps-walk-jump train --preset \(p.name)` first (or pass --checkpoint PATH)")
+        if (resume || mode.loadsModel) && !FileManager.default.fileExists(atPath: checkpoint) {
+            throw InputError("\(resume ? "--resume" : mode.rawValue): no checkpoint at \(checkpoint); run `chapter5-gps-walk-jump train --preset \(p.name)` first (or pass --checkpoint PATH)")
         }
         // A checkpoint to continue from fixes the architecture: take it from the file's metadata
         // unless given, and refuse a contradiction before anything is written.
-        if resume || mode == .sample {
+        if resume || mode.loadsModel {
             let file: Checkpoint
             do { file = try Checkpoint.read(checkpoint); _ = try DenoiserTrainer.checkStoredValues(file, path: checkpoint) } catch { throw InputError("\(error)") }
             // Values from the file get the flags' range checks (a width of 0 or 9999 used to crash).
@@ -211,7 +257,8 @@ struct Settings {
             if resume {
                 let schedule = [("learning_rate", String(Float(p.learningRate)), "lr"), ("warmup", String(p.warmup), "warmup"),
                                 ("learning_rate_final_fraction", p.finalLearningRate < 1 ? String(Float(p.finalLearningRate)) : "constant", "lr-final"),
-                                ("batch", String(p.batch), "batch"), ("seed", String(seed), "seed"), ("sigma_eff", String(Float(sigmaEff)), "sigma-eff")]
+                                ("batch", String(p.batch), "batch"), ("seed", String(seed), "seed"), ("sigma_eff", String(Float(sigmaEff)), "sigma-eff"),
+                                ("average_decay", p.averageDecay > 0 ? String(Float(p.averageDecay)) : "none", "average-decay")]
                 for (key, mine, flag) in schedule {
                     if let theirs = file.metadata[key], theirs != mine {
                         throw InputError("--\(flag): the checkpoint \(checkpoint) was trained with \(key) = \(theirs), this run has \(mine); --resume continues the same run")

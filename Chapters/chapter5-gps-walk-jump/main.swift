@@ -21,7 +21,7 @@ struct GPSWalkJumpChapter: ChapterCommand {
 
     @OptionGroup var common: CommonOptions
 
-    @Argument(help: "all | train | sample")
+    @Argument(help: "all | train | sample | diagnose")
     var mode = "all"
 
     @Option(help: "Run size: tiny, default or full.")
@@ -39,6 +39,9 @@ struct GPSWalkJumpChapter: ChapterCommand {
     @Option(help: "Checkpoint file (default: checkpoints/chapter5-<dataset>-<preset>-w<width>r<res>-seff<σ_eff>.safetensors).")
     var checkpoint: String?
 
+    @Option(help: "After training (or loading), write ν_θ's sampling weights alone (the moving average when kept) to this safetensors file.")
+    var exportWeights: String?
+
     @Flag(help: "Continue training from --checkpoint (weights, step, loss history; the data stream continues exactly).")
     var resume = false
 
@@ -49,6 +52,7 @@ struct GPSWalkJumpChapter: ChapterCommand {
     @Option(help: "U-Net resolutions (2 or 3).") var resolutions: Int?
     @Option(help: "Adam learning rate.") var lr: Double?
     @Option(help: "Linear learning-rate warm-up steps.") var warmup: Int?
+    @Option(help: "β of the exponential moving average of the weights that sampling uses (0: the last weights).") var averageDecay: Double?
     @Option(help: "Final learning rate as a fraction of --lr, reached by a cosine decay at the last step (1: constant).") var lrFinal: Double?
     @Option(help: "Checkpoint every N steps (0: only at the end).") var checkpointEvery: Int?
     @Option(help: "Validation loss every N steps (0: only at the end).") var validateEvery: Int?
@@ -61,6 +65,8 @@ struct GPSWalkJumpChapter: ChapterCommand {
     var members = "1,4,16"
     @Option(help: "Walk step δ for every member (default: the published rule δ = σ/2).")
     var step: Double?
+    @Option(help: "Splitting of the underdamped walk: aboba (A-B-O-B-A, Sachs et al.) or baoab (B-A-O-A-B, Leimkuhler & Matthews).")
+    var integrator = "aboba"
     @Option(help: "Effective friction γδ of the underdamped walk.")
     var friction = 1.0
     @Option(help: "Other step sizes compared for the long-chain member, as multiples of σ (δ = factor·σ).")
@@ -75,13 +81,16 @@ struct GPSWalkJumpChapter: ChapterCommand {
     @Option(help: "Steps of the long chains.") var longSteps: Int?
     @Option(help: "Number of long chains (run as one batch).") var longChains: Int?
     @Option(help: "Jump every k steps along the long chains.") var longJumpEvery: Int?
+    @Option(help: "Windows in which the burn-in's and the long chains' jumps are scored (the exact-start diagnostic).") var diagnosticWindows: Int?
+    @Option(help: "Start of the shared burn-in: noise (U(0,1)^d + σε) or gaussian (a Gaussian fitted to the training images).")
+    var start = "noise"
 
     func run() throws {
         let settings = try Settings(self)   // every flag error is thrown here, before anything is written
         let data = try ChapterData.load(settings)  // missing data files: exit 2, nothing written
         // Training writes the checkpoint: one run per checkpoint (a second one is exit 2), and the
         // temporaries of killed runs are removed.
-        do { heldCheckpointLock = settings.mode == .sample ? nil : try CheckpointLock(checkpoint: settings.checkpoint) } catch {
+        do { heldCheckpointLock = settings.mode.loadsModel ? nil : try CheckpointLock(checkpoint: settings.checkpoint) } catch {
             throw InputError("\(error)")
         }
         if let removed = heldCheckpointLock?.removedTemporaries, !removed.isEmpty {
@@ -89,12 +98,19 @@ struct GPSWalkJumpChapter: ChapterCommand {
         }
         let chapter = Chapter(settings: settings, data: data)
         try chapter.introduction()
-        if settings.mode != .sample { try chapter.train() } else { try chapter.loadTrained() }
+        if !settings.mode.loadsModel { try chapter.train() } else { try chapter.loadTrained() }
+        try chapter.exportWeights()
         chapter.denoisingResults()
-        if settings.mode != .train {
+        if settings.mode == .diagnose {
+            chapter.classifierSection()
+            _ = chapter.sharedBurnIn()
+            chapter.longChain()
+            chapter.diagnosis()
+        } else if settings.mode != .train {
             chapter.classifierSection()
             chapter.sample()
             chapter.longChain()
+            chapter.diagnosis()
             chapter.qualitySummary()
         }
         chapter.assignExercises()

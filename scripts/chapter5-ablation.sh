@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Chapter 5's ablation (issue 14): the exact-start diagnostic (`chapter5-gps-walk-jump diagnose`) for
+# each repair candidate on the default preset, then one table of them all (chapter5-ablation.py) in
+# figures/chapter5-ablation/README.md. Candidates that need their own network train it first (once;
+# the checkpoint is reused). Usage: scripts/chapter5-ablation.sh [candidate ...] (default: all).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export OPENBLAS_CORETYPE=Haswell
+swift build -c release --product chapter5-gps-walk-jump >/dev/null
+bin=.build/release/chapter5-gps-walk-jump
+out=figures/chapter5-ablation
+ema=checkpoints/chapter5-mnist5k-default-w32r3-seff0.25-ema0.999.safetensors
+
+declare -A flags=(
+  [aboba]="--integrator aboba"
+  [baoab]="--integrator baoab"
+  [ema-aboba]="--integrator aboba --average-decay 0.999 --checkpoint $ema"
+  [ema-baoab]="--integrator baoab --average-decay 0.999 --checkpoint $ema"
+  [ema-baoab-gaussian]="--integrator baoab --average-decay 0.999 --checkpoint $ema --start gaussian"
+)
+order=(aboba baoab ema-aboba ema-baoab ema-baoab-gaussian)
+[ $# -gt 0 ] && order=("$@")
+
+for name in "${order[@]}"; do
+  [ -n "${flags[$name]:-}" ] || { echo "chapter5-ablation: unknown candidate $name (one of: ${!flags[*]})" >&2; exit 2; }
+  if [[ "${flags[$name]}" == *"$ema"* && ! -f "$ema" ]]; then
+    "$bin" train --average-decay 0.999 --checkpoint "$ema" --figures-dir "$out/train-ema0.999"
+  fi
+  if [ ! -f checkpoints/chapter5-mnist5k-default-w32r3-seff0.25.safetensors ]; then
+    "$bin" train --figures-dir "$out/train-default"
+  fi
+  # shellcheck disable=SC2086
+  "$bin" diagnose ${flags[$name]} --figures-dir "$out/$name" | tee "$out/$name.log" | grep -E "window to step|checks," || true
+  echo "$bin diagnose ${flags[$name]}" > "$out/$name/command.txt"
+done
+python3 scripts/chapter5-ablation.py "$out"
