@@ -5,10 +5,11 @@
 // and a small classifier (for Fréchet distances on its features). Includes a one-line progress bar,
 // periodic validation, atomic safetensors checkpoints with resume, and a NaN/Inf guard.
 //
-// Reproducibility without saving generator state: the random draws of step t (which images, which
-// noise) come from `Xoshiro256(seed: stepSeed(seed, t))` and the epoch permutations from
-// `Xoshiro256(seed: epochSeed(seed, e))`, so the data stream is a pure function of (seed, step) and a
-// resumed run sees exactly the batches the uninterrupted run would have seen.
+// Reproducibility without saving generator state: the noise of step t comes from
+// `Xoshiro256(seed: mixSeed(seed, t))` and the permutation of epoch e, which picks the images, from
+// `Xoshiro256(seed: mixSeed(seed ^ 0xE90C, e))` (`DenoiserTrainer.batch(atStep:)`), so the data
+// stream is a pure function of (seed, step) and a resumed run sees exactly the batches the
+// uninterrupted run would have seen.
 import Foundation
 import NumericCore
 #if canImport(Glibc)
@@ -182,7 +183,9 @@ public final class DenoiserTrainer {
     /// Wall time spent in training steps (excluding validation and checkpoints) and images seen.
     public private(set) var trainingSeconds = 0.0
     public private(set) var imagesSeen = 0
-    /// Whether optimiser moments were restored on resume (the engine's Adam does not expose them).
+    /// True when the last `resume` found no optimiser state in the checkpoint (a file written before
+    /// checkpoints carried Adam's moments): Adam is left as it was (zero moments and step 0 in a new
+    /// trainer), so the resumed run is not exact. False otherwise, and after a resume that restored them.
     public private(set) var resumedWithoutOptimizerState = false
     /// The moving average θ̄ of every parameter (same order as `model.parameters`; empty without
     /// `averageDecay`). After step t: θ̄ ← β_t θ̄ + (1 − β_t) θ with β_t = min(β, (1 + t)/(10 + t)), so
