@@ -9,11 +9,13 @@ export OPENBLAS_CORETYPE=Haswell
 swift build -c release --product chapter5-gps-walk-jump >/dev/null
 bin=.build/release/chapter5-gps-walk-jump
 out=figures/chapter5-ablation
+# The two networks: the default preset trained without (last) and with (ema) a moving average of the weights.
+last=checkpoints/chapter5-mnist5k-default-w32r3-seff0.25-noavg.safetensors
 ema=checkpoints/chapter5-mnist5k-default-w32r3-seff0.25-ema0.999.safetensors
 
 declare -A flags=(
-  [aboba]="--integrator aboba"
-  [baoab]="--integrator baoab"
+  [aboba]="--integrator aboba --average-decay 0 --checkpoint $last"
+  [baoab]="--integrator baoab --average-decay 0 --checkpoint $last"
   [ema-aboba]="--integrator aboba --average-decay 0.999 --checkpoint $ema"
   [ema-baoab]="--integrator baoab --average-decay 0.999 --checkpoint $ema"
   [ema-baoab-gaussian]="--integrator baoab --average-decay 0.999 --checkpoint $ema --start gaussian"
@@ -26,8 +28,8 @@ for name in "${order[@]}"; do
   if [[ "${flags[$name]}" == *"$ema"* && ! -f "$ema" ]]; then
     "$bin" train --average-decay 0.999 --checkpoint "$ema" --figures-dir "$out/train-ema0.999"
   fi
-  if [ ! -f checkpoints/chapter5-mnist5k-default-w32r3-seff0.25.safetensors ]; then
-    "$bin" train --figures-dir "$out/train-default"
+  if [[ "${flags[$name]}" == *"$last"* && ! -f "$last" ]]; then
+    "$bin" train --average-decay 0 --checkpoint "$last" --figures-dir "$out/train-noavg"
   fi
   # shellcheck disable=SC2086
   "$bin" diagnose ${flags[$name]} --figures-dir "$out/$name" | tee "$out/$name.log" | grep -E "window to step|checks," || true

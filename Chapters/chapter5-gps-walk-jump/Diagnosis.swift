@@ -67,8 +67,9 @@ extension Chapter {
         let m = s.longMember
         notebook.section("Where the samples fall short: chains started at the exact law")
         notebook.prose("Three things can keep walk-jump samples from the data's law: chains that have not forgotten their start (mixing), a learned score that is wrong where the chains go (the model), and the bias of the discretised walk at δ = σ/2 (the integrator). Chains started at an exact draw of the M-density separate them: the long chains above start at ȳ = x + σ_eff ε for held-out images x with y_m = ȳ + σ(ε_m − ε̄) (T4.7), a draw of the data's M-density. If ν_θ were the Bayes estimator and the walk exact, they would stay at that law. If their jumps' quality decays from the first window, the stationary law of the learned, discretised chain is not the data's; a smaller step that stops the decay blames the integrator, one that does not blames the model. If quality holds, the gap is the road from noise, which the burn-in's chains (started from noise) show.")
-        notebook.prose("One member stands for all of them here. With the GPS score the mean ȳ and the mean velocity v̄ form an A-B-O-B-A walk of their own, and with w = √M v̄ it is exactly the walk on log p_{σ_eff}(ȳ) with step h = δ/√M and the same γδ; the difference directions are harmonic and never touch ȳ (T4.7(2)–(3)). At δ = cσ every member therefore walks ȳ with h = c σ_eff: the same chain in law, so the members' jumps have one law and their FDs differ by sampling noise only. What matters is h = δ/√M. The diagnosis uses \(m.description).")
-        notebook.equation("ȳ ← ȳ + (h/2) w;  w ← w + (h/2) ∇log p_{σ_eff}(ȳ);  w ← e^{−γδ} w + √(1 − e^{−2γδ}) ε;  w ← w + (h/2) ∇log p_{σ_eff}(ȳ);  ȳ ← ȳ + (h/2) w,   h = δ/√M")
+        notebook.prose("One member stands for all of them here. With the GPS score the mean ȳ and the mean velocity v̄ form a walk of their own with the same splitting (each sub-step is linear in v and averages over m), and with w = √M v̄ it is exactly the walk on log p_{σ_eff}(ȳ) with step h = δ/√M and the same γδ; the difference directions are harmonic and never touch ȳ (T4.7(2)–(3)). At δ = cσ every member therefore walks ȳ with h = c σ_eff: the same chain in law, so the members' jumps have one law and their FDs differ by sampling noise only. What matters is h = δ/√M. The diagnosis uses \(m.description).")
+        notebook.equation("A-B-O-B-A in (ȳ, w):  ȳ ← ȳ + (h/2) w;  w ← w + (h/2) ∇log p_{σ_eff}(ȳ);  w ← e^{−γδ} w + √(1 − e^{−2γδ}) ε;  w ← w + (h/2) ∇log p_{σ_eff}(ȳ);  ȳ ← ȳ + (h/2) w,   h = δ/√M",
+                          "B-A-O-A-B: the same sub-steps in the order kick, drift, O, drift, kick")
         let traces = ([burnInTrace] + longTraces).compactMap { $0 }.filter { !$0.windowEnds.isEmpty }
         guard !traces.isEmpty else { return }
         diagnosisTraces = longTraces
@@ -102,6 +103,7 @@ extension Chapter {
         notebook.table(["run", "window ends at step", "FD", "KID", "confident", "TV(classes)", "contrast / exact", "‖ȳ − ν_θ(ȳ)‖²/d"], rows)
         writeDiagnosisSummary(traces, anchor: anchor)
         notebook.prose(verdict(traces, anchor: anchor))
+        notebook.prose("Read the windows of one run against each other. A window pools every chain's kept jumps, and jumps of one chain are correlated (more so at a smaller step), which raises FD's finite-n offset and KID's within-chain terms alike; runs with other chain counts or steps have other offsets, so compare a run's last window with its own first. The repair candidates — the splitting (--integrator), the moving average of the weights (--average-decay), the step, the start (--start) — are compared the same way by `scripts/chapter5-ablation.sh`, whose table is figures/chapter5-ablation/README.md.")
     }
 
     /// The traces as JSON next to the report (scripts/chapter5-ablation.py tabulates runs from it).

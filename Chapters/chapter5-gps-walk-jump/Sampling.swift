@@ -159,11 +159,15 @@ extension Chapter {
     /// the member (T4.1), so the jumps have the law of ν_θ(X + σ_eff ε): here for the held-out images,
     /// one fixed noise draw each. Any statistic of the sampler's jumps (contrast, FD, classes) should
     /// approach the same statistic of these; the gap is the walk's error, not the network's.
-    func computeExactWalkJumps() -> [Float] {
-        var r = Xoshiro256(seed: s.seed &+ 400)
-        var noisy = r.gaussiansFloat(data.heldOut.images.count, mean: 0, std: sigmaEff)
+    func computeExactWalkJumps() -> [Float] { exactWalkJumps(count: data.heldOut.count, seed: s.seed &+ 400) }
+
+    /// ν_θ(x + σ_eff ε) for the first `count` held-out x, with the noise drawn from `seed`.
+    func exactWalkJumps(count: Int, seed: UInt64) -> [Float] {
+        var r = Xoshiro256(seed: seed)
+        let n = min(count, data.heldOut.count) * data.pixels
+        var noisy = r.gaussiansFloat(n, mean: 0, std: sigmaEff)
         for i in noisy.indices { noisy[i] += data.heldOut.images[i] }
-        return denoise(noisy, count: data.heldOut.count)
+        return denoise(noisy, count: n / data.pixels)
     }
 
     func blankFraction(_ images: [Float], count: Int) -> Double {
@@ -201,7 +205,7 @@ extension Chapter {
         }
         notebook.prose("**One burn-in for the whole class.** Chains started from noise pass through a long transient (figure below: from uniform noise the jumps first thin out to strokes, and take a thousand steps or more to fill back in to digits). Rather than pay it once per member, \(p.chains) chains of \(lm.description) run \(p.burnIn) steps from \(s.start == .noise ? "y_m = U(0,1)^d + σε (one draw copied into every measurement, v = 0)" : "a Gaussian fitted to the training images (--start gaussian: ȳ = μ + Σ^{1/2} z + σ_eff ε with the training set's mean μ and covariance Σ, y_m = ȳ + σ(ε_m − ε̄), v ~ N(0, u I))"), and every member starts from their means ȳ: ȳ has the same law X + σ_eff ε for every member of the class (T4.1), and given ȳ the differences y_m − ȳ are Gaussian with precision 1/σ² whatever the density (T4.7), so")
         notebook.equation("y_m = ȳ + σ (ε_m − ε̄),    v ~ N(0, u I)        (an exact draw of y given ȳ, for any member M)")
-        notebook.prose("starts member M at its stationary law as soon as the burn-in chains are at theirs. (For v, N(0, u I) is the law of the continuous-time walk and, for A-B-O-B-A, of the velocity at mid-step; at the end of a step the discretised walk's velocity has variance u/(1 − δ²λu/4) along a Gaussian direction of precision λ — along the difference directions, λ = 1/σ² and δ = σ/2 make that 16u/15 at u = 1 — so the start is exact in y and within a few per cent in v, a gap the O-step's friction closes within a few steps.) The Var(y_m − ȳ)/σ² column below checks the difference directions; the members' FD against the exact walk's anchor checks ȳ.")
+        notebook.prose("starts member M at its stationary law as soon as the burn-in chains are at theirs. (For v, N(0, u I) is the law of the continuous-time walk; the discretised walk's velocity law differs from it by O(δ²λu) along a Gaussian direction of precision λ — a few per cent along the difference directions, λ = 1/σ², at δ = σ/2 — so the start is exact in y and close in v, a gap the O-step's friction closes within a few steps.) The Var(y_m − ȳ)/σ² column below checks the difference directions; the members' FD against the exact walk's anchor checks ȳ.")
         burnInMeans = runBurnIn(lm)
         if p.name != "tiny" {
             notebook.check("the shared burn-in ends near the exact walk's law: its jumps' contrast over the last quarter is within \(p.contrastBounds) × that of ν_θ(x + σ_eff ε) (preset \(p.name))",
@@ -379,7 +383,7 @@ extension Chapter {
             }
             if r.member.measurements > 1 {
                 // T4.7: the difference directions are exactly harmonic with precision 1/σ², whatever ν is,
-                // and A-B-O-B-A samples a harmonic position law without bias; ≈ B(M−1)d coordinates.
+                // and both splittings sample a harmonic position law without bias; ≈ B(M−1)d coordinates.
                 let dof = Double(p.chains * (r.member.measurements - 1) * data.pixels)
                 notebook.check("T4.7 \(r.member.description): Var(y_m − ȳ) over the (M−1)d difference directions = σ²",
                                expected: 1, measured: r.differenceVariance / (r.member.sigma * r.member.sigma),

@@ -65,8 +65,8 @@ struct GPSWalkJumpChapter: ChapterCommand {
     var members = "1,4,16"
     @Option(help: "Walk step δ for every member (default: the published rule δ = σ/2).")
     var step: Double?
-    @Option(help: "Splitting of the underdamped walk: aboba (A-B-O-B-A, Sachs et al.) or baoab (B-A-O-A-B, Leimkuhler & Matthews).")
-    var integrator = "aboba"
+    @Option(help: "Splitting of the underdamped walk: baoab (B-A-O-A-B, Leimkuhler & Matthews; the chapter's, see its ablation) or aboba (A-B-O-B-A, Sachs et al., the published walk-jump's).")
+    var integrator = "baoab"
     @Option(help: "Effective friction γδ of the underdamped walk.")
     var friction = 1.0
     @Option(help: "Other step sizes compared for the long-chain member, as multiples of σ (δ = factor·σ).")
