@@ -31,5 +31,8 @@ for name, command, d, cells in rows:
     a = d["anchor"]
     lines.append(f"| | | anchor: exact walk's jumps | {f(a['fd'])} | {f(a['kid'])} | {100 * a['confident']:.0f} % | 1 |")
 lines += ["", "Commands:", ""] + [f"- `{name}`: `{command}`" for name, command, _, _ in rows]
+notes = root / "NOTES.md"
+if notes.exists():
+    lines += ["", "Notes:", "", notes.read_text().strip()]
 (root / "README.md").write_text("\n".join(lines) + "\n")
 print(f"chapter5-ablation: {len(rows)} candidates → {root / 'README.md'}")
