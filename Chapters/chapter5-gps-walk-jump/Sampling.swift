@@ -164,10 +164,8 @@ extension Chapter {
     /// ν_θ(x + σ_eff ε) for the first `count` held-out x, with the noise drawn from `seed`.
     func exactWalkJumps(count: Int, seed: UInt64) -> [Float] {
         var r = Xoshiro256(seed: seed)
-        let n = min(count, data.heldOut.count) * data.pixels
-        var noisy = r.gaussiansFloat(n, mean: 0, std: sigmaEff)
-        for i in noisy.indices { noisy[i] += data.heldOut.images[i] }
-        return denoise(noisy, count: n / data.pixels)
+        let n = min(count, data.heldOut.count)
+        return denoise(exactMeans(count: n, rng: &r), count: n)
     }
 
     func blankFraction(_ images: [Float], count: Int) -> Double {
