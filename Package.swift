@@ -77,9 +77,9 @@ let package = Package(
         chapter("chapter5-gps-walk-jump", ["Theory", "Samplers", "NeuralNet", "Datasets"]),
 
         // MARK: - Benchmarks
-        .executableTarget(name: "gps-bench", dependencies: [
+        .executableTarget(name: "engine-bench", dependencies: [
             "NumericCore", "NeuralNet", "Notebook", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ], path: "Benchmarks/gps-bench", swiftSettings: optimise),
+        ], path: "Benchmarks/engine-bench", swiftSettings: optimise),
 
         // MARK: - Tools: the book as a static site (scripts/site.sh)
         .target(name: "BookSite", dependencies: [

@@ -17,7 +17,7 @@ for job in "train" "forward" "chapter1-langevin" "chapter3-condition-number" "ch
         if [[ $job == chapter* ]]; then
             ta=$(secs "$a/$job" --figures-dir "$tmp/a"); tb=$(secs "$b/$job" --figures-dir "$tmp/b")
         else
-            ta=$(secs "$a/gps-bench" --profile "$job" --iterations 10); tb=$(secs "$b/gps-bench" --profile "$job" --iterations 10)
+            ta=$(secs "$a/engine-bench" --profile "$job" --iterations 10); tb=$(secs "$b/engine-bench" --profile "$job" --iterations 10)
         fi
         r=$(echo "scale=3; $tb / $ta" | bc); ratios+=("$r")
         echo "$job pair $i: checked $ta, unchecked $tb (ratio $r)"

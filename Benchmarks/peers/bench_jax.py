@@ -1,4 +1,4 @@
-"""JAX (CPU, XLA) version of gps-bench's bench U-Net; forward and training-step images/s.
+"""JAX (CPU, XLA) version of engine-bench's bench U-Net; forward and training-step images/s.
 
 Same architecture as bench_torch.py / UNet.bench (see there). Pure jax (no flax/optax): convs are
 lax.conv_general_dilated in NHWC/HWIO (XLA:CPU's native layout; the network is identical),

@@ -1,4 +1,4 @@
-"""PyTorch (CPU) version of gps-bench's bench U-Net; forward and training-step images/s.
+"""PyTorch (CPU) version of engine-bench's bench U-Net; forward and training-step images/s.
 
 Architecture (= Sources/NeuralNet/UNet.swift with resolutions 2, width 32, residual output):
   input 3x3 conv C->32; ResBlock(32); stride-2 3x3 conv 32->64; ResBlock(64) x2;

@@ -1,6 +1,6 @@
 """Shared helpers for the peer benchmarks: timing protocol and results.json merging.
 
-Protocol (identical to gps-bench): batch 64, inputs N(0,1), target N(0,1); for each of 28x28x1
+Protocol (identical to engine-bench): batch 64, inputs N(0,1), target N(0,1); for each of 28x28x1
 and 32x32x3, 2 warm-up iterations then `iterations` timed ones; images/s = batch / median time.
 """
 import argparse

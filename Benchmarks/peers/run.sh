@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Peer benchmarks: the bench U-Net in PyTorch and JAX (CPU, 2 threads), written to
-# Benchmarks/peers/results.json, which `swift run -c release gps-bench` then compares against.
+# Benchmarks/peers/results.json, which `swift run -c release engine-bench` then compares against.
 #
 #   bash Benchmarks/peers/run.sh [--batch 64] [--iterations 10] [--threads 2] [--seed 0]
 #
@@ -62,4 +62,4 @@ OMP_NUM_THREADS="$threads" MKL_NUM_THREADS="$threads" "$vpy" "$here/bench_torch.
 echo "== JAX =="
 XLA_FLAGS="--xla_cpu_multi_thread_eigen=true intra_op_parallelism_threads=$threads" JAX_PLATFORMS=cpu \
     "$vpy" "$here/bench_jax.py" "$@"
-echo "results: $here/results.json — now run: swift run -c release gps-bench"
+echo "results: $here/results.json — now run: swift run -c release engine-bench"

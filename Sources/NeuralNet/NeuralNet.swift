@@ -5,7 +5,7 @@
 /// import NumericCore
 ///
 /// // Models. Every model is a `Layer` (a class): forward caches, backward accumulates.
-/// let unet = UNet.bench(channels: 1)                       // the U-Net gps-bench times (L = 2, w = 32)
+/// let unet = UNet.bench(channels: 1)                       // the U-Net engine-bench times (L = 2, w = 32)
 /// let unet2 = UNet(UNet.Configuration(channels: 3, baseWidth: 32, resolutions: 3), seed: 1)
 /// // ν_θ(x) = x + net(x) with a zero-initialised output conv (starts as the identity); pass
 /// // `residualOutput: false` for ν_θ = net(x) (starts as 0). See `UNet` for the reasons.

@@ -9,7 +9,7 @@ import NumericCore
 /// `downsample.i` stride-2 3×3 conv w_i→w_{i+1}; `mid.0`, `mid.1` ResBlock(w_{L−1}); for each level
 /// i from L−2 down to 0: nearest 2× up, `upsample.i` 3×3 conv w_{i+1}→w_i, concat [up, skip i],
 /// `up.i` ResBlock(2w_i→w_i); `output.norm` GroupNorm → SiLU → `output.conv` 3×3 conv w→C.
-/// With L = 2 and w = 32 this is `UNet.bench`, the fixed U-Net that Benchmarks/gps-bench times.
+/// With L = 2 and w = 32 this is `UNet.bench`, the fixed U-Net that Benchmarks/engine-bench times.
 ///
 /// Output parametrisation (`residualOutput`, default true): ν_θ(x) = x + net(x), with the output
 /// conv zero-initialised so that ν_θ starts as the identity. Why: for the small σ_eff used in
@@ -86,7 +86,7 @@ public final class UNet: Layer {
         return all + [outputConv]
     }
 
-    /// The fixed U-Net of Benchmarks/gps-bench: 2 resolutions, base width 32, ≈0.23 M parameters for C = 1.
+    /// The fixed U-Net of Benchmarks/engine-bench: 2 resolutions, base width 32, ≈0.23 M parameters for C = 1.
     public static func bench(channels: Int, seed: UInt64 = 0) -> UNet {
         UNet(Configuration(channels: channels, baseWidth: 32, resolutions: 2), seed: seed)
     }

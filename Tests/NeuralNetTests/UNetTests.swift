@@ -11,7 +11,7 @@ func perturbParameters(_ model: Layer, seed: UInt64, std: Double = 0.1) {
 }
 
 @Suite struct UNetTests {
-    @Test func benchUNetHasTheIssueLayout() {
+    @Test func benchUNetHasTheBenchmarkLayout() {
         let net = UNet.bench(channels: 1)
         let names = net.namedParameters.map(\.name)
         #expect(names.first == "input.weight")

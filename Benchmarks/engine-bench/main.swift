@@ -1,7 +1,7 @@
-// gps-bench: throughput of the NeuralNet engine on the fixed bench U-Net, against OpenBLAS sgemm
+// engine-bench: throughput of the NeuralNet engine on the fixed bench U-Net, against OpenBLAS sgemm
 // (this machine's reference peak) and against PyTorch / JAX (Benchmarks/peers/results.json).
 //
-//   swift run -c release gps-bench [--batch 64] [--iterations 10] [--threads 2] [--seed 0]
+//   swift run -c release engine-bench [--batch 64] [--iterations 10] [--threads 2] [--seed 0]
 //
 // Measured, for 28×28×1 and 32×32×3 inputs: forward images/s and training-step images/s
 // (forward + MSE + backward + Adam; median and best of `iterations` timed steps after 2 warm-up
@@ -27,7 +27,7 @@ typealias SgemmFunction = @convention(c) (CBLAS_ORDER, CBLAS_TRANSPOSE, CBLAS_TR
 
 nonisolated(unsafe) let realSgemm: SgemmFunction = {
     guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: -1), "cblas_sgemm") else {  // RTLD_NEXT
-        fatalError("gps-bench: cannot find OpenBLAS's cblas_sgemm")
+        fatalError("engine-bench: cannot find OpenBLAS's cblas_sgemm")
     }
     return unsafeBitCast(symbol, to: SgemmFunction.self)
 }()
@@ -246,9 +246,9 @@ struct ShapeResult {
 
 /// Bad flags exit with code 2 and a one-line message, as the chapters do (`ChapterCommand.main`).
 @main
-struct GPSBench: ChapterCommand {
+struct EngineBench: ChapterCommand {
     static let configuration = CommandConfiguration(
-        commandName: "gps-bench",
+        commandName: "engine-bench",
         abstract: "Throughput of the NeuralNet bench U-Net vs OpenBLAS sgemm, PyTorch and JAX.")
 
     @Option(help: "Images per batch.") var batch = 64
@@ -323,7 +323,7 @@ struct GPSBench: ChapterCommand {
         }
         let loadBefore = loadAverage()
         let config = String(cString: openblas_get_config())
-        print("gps-bench — NeuralNet bench U-Net, batch \(batch), \(iterations) timed iterations, seed \(seed)")
+        print("engine-bench — NeuralNet bench U-Net, batch \(batch), \(iterations) timed iterations, seed \(seed)")
         print("CPU: \(cpuModel()), \(ProcessInfo.processInfo.activeProcessorCount) cores; OpenBLAS \(config); "
               + "BLAS threads \(blasThreads); load average \(loadBefore)")
         print("date: \(ISO8601DateFormatter().string(from: Date()))")
@@ -574,7 +574,7 @@ struct GPSBench: ChapterCommand {
               let frameworks = root["frameworks"] as? [String: Any] else {
             print("  no peer results at \(peers). Produce them (creates .venv-peers with CPU-only torch and jax[cpu]) with:")
             print("    bash Benchmarks/peers/run.sh")
-            print("  then run gps-bench again.")
+            print("  then run engine-bench again.")
             return
         }
         func number(_ any: Any?) -> Double? { (any as? NSNumber)?.doubleValue }
@@ -608,6 +608,6 @@ struct GPSBench: ChapterCommand {
             }
         }
         print("  (images/s; ratio > 1 means the Swift engine is faster. Peers are not re-measured here —"
-              + " run Benchmarks/peers/run.sh back to back with gps-bench for a fair comparison.)")
+              + " run Benchmarks/peers/run.sh back to back with engine-bench for a fair comparison.)")
     }
 }
