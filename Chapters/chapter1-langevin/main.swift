@@ -679,7 +679,7 @@ extension Chapter1Langevin: GradedChapter {
                      solution: .list(frictionList.map { LangevinTheory.abobaPositionIAT(precision: 2, step: delta0, effectiveFriction: $0) ?? .nan }, relative: 0.005, hint: "the table's chains all run at δ = the second --deltas value; the one-step map of A-B-O-B-A sees the friction only through γδ, and its stationary covariance gives the IAT (LangevinTheory.abobaPositionIAT)."),
                      observe: "the δ-scan row δ = 0.25 (γδ = 1, γ = 4) and the friction-table row γδ = 1 are the same chain: exact IAT of y 14.79 in both, measured 14.9 and 15.1 on independent streams; the friction-table row γδ = 0.25 has γ = 1, the γ of the δ-scan row δ = 1, yet its exact IAT is 3.98 against 0.92 there: the same γ is a different chain at another δ. Var(y) = 1/λ in every row: the stationary position law depends on neither δ nor γ.",
                      check: "every Var(y) = 1/λ and IAT-of-y check passes, in both tables."),
-            Exercise("1.6", "Which integrator is exact where",
+            Exercise("1.5", "Which integrator is exact where",
                      task: "Run §6 for the underdamped integrators only and compare the exact discretised λ·Var y on the Gaussian (λ = 2, δ = 0.5, γδ = 0.6) across them; then compare the mixture bias tables: which integrator's Gaussian exactness survives on a non-Gaussian target?",
                      command: "swift run -c release chapter1-langevin --integrator baoab,cheng,midpoint",
                      question: "What is the exact discretised stationary Var y of Cheng et al.'s scheme on N(0, 1/2) at δ = 0.5, γδ = 0.6 (u = 1)?",

@@ -45,6 +45,7 @@ struct ExerciseGradingTests {
         ("chapter1-langevin", "1.2", "7,63,511", "7,63,400", []),          // 2κ/f − 1 at f = 0.25
         ("chapter1-langevin", "1.3", "6.25", "2.5", []),                   // 100/(8·2)
         ("chapter1-langevin", "1.4", "3.979,14.79,30.85", "3.98,14.79,20", []),
+        ("chapter1-langevin", "1.5", "0.8339", "0.5", []),                // Cheng: S = MSMᵀ + Q iterated in numpy (0.83387); 0.5 = 1/λ is the continuous law
         ("chapter2-tweedie-miyasawa", "2.1", "0.7804", "0.5", []),        // 2·2·sin(π/16)
         ("chapter2-tweedie-miyasawa", "2.2", "training", "fresh", []),
         ("chapter2-tweedie-miyasawa", "2.3", "4.444", "0.444", []),       // 0.1/0.15²
