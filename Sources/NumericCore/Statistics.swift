@@ -27,6 +27,25 @@ public enum Stats {
         return zip(a, b).reduce(0) { max($0, abs($1.0 - $1.1)) }
     }
 
+    /// The (1/n) variance s² of independent draws with its standard error √((m₄ − s⁴)/n), m₄ the
+    /// sample fourth central moment (the delta method; no normality assumed).
+    public static func varianceWithStandardError(_ x: [Double]) -> (value: Double, se: Double) {
+        let n = Double(x.count), m = x.reduce(0, +) / n
+        let s2 = x.reduce(0) { $0 + ($1 - m) * ($1 - m) } / n, m4 = x.reduce(0) { $0 + pow($1 - m, 4) } / n
+        return (s2, ((m4 - s2 * s2) / n).squareRoot())
+    }
+
+    /// Weighted least squares of y on x: the slope and its standard error (1/Σw(x − x̄_w)²)^½, which is
+    /// the slope's s.e. when w_i = 1/Var y_i. Nil for fewer than two distinct x.
+    public static func weightedLinearFit(x: [Double], y: [Double], weights w: [Double]) -> (slope: Double, se: Double)? {
+        precondition(x.count == y.count && x.count == w.count, "weightedLinearFit: lengths differ")
+        let sw = w.reduce(0, +), mx = zip(w, x).map(*).reduce(0, +) / sw, my = zip(w, y).map(*).reduce(0, +) / sw
+        let sxx = zip(w, x).map { $0 * ($1 - mx) * ($1 - mx) }.reduce(0, +)
+        let sxy = zip(w, zip(x, y)).map { $0 * ($1.0 - mx) * ($1.1 - my) }.reduce(0, +)
+        guard sxx > 0 else { return nil }
+        return (sxy / sxx, (1 / sxx).squareRoot())
+    }
+
     /// log Σ exp(x_i), computed stably.
     public static func logSumExp(_ x: [Double]) -> Double {
         guard let m = x.max(), m.isFinite else { return x.max() ?? -.infinity }

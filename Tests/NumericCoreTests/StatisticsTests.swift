@@ -1,0 +1,49 @@
+import Foundation
+import NumericCore
+import Testing
+
+@Suite("Stats: variance with its standard error, weighted least squares")
+struct StatisticsTests {
+    /// On N(0, σ²) draws m₄ = 3σ⁴, so the s.e. of s² is √(2σ⁴/n); the estimate of it is accurate to
+    /// about 1 % at n = 10⁵ (m₄'s own relative s.d. is √96/(3√n)), so 5 % is about 6 of its s.d.
+    @Test("varianceWithStandardError: s² within 4 s.e. of σ², and s.e. = √(2σ⁴/n) within 5 % (Gaussian, seed 3)")
+    func varianceAndItsStandardError() {
+        var rng = Xoshiro256(seed: 3)
+        let sigma2 = 4.0, n = 100_000
+        let x = rng.gaussians(n, std: sigma2.squareRoot())
+        let (v, se) = Stats.varianceWithStandardError(x)
+        #expect(abs(v - sigma2) < 4 * se)
+        let exactSE = (2 * sigma2 * sigma2 / Double(n)).squareRoot()
+        #expect(abs(se / exactSE - 1) < 0.05, "s.e. \(se) against \(exactSE)")
+    }
+
+    @Test("weightedLinearFit: recovers an exact line; equal weights give the ordinary least-squares slope")
+    func weightedFitOnExactData() throws {
+        let x = [0.5, 1, 2, 3.5, 7], y = x.map { 1 - 2.5 * $0 }
+        let fit = try #require(Stats.weightedLinearFit(x: x, y: y, weights: [1, 4, 0.5, 2, 3]))
+        #expect(abs(fit.slope + 2.5) < 1e-12)
+        let noisy = zip(x, [0.3, -0.1, 0.2, 0.05, -0.4]).map { $0 * $0 + $1 }
+        let mx = x.reduce(0, +) / 5, my = noisy.reduce(0, +) / 5
+        let ols = zip(x, noisy).map { ($0 - mx) * ($1 - my) }.reduce(0, +) / x.map { ($0 - mx) * ($0 - mx) }.reduce(0, +)
+        let equal = try #require(Stats.weightedLinearFit(x: x, y: noisy, weights: [2, 2, 2, 2, 2]))
+        #expect(abs(equal.slope - ols) < 1e-12)
+        #expect(Stats.weightedLinearFit(x: [1, 1], y: [0, 1], weights: [1, 1]) == nil)
+    }
+
+    /// 4 000 replicates of y_i = 1 + 2x_i + σ_i ε_i with w_i = 1/σ_i²: the spread of the fitted slopes is
+    /// the stated s.e.; a sample s.d. of 4 000 draws is accurate to 1/√8000 ≈ 1.1 %, so 5 % is 4.5 of that.
+    @Test("weightedLinearFit: the stated slope s.e. equals the spread of the slope over replicates (5 %, seed 5)")
+    func weightedFitStandardError() throws {
+        var rng = Xoshiro256(seed: 5)
+        let x = [-1.0, 0, 0.5, 2, 3], sd = [0.2, 0.5, 0.1, 1, 0.3], w = sd.map { 1 / ($0 * $0) }
+        var slopes = [Double](), stated = 0.0
+        for _ in 0..<4000 {
+            let y = zip(x, sd).map { 1 + 2 * $0 + $1 * rng.gaussian() }
+            let fit = try #require(Stats.weightedLinearFit(x: x, y: y, weights: w))
+            slopes.append(fit.slope); stated = fit.se
+        }
+        let spread = Stats.variance(slopes).squareRoot()
+        #expect(abs(spread / stated - 1) < 0.05, "spread \(spread), stated s.e. \(stated)")
+        #expect(abs(Stats.mean(slopes) - 2) < 4 * spread / Double(slopes.count).squareRoot())
+    }
+}
