@@ -70,7 +70,7 @@ let package = Package(
         ], swiftSettings: optimise),
 
         // MARK: - Chapters (one executable each)
-        chapter("chapter1-langevin", ["Theory", "Samplers"]),
+        chapter("chapter1-langevin", ["Theory", "Samplers", "Datasets"]),
         chapter("chapter2-tweedie-miyasawa", ["Theory", "Samplers", "NeuralNet"]),
         chapter("chapter3-condition-number", ["Theory", "Datasets"]),
         chapter("chapter4-universality", ["Theory", "Samplers"]),

@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Notebook
 import Theory
@@ -51,7 +52,21 @@ extension Chapter1Langevin: GradedChapter {
                      solution: .number(IntegratorTheory.stationaryCovariance([(1, IntegratorTheory.cheng(precision: 2, step: 0.5, effectiveFriction: 0.6))])?.yy ?? .nan, relative: 0.005, hint: "on a Gaussian the step is z' = M z + ξ with M = [[1 − uλψ, φ], [−uλφ, e]] from the exact OU solution; solve the 2×2 Lyapunov equation S = M S Mᵀ + Q (T1.8)."),
                      observe: "B-A-O-A-B and A-B-O-B-A have λ·Var y = 1 exactly, the randomized midpoint 1.02 and Cheng's scheme 1.67 (its bias is first order in δ); on the mixture B-A-O-A-B's bias stays within a few s.e. of 0 while Cheng's and overdamped's are the largest.",
                      check: "every T1.8 check passes for the three integrators; only their rows appear in the two tables."),
+            Exercise("1.6", "How spherical does noise make the digits",
+                     task: "Read m = E‖x − x̄‖² and its relative spread √V/m for the clean images in §7, predict the relative spread of the squared radius ‖y − ȳ‖² at σ = 0.5 with T1.9, then rerun with --sphere-sigmas 0,0.5 and compare; try --image-data fashion-mnist.",
+                     command: "swift run -c release chapter1-langevin --sphere-sigmas 0,0.5",
+                     question: "What relative spread sd/mean of ‖y − ȳ‖² does T1.9 predict at σ = 0.5 for the §7 images (--image-data, --sphere-images)?",
+                     solution: .number(sphereSolution(sigma: 0.5), relative: 0.005, hint: "E‖y − μ‖² = m + σ²d and Var‖y − μ‖² = V + 4σ²m + 2σ⁴d with d = 784: the cross term 2σ⟨x − μ, ε⟩ has variance 4σ²m; noise alone would give √(2/d) = 0.0505."),
+                     observe: "on mnist5k the clean set's 0.275 falls to 0.076 at σ = 0.5, already close to the noise's own √(2/d) = 0.0505, which it reaches by σ = 2: the data's own spread of radii is drowned by σ²d.",
+                     check: "the T1.9 check at σ = 0.5 passes, and the spread falls at every step of σ."),
         
         ]
+    }
+
+    /// T1.9 at σ for the §7 images; NaN (graded as wrong, with the hint) when the data set is not installed.
+    func sphereSolution(sigma: Double) -> Double {
+        guard let set = try? DatasetCatalog.load(name: imageData, dataDirectory: dataDir) else { return .nan }
+        let (_, m, v) = Chapter.cleanRadii(set, images: min(set.count, sphereImages))
+        return LangevinTheory.noisyRadiusRelativeSpread(cleanMeanSquare: m, cleanVariance: v, sigma: sigma, dimension: set.channels * set.height * set.width)
     }
 }

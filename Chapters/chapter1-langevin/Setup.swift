@@ -15,6 +15,7 @@ struct ChapterSetup {
     /// §5's target N(μ, diag(1, 1/2)): its precisions, and A-B-O-B-A's stability bound 2/√(λ_max u).
     let precisions: [Double], underdampedBound: Double
     let integrators: [String]
+    let sphereSigmas: [Double], sphereImages: Int, imageData: String, dataDir: String
     /// The flags as given, for the report's parameter table.
     let parameters: [(String, String)]
 
@@ -93,6 +94,16 @@ struct ChapterSetup {
         try Validate.inRange(underdampedSteps, 10_000...100_000_000, flag: "underdamped-steps")
         let integratorList = try IntegratorChoice.parse(integrator)
 
+        sphereSigmas = try Validate.numberList(c.sphereSigmas, flag: "sphere-sigmas", positive: false)
+        guard (2...8).contains(sphereSigmas.count), sphereSigmas.allSatisfy({ (0...100).contains($0) }),
+              zip(sphereSigmas, sphereSigmas.dropFirst()).allSatisfy({ $0.0 < $0.1 }) else {
+            throw InputError("--sphere-sigmas must list 2…8 increasing values in 0…100 (got \"\(c.sphereSigmas)\")")
+        }
+        try Validate.inRange(c.sphereImages, 100...60_000, flag: "sphere-images")
+        guard ["mnist5k", "mnist", "fashion-mnist", "cifar10"].contains(c.imageData) else {
+            throw InputError("--image-data must be mnist5k, mnist, fashion-mnist or cifar10 (got \"\(c.imageData)\")")
+        }
+        sphereImages = c.sphereImages; imageData = c.imageData; dataDir = c.dataDir
         self.tau = tau; self.tau2 = tau2; self.step = step; self.steps = steps; self.unstableFactor = unstableFactor
         overdampedBound = bound1
         self.kappas = kappaList; self.stepFraction = stepFraction; self.iatSteps = iatSteps
@@ -107,6 +118,7 @@ struct ChapterSetup {
                       ("Δ", fmt(separation)), ("σ", fmt(sigma)), ("mixture h", fmt(mixtureStep)),
                       ("trap-steps", fmt(trapSteps)), ("separations", separations), ("scan-steps", fmt(scanSteps)),
                       ("dims", dims), ("norm-samples", fmt(normSamples)), ("δ", deltas), ("γδ", fmt(effectiveFriction)),
-                      ("γδ scan", frictions), ("underdamped-steps", fmt(underdampedSteps)), ("integrators", integrator)]
+                      ("γδ scan", frictions), ("underdamped-steps", fmt(underdampedSteps)), ("integrators", integrator),
+                      ("sphere σ", c.sphereSigmas), ("sphere images", fmt(c.sphereImages)), ("image data", c.imageData)]
     }
 }

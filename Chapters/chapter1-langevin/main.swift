@@ -68,6 +68,16 @@ struct Chapter1Langevin: ChapterCommand {
     @Option(help: "Integrators of §6: all, or a comma-separated list of aboba|baoab|cheng|midpoint|overdamped.")
     var integrator: String = "all"
 
+    // §7 noisy data sets (T1.9)
+    @Option(help: "Noise levels σ ≥ 0 of §7 (comma-separated, increasing, 2…8 values; 0 is the clean data).")
+    var sphereSigmas: String = "0,0.1,0.25,0.5,1,2"
+    @Option(help: "Images of §7 (100…60000), evenly spaced through the set.")
+    var sphereImages: Int = 2000
+    @Option(help: "Data set of §7: mnist5k, mnist, fashion-mnist or cifar10.")
+    var imageData: String = "mnist5k"
+    @Option(help: "Folder of the data sets (scripts/install-data.sh); Fashion-MNIST is also found at /usr/share/datasets/fashion-mnist.")
+    var dataDir: String = "data"
+
     func run() throws {
         let chapter = Chapter(setup: try ChapterSetup(self), seed: common.seed, figuresDirectory: common.figuresDir)
         chapter.introduction()
@@ -77,6 +87,7 @@ struct Chapter1Langevin: ChapterCommand {
         chapter.concentration()
         chapter.underdamped()
         chapter.fiveIntegrators()
+        chapter.sphericalData()
         chapter.notebook.exercises(try gradedExercises())
         chapter.notebook.finish()
     }

@@ -113,6 +113,15 @@ public enum LangevinTheory {
         return 2.0.squareRoot() * exp(lgamma((x + 1) / 2) - lgamma(x / 2))
     }
 
+    /// T1.9: sd/mean of the squared radius ‖y − μ‖² of y = x + σε, ε ~ N(0, I_d) independent of x, from
+    /// the clean data's m = E‖x − μ‖² and V = Var ‖x − μ‖². The cross term 2σ⟨x − μ, ε⟩ is uncorrelated
+    /// with both squares, so Var = V + 4σ²m + 2σ⁴d and E = m + σ²d: the ratio tends to √(2/d), the
+    /// noise's own, as σ grows.
+    public static func noisyRadiusRelativeSpread(cleanMeanSquare m: Double, cleanVariance v: Double, sigma: Double, dimension d: Int) -> Double {
+        let s2 = sigma * sigma, dd = Double(d)
+        return (v + 4 * s2 * m + 2 * s2 * s2 * dd).squareRoot() / (m + s2 * dd)
+    }
+
     /// sd(‖ε‖)/E‖ε‖ for ε ~ N(0, I_d): √(d − E‖ε‖²)/E‖ε‖ (→ 1/√(2d)).
     public static func chiRelativeSpread(dimension d: Int) -> Double {
         let m = chiMean(dimension: d)

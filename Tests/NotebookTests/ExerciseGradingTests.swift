@@ -46,6 +46,7 @@ struct ExerciseGradingTests {
         ("chapter1-langevin", "1.3", "6.25", "2.5", []),                   // 100/(8·2)
         ("chapter1-langevin", "1.4", "3.979,14.79,30.85", "3.98,14.79,20", []),
         ("chapter1-langevin", "1.5", "0.8339", "0.5", []),                // Cheng: S = MSMᵀ + Q iterated in numpy (0.83387); 0.5 = 1/λ is the continuous law
+        ("chapter1-langevin", "1.6", "0.07633", "0.0505", ["--data-dir", packageRoot + "/data"]),  // numpy on the mnist5k CSV: 0.0763267; 0.0505 = √(2/d), noise alone
         ("chapter2-tweedie-miyasawa", "2.1", "0.7804", "0.5", []),        // 2·2·sin(π/16)
         ("chapter2-tweedie-miyasawa", "2.2", "training", "fresh", []),
         ("chapter2-tweedie-miyasawa", "2.3", "4.444", "0.444", []),       // 0.1/0.15²
