@@ -53,13 +53,15 @@ public struct BAOAB: LangevinIntegrator {
         if force.count != n { force = [S](repeating: 0, count: n); score(y, &force) }
         let kick = S(inverseMass * step / 2), half = S(step / 2)
         let e = exp(-effectiveFriction), decay = S(e), scale = S((inverseMass * (1 - e * e)).squareRoot())
+        func baoa(_ k: Int, _ z: Double) {
+            v[k] += kick * force[k]; y[k] += half * v[k]
+            v[k] = decay * v[k] + scale * S(z); y[k] += half * v[k]
+        }
         var i = 0
-        while i < n {
+        while i < n {  // Box–Muller pairs, in the order of the naive twin
             let pair = gaussianPair(&rng)
-            for (k, z) in [(i, pair.0), (i + 1, pair.1)] where k < n {
-                v[k] += kick * force[k]; y[k] += half * v[k]
-                v[k] = decay * v[k] + scale * S(z); y[k] += half * v[k]
-            }
+            baoa(i, pair.0)
+            if i + 1 < n { baoa(i + 1, pair.1) }
             i += 2
         }
         score(y, &force)

@@ -15,6 +15,8 @@ import Glibc
 /// sensitive to changes of shape inside the clusters. The p-value is (1 + #{permuted statistic ≥ observed})
 /// / (1 + permutations): the pooled sample is relabelled at random, so under the null every labelling is
 /// equally likely. Cost: one O(n² d) matrix, then O(n²) per permutation.
+/// The observed statistic equals `SampleDistance.energy` / `.mmdSquared` (Samplers), which stream the
+/// same sums without the matrix; `LangevinChainTests` checks the two against each other.
 public struct TwoSampleTest: Sendable {
     public enum Statistic: Sendable, CustomStringConvertible {
         case energyDistance

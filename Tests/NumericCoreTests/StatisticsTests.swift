@@ -19,12 +19,15 @@ struct StatisticsTests {
 
     @Test("weightedLinearFit: recovers an exact line; equal weights give the ordinary least-squares slope")
     func weightedFitOnExactData() throws {
-        let x = [0.5, 1, 2, 3.5, 7], y = x.map { 1 - 2.5 * $0 }
+        let x: [Double] = [0.5, 1, 2, 3.5, 7], y = x.map { 1 - 2.5 * $0 }
         let fit = try #require(Stats.weightedLinearFit(x: x, y: y, weights: [1, 4, 0.5, 2, 3]))
         #expect(abs(fit.slope + 2.5) < 1e-12)
-        let noisy = zip(x, [0.3, -0.1, 0.2, 0.05, -0.4]).map { $0 * $0 + $1 }
+        let wobble: [Double] = [0.3, -0.1, 0.2, 0.05, -0.4]
+        let noisy: [Double] = zip(x, wobble).map { $0 * $0 + $1 }
         let mx = x.reduce(0, +) / 5, my = noisy.reduce(0, +) / 5
-        let ols = zip(x, noisy).map { ($0 - mx) * ($1 - my) }.reduce(0, +) / x.map { ($0 - mx) * ($0 - mx) }.reduce(0, +)
+        var sxy = 0.0, sxx = 0.0
+        for i in x.indices { sxy += (x[i] - mx) * (noisy[i] - my); sxx += (x[i] - mx) * (x[i] - mx) }
+        let ols = sxy / sxx
         let equal = try #require(Stats.weightedLinearFit(x: x, y: noisy, weights: [2, 2, 2, 2, 2]))
         #expect(abs(equal.slope - ols) < 1e-12)
         #expect(Stats.weightedLinearFit(x: [1, 1], y: [0, 1], weights: [1, 1]) == nil)
@@ -35,10 +38,11 @@ struct StatisticsTests {
     @Test("weightedLinearFit: the stated slope s.e. equals the spread of the slope over replicates (5 %, seed 5)")
     func weightedFitStandardError() throws {
         var rng = Xoshiro256(seed: 5)
-        let x = [-1.0, 0, 0.5, 2, 3], sd = [0.2, 0.5, 0.1, 1, 0.3], w = sd.map { 1 / ($0 * $0) }
+        let x: [Double] = [-1, 0, 0.5, 2, 3], sd: [Double] = [0.2, 0.5, 0.1, 1, 0.3]
+        let w = sd.map { 1 / ($0 * $0) }
         var slopes = [Double](), stated = 0.0
         for _ in 0..<4000 {
-            let y = zip(x, sd).map { 1 + 2 * $0 + $1 * rng.gaussian() }
+            let y: [Double] = zip(x, sd).map { 1 + 2 * $0 + $1 * rng.gaussian() }
             let fit = try #require(Stats.weightedLinearFit(x: x, y: y, weights: w))
             slopes.append(fit.slope); stated = fit.se
         }

@@ -104,6 +104,21 @@ import Theory
         let ell = SampleDistance.medianDistance(a)
         #expect(SampleDistance.mmdSquared(a, c, bandwidth: ell) > 10 * abs(SampleDistance.mmdSquared(a, b, bandwidth: ell)))
     }
+
+    /// The two implementations of the two-sample statistics (issue 15): `SampleDistance` streams the
+    /// pair sums in O(1) memory, `TwoSampleTest` keeps the pooled distance matrix for its permutations.
+    /// Their observed statistics must agree to rounding on unequal sample sizes and dimensions.
+    @Test(arguments: [(40, 55, 1), (120, 90, 3), (64, 64, 7)])
+    func sampleDistanceAgreesWithTwoSampleTest(na: Int, nb: Int, d: Int) {
+        var rng = Xoshiro256(seed: UInt64(na * nb + d))
+        let a = (0..<na).map { _ in (0..<d).map { _ in rng.gaussian() } }
+        let b = (0..<nb).map { _ in (0..<d).map { _ in 0.5 + 1.3 * rng.gaussian() } }
+        let energy = TwoSampleTest(a, b, statistic: .energyDistance, permutations: 1, using: &rng)
+        #expect(abs(energy.statistic - SampleDistance.energy(a, b)) < 1e-12 * max(1, abs(energy.statistic)))
+        let ell = SampleDistance.medianDistance(a + b)
+        let mmd = TwoSampleTest(a, b, statistic: .gaussianMMD(bandwidth: ell), permutations: 1, using: &rng)
+        #expect(abs(mmd.statistic - SampleDistance.mmdSquared(a, b, bandwidth: ell)) < 1e-12)
+    }
 }
 
 /// T1.6: A-B-O-B-A on Gaussians.
