@@ -8,38 +8,6 @@ import Theory
 // MARK: - §6 Five Langevin integrators (T1.8): exact discretised stationary laws on a Gaussian, and the
 // step bias of E[y²] on a bimodal mixture. Double precision throughout.
 
-enum IntegratorChoice {
-    static let all = ["aboba", "baoab", "cheng", "midpoint", "overdamped"]
-    /// --integrator: one name, a comma-separated list, or "all".
-    static func parse(_ text: String) throws -> [String] {
-        let names = text == "all" ? all : text.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
-        guard !names.isEmpty, names.count <= all.count, names.allSatisfy(all.contains), Set(names).count == names.count else {
-            throw InputError("--integrator must be all or a comma-separated list of distinct names from \(all.joined(separator: "|")) (got \"\(text)\")")
-        }
-        return names
-    }
-    /// The integrator at step δ with effective friction γδ (overdamped: h = δ), 1-D chains.
-    static func make(_ name: String, step: Double, effectiveFriction gd: Double) -> any LangevinIntegrator {
-        switch name {
-        case "aboba": return ABOBA(step: step, effectiveFriction: gd)
-        case "baoab": return BAOAB(step: step, effectiveFriction: gd)
-        case "cheng": return ChengOU(step: step, effectiveFriction: gd)
-        case "midpoint": return RandomizedMidpoint(step: step, effectiveFriction: gd, dimension: 1)
-        default: return Overdamped(step: step)
-        }
-    }
-    /// Its linear Gaussian step(s) on N(0, 1/λ) (IntegratorTheory).
-    static func theory(_ name: String, precision l: Double, step d: Double, effectiveFriction gd: Double) -> [(weight: Double, step: LinearGaussianStep)] {
-        switch name {
-        case "aboba": return [(1, IntegratorTheory.aboba(precision: l, step: d, effectiveFriction: gd))]
-        case "baoab": return [(1, IntegratorTheory.baoab(precision: l, step: d, effectiveFriction: gd))]
-        case "cheng": return [(1, IntegratorTheory.cheng(precision: l, step: d, effectiveFriction: gd))]
-        case "midpoint": return IntegratorTheory.randomizedMidpointAveraged(precision: l, step: d, effectiveFriction: gd)
-        default: return [(1, IntegratorTheory.overdamped(precision: l, step: d))]
-        }
-    }
-}
-
 extension Chapter {
     func fiveIntegrators() {
         let nb = notebook, integrators = setup.integrators
@@ -57,8 +25,9 @@ extension Chapter {
         var rows = [[String]]()
         for name in integrators {
             let d = name == "overdamped" ? h : delta
-            let integ = IntegratorChoice.make(name, step: d, effectiveFriction: gd)
-            guard let exact = IntegratorTheory.stationaryCovariance(IntegratorChoice.theory(name, precision: lambda, step: d, effectiveFriction: gd)) else { continue }
+            let integ = LangevinIntegratorName(rawValue: name)!.make(step: d, effectiveFriction: gd)
+            guard let steps = IntegratorTheory.steps(named: name, precision: lambda, step: d, effectiveFriction: gd),
+                  let exact = IntegratorTheory.stationaryCovariance(steps) else { continue }
             var rng = master.split()
             var y = [Double](repeating: 0, count: chains), v = y, force = [Double]()
             for _ in 0..<burn { integ.step(y: &y, v: &v, force: &force, score: { y, o in for i in y.indices { o[i] = -lambda * y[i] } }, rng: &rng) }
@@ -90,7 +59,7 @@ extension Chapter {
         for name in integrators {
             var bias = [Double](), se = [Double]()
             for d in deltas {
-                let integ = IntegratorChoice.make(name, step: d, effectiveFriction: d)
+                let integ = LangevinIntegratorName(rawValue: name)!.make(step: d, effectiveFriction: d)
                 var rng = master.split()
                 var y = [Double](repeating: 0, count: chains), v = y, force = [Double](), acc = y
                 let nBurn = Int(20 / d), nMeasure = Int(40 / d)

@@ -1,5 +1,6 @@
 import Foundation
 import Notebook
+import Samplers
 import Theory
 
 /// The chapter's validated inputs. Building one throws `InputError` (exit code 2, nothing written) for
@@ -92,7 +93,7 @@ struct ChapterSetup {
         try Validate.inRange(effectiveFriction, 0.001...20, flag: "effective-friction")
         guard frictionList.allSatisfy({ $0 >= 1e-3 && $0 <= 20 }) else { throw InputError("--frictions: every γδ must be in 0.001…20 (got \"\(frictions)\")") }
         try Validate.inRange(underdampedSteps, 10_000...100_000_000, flag: "underdamped-steps")
-        let integratorList = try IntegratorChoice.parse(integrator)
+        let integratorList = try Validate.nameList(integrator, choices: LangevinIntegratorName.allCases.map(\.rawValue), flag: "integrator")
 
         sphereSigmas = try Validate.numberList(c.sphereSigmas, flag: "sphere-sigmas", positive: false)
         guard (2...8).contains(sphereSigmas.count), sphereSigmas.allSatisfy({ (0...100).contains($0) }),

@@ -82,6 +82,14 @@ public enum Validate {
     public static func inRange<T: Comparable>(_ value: T, _ range: ClosedRange<T>, flag: String) throws {
         guard range.contains(value) else { throw InputError("--\(flag) must be in \(range.lowerBound)…\(range.upperBound) (got \(value))") }
     }
+    /// Parses "all" or a comma-separated list of distinct names from `choices` (e.g. --integrator).
+    public static func nameList(_ text: String, choices: [String], flag: String) throws -> [String] {
+        let names = text == "all" ? choices : text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard !names.isEmpty, names.allSatisfy(choices.contains), Set(names).count == names.count else {
+            throw InputError("--\(flag) must be all or a comma-separated list of distinct names from \(choices.joined(separator: "|")) (got \"\(text)\")")
+        }
+        return names
+    }
     /// Parses a comma-separated list of numbers such as "1,0.5,0.1" (for --spectrum, --classes, …).
     public static func numberList(_ text: String, flag: String, positive: Bool = true) throws -> [Double] {
         let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }

@@ -163,3 +163,24 @@ public struct RandomizedMidpoint: LangevinIntegrator {
         }
     }
 }
+
+/// The integrators by the names chapters give them (--integrator): one type per scheme.
+public enum LangevinIntegratorName: String, CaseIterable, Sendable {
+    case aboba, baoab, cheng, midpoint, overdamped
+
+    /// Score calls per step: two for the randomized midpoint, one for the others (B-A-O-A-B after its first).
+    public var scoreCallsPerStep: Int { self == .midpoint ? 2 : 1 }
+
+    /// The integrator at step δ and effective friction γδ; `step` is h for overdamped Langevin, and
+    /// `dimension` is the number of coordinates per chain of the chain-major state (the randomized
+    /// midpoint draws one α per chain).
+    public func make(step: Double, effectiveFriction gd: Double, inverseMass u: Double = 1, dimension: Int = 1) -> any LangevinIntegrator {
+        switch self {
+        case .aboba: return ABOBA(step: step, effectiveFriction: gd, inverseMass: u)
+        case .baoab: return BAOAB(step: step, effectiveFriction: gd, inverseMass: u)
+        case .cheng: return ChengOU(step: step, effectiveFriction: gd, inverseMass: u)
+        case .midpoint: return RandomizedMidpoint(step: step, effectiveFriction: gd, inverseMass: u, dimension: dimension)
+        case .overdamped: return Overdamped(step: step)
+        }
+    }
+}

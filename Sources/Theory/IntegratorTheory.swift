@@ -18,6 +18,20 @@ public struct LinearGaussianStep: Sendable {
 public enum IntegratorTheory {
     /// The solution of S = Σ_k w_k (M_k S M_kᵀ + Q_k) (weights summing to 1) by Cramer's rule on the
     /// 3×3 system; nil when it is singular or S is not positive semi-definite in y (unstable chain).
+    /// The linear Gaussian step(s) on N(0, 1/λ) of the integrator named `name` (the names of
+    /// `LangevinIntegratorName` in Samplers; `step` is h for "overdamped"), nil for another name.
+    public static func steps(named name: String, precision l: Double, step d: Double, effectiveFriction gd: Double,
+                             inverseMass u: Double = 1) -> [(weight: Double, step: LinearGaussianStep)]? {
+        switch name {
+        case "aboba": return [(1, aboba(precision: l, step: d, effectiveFriction: gd, inverseMass: u))]
+        case "baoab": return [(1, baoab(precision: l, step: d, effectiveFriction: gd, inverseMass: u))]
+        case "cheng": return [(1, cheng(precision: l, step: d, effectiveFriction: gd, inverseMass: u))]
+        case "midpoint": return randomizedMidpointAveraged(precision: l, step: d, effectiveFriction: gd, inverseMass: u)
+        case "overdamped": return [(1, overdamped(precision: l, step: d))]
+        default: return nil
+        }
+    }
+
     public static func stationaryCovariance(_ steps: [(weight: Double, step: LinearGaussianStep)]) -> (yy: Double, yv: Double, vv: Double)? {
         // K maps (a, b, c) = (S_yy, S_yv, S_vv) to E[M S Mᵀ] in the same coordinates.
         var k = [[Double]](repeating: [0, 0, 0], count: 3), rhs = [0.0, 0, 0]
