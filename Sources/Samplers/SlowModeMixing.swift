@@ -45,14 +45,18 @@ public enum SlowModeMixing {
 
     /// What a run measures along the slow mode.
     public struct Measurement: Sendable {
-        /// Mean over the B chains of each chain's IAT (`ChainDiagnostics.integratedAutocorrelationTime`).
+        /// The IAT of the B series laid end to end (`ChainDiagnostics.integratedAutocorrelationTime` on one
+        /// series of length N = Bn). Pooling subtracts one mean instead of B, so the estimator's
+        /// mean-subtraction bias, about −(2W + 1)/N relative, is B times smaller than for one chain; the B − 1
+        /// junctions (where the true correlation is 0) add about −τ/(2n), also small for n ≫ τ.
         public let iat: Double
-        /// sd of the B per-chain IATs / √B: the chains are independent, so their estimates are i.i.d.
+        /// Sokal's asymptotic error τ √(2(2W + 1)/N) of the pooled estimate.
         public let iatStandardError: Double
-        /// Sokal's asymptotic per-chain error, averaged and divided by √B (for comparison).
-        public let sokalStandardError: Double
-        /// Largest summation window over the chains, and whether every chain's window converged.
-        public let largestWindow: Int
+        /// The between-chain error, sd of the B per-chain IATs / √B (the chains are independent, so these
+        /// estimates are i.i.d.); nil unless asked for (it costs a second pass of the estimator).
+        public let betweenChainStandardError: Double?
+        /// The pooled summation window W, and whether it converged (W ≥ 5τ before N/4).
+        public let window: Int
         public let converged: Bool
         /// Mean over chains of each chain's mean of z² (the exact mean of z is 0, so no mean is subtracted).
         public let variance: Double
@@ -60,24 +64,25 @@ public enum SlowModeMixing {
         public let varianceStandardError: Double
         public let chains: Int
         public let steps: Int
-        /// The first chain's series (for figures).
-        public let firstSeries: [Double]
     }
 
-    /// Statistics of B independent stationary series of the slow-mode projection z: the IAT and the
-    /// variance, each with the between-chain standard error.
-    public static func estimate(series: [[Double]]) -> Measurement {
+    /// Statistics of B independent stationary series of the slow-mode projection z: the IAT with its
+    /// standard error, and the variance with the between-chain standard error.
+    public static func estimate(series: [[Double]], betweenChainError: Bool = false) -> Measurement {
         precondition(series.count >= 2, "SlowModeMixing.estimate: need at least two chains for a standard error")
-        let taus = series.map { ChainDiagnostics.integratedAutocorrelationTime($0) }
-        let perChainIAT = taus.map(\.tau)
-        let perChainVariance = series.map { s in s.reduce(0) { $0 + $1 * $1 } / Double(s.count) }
+        let pooled = ChainDiagnostics.integratedAutocorrelationTime(series.flatMap { $0 })
         let b = Double(series.count)
-        return Measurement(iat: Stats.mean(perChainIAT), iatStandardError: (Stats.variance(perChainIAT) / b).squareRoot(),
-                           sokalStandardError: Stats.mean(taus.map(\.standardError)) / b.squareRoot(),
-                           largestWindow: taus.map(\.window).max()!, converged: taus.allSatisfy(\.converged),
+        var between: Double? = nil
+        if betweenChainError {
+            let taus = series.map { ChainDiagnostics.integratedAutocorrelationTime($0).tau }
+            between = (Stats.variance(taus) / b).squareRoot()
+        }
+        let perChainVariance = series.map { s in s.reduce(0) { $0 + $1 * $1 } / Double(s.count) }
+        return Measurement(iat: pooled.tau, iatStandardError: pooled.standardError, betweenChainStandardError: between,
+                           window: pooled.window, converged: pooled.converged,
                            variance: Stats.mean(perChainVariance),
                            varianceStandardError: (Stats.variance(perChainVariance) / b).squareRoot(),
-                           chains: series.count, steps: series[0].count, firstSeries: series[0])
+                           chains: series.count, steps: series[0].count)
     }
 
     /// Runs B = `start.count` independent A-B-O-B-A chains on an M-density in R^{Md} (one flat batch,
