@@ -72,7 +72,7 @@ let package = Package(
         // MARK: - Chapters (one executable each)
         chapter("chapter1-langevin", ["Theory", "Samplers", "Datasets"]),
         chapter("chapter2-tweedie-miyasawa", ["Theory", "Samplers", "NeuralNet"]),
-        chapter("chapter3-condition-number", ["Theory", "Datasets"]),
+        chapter("chapter3-condition-number", ["Theory", "Samplers", "Datasets"]),
         chapter("chapter4-universality", ["Theory", "Samplers"]),
         chapter("chapter5-gps-walk-jump", ["Theory", "Samplers", "NeuralNet", "Datasets"]),
 

@@ -63,7 +63,8 @@ final class Chapter {
             with an Md×Md covariance C and precision F = C⁻¹ that we can write down, factor, and diagonalise \
             in closed form. This chapter builds F explicitly, checks every closed form of THEORY.md §3 (T3.2–T3.5) \
             against LAPACK, and measures what the structure saves. All arithmetic is IEEE double precision \
-            (u = 2⁻⁵³ ≈ 1.1e-16); tolerances are stated on every check line. No randomness is used.
+            (u = 2⁻⁵³ ≈ 1.1e-16); tolerances are stated on every check line. Only the measured-mixing \
+            section (T3.7) draws random numbers, from --seed.
             """)
         notebook.prose("""
             Here d = \(s.d), M = \(s.M), σ = \(fmt(s.sigma)), and the data spectrum (\(s.spectrumLabel)) runs from \

@@ -2,6 +2,7 @@ import Foundation
 import Figures
 import Notebook
 import NumericCore
+import Samplers
 import Theory
 
 extension Chapter {
@@ -120,6 +121,15 @@ extension Chapter {
                      solution: .choice(classDependsOn, of: ["lambda-max", "lambda-min", "d"], hint: "write κ = λ_max(F)/λ_min(F) with T3.3's eigenvalues at σ² = Mσ_eff², and see which data variances survive."),
                      observe: "kappa-image-sizes.png: along the class the points stay flat at 1 + λ_max/σ_eff² for M ≥ 2 at both d, and at fixed σ they rise linearly; d itself never enters, only λ_max (and λ_min at M = 1).",
                      check: "the T3.4 check lines of the section: κ = 1 + λ_max/σ_eff² with λ_max from the section's table; then try --dim 1000000 to see the structured routes alone on 4 000 000 eigenvalues (T3.6)."),
+            Exercise("3.6", "κ counts Langevin steps",
+                     task: "Predict the slow-mode IAT of a class member at σ_eff = 0.35 before running, then compare with the measured-mixing table of that run.",
+                     command: "swift run -c release chapter3-condition-number --sigma-eff 0.35",
+                     question: "At δ = σ/2 (c = δ√λ_max(F) = 1/2), γδ = 1 and u = 1, what is the integrated autocorrelation time (in steps) of the slow mode √M ȳ_i (λ_i = λ_max) of A-B-O-B-A on a member M ≥ 2 of the class σ = σ_eff√M, at σ_eff = --sigma-eff?",
+                     solution: .number(SlowModeMixing.predictedIAT(conditionNumber: GaussianMDensity.classConditionNumber(lambdaMax: s.lambdaMax, sigmaEff: s.sigmaEff),
+                                                                   stepRatio: Chapter.MixingRun.stepRatio, effectiveFriction: Chapter.MixingRun.effectiveFriction),
+                                       relative: 1e-3, hint: "the slow mode is a 1-D A-B-O-B-A chain of precision λ_min(F) = λ_max(F)/κ; its IAT is 4 tanh(γδ/2)/(uδ²λ) (T3.7), and δ²λ_max(F) = c²."),
+                     observe: "mixing-vs-kappa.png: the class points sit on one κ and one IAT for every M; the fixed-σ points climb the slope-1 line.",
+                     check: "the T3.7 check lines of the measured-mixing section: measured IAT within 4 s.e. of 4 tanh(1/2)·κ/(1/2)² ≈ 7.40 κ."),
         ]
     }
 }

@@ -62,6 +62,7 @@ struct ConditionNumberChapter: ChapterCommand {
         try chapter.blockStructure()
         try chapter.spectrum()
         try chapter.conditionNumber()
+        try chapter.measuredMixing(seed: common.seed)
         try chapter.unequalNoise()
         try chapter.timing()
         try chapter.imageSizes(dataDirectory: dataDir, imageData: imageData)

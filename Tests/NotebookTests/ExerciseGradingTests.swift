@@ -57,6 +57,7 @@ struct ExerciseGradingTests {
         ("chapter3-condition-number", "3.3", "64", "32", []),             // (3 − 1)·32
         ("chapter3-condition-number", "3.4", "512", "8", []),             // (800/100)³
         ("chapter3-condition-number", "3.5", "lambda-max", "d", []),
+        ("chapter3-condition-number", "3.6", "67.752", "9.163", []),     // σ_eff = 0.35: numpy 2×2 resolvent of the A-B-O-B-A map; 9.163 = κ
         ("chapter4-universality", "4.1", "1,2,4", "1,4,16", []),
         ("chapter4-universality", "4.2", "0.5", "1", []),
         ("chapter4-universality", "4.3", "2", "0.5", []),                 // √16 · 0.5
