@@ -44,6 +44,13 @@ extension Chapter {
                      solution: .number(s.sigmas.filter { $0 < meanGap }.max() ?? .nan, relative: 1e-6, hint: "compute the gap 2r·sin(π/K) from --radius and --modes first, then compare each σ of --sigmas with it."),
                      observe: "switches rise steeply with σ (about 5, 50 and 140 per chain per 1000 steps at σ = 0.2, 0.4, 0.8) while the energy distance, smallest at σ = 0.4, grows as σ nears and passes the gap (about 0.03 at σ = 0.8, 0.18 at σ = 1.6): x̂ averages over neighbouring modes and the jumps collapse inside the ring. Past the gap even the switch count falls (about 85 at σ = 1.6): the jumps land between the cores around the means and are no longer counted; add σ = 2.4 and it falls to about 15, so that the learned score's 'large σ mixes … at least fivefold' check fails.",
                      check: "the trade-off checks of section 4."),
+            Exercise("2.5", "Noise as a low-pass filter",
+                     task: "Add a larger σ to --sigmas and watch |φ_Y| collapse towards the ECF's noise floor; then raise --ecf-samples to push the floor down and extend the range of frequencies the ratio check can use.",
+                     command: "swift run -c release chapter2-tweedie-miyasawa --sigmas 0.15,0.3,0.5,1,2 --ecf-samples 500000",
+                     question: "Noise of level σ multiplies the characteristic function by e^{−σ²‖ω‖²/2}. At which frequency ‖ω‖ does the largest σ of --sigmas damp it tenfold (|φ_Y/φ_X| = 1/10)?",
+                     solution: .number(CharacteristicFunction.dampingFrequency(sigma: s.sigmas.max()!, factor: 0.1), relative: 0.005, hint: "solve e^{−σ²ω²/2} = 1/10 for ω: take logarithms of both sides, and do not forget the square root."),
+                     observe: "the ratio check uses only frequencies where |φ_X| and |φ_Y| exceed 10 s.e. (the ECF's noise floor is about 1/√(2n)). At σ = 2 that is t ≤ 0.75 at the default n = 50 000 (the factor is 0.32 there) and t ≤ 1 at n = 500 000 (0.14): ten times more draws lower the floor by √10, but e^{−σ²t²/2} falls so fast that this buys a single step of the t grid. Every check still passes.",
+                     check: "the T2.6 ratio checks of section 5 and the 'tenfold damping' column of its table."),
         ]
     }
 }

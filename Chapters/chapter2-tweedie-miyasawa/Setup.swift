@@ -27,6 +27,8 @@ struct ChapterSetup {
     let walkSteps: Int
     let effectiveFriction: Double
     let referenceSamples: Int
+    /// n of the empirical characteristic functions (T2.6).
+    let ecfSamples: Int
     /// The toy prior: `modes` components N(μ_k, τ²I) with means evenly on a ring of radius `radius` in R².
     let prior: GaussianMixture
 
@@ -56,9 +58,12 @@ struct ChapterSetup {
         try Validate.inRange(c.walkSteps, 50...10_000_000, flag: "walk-steps")
         guard c.effectiveFriction.isFinite, c.effectiveFriction >= 0.001, c.effectiveFriction <= 20 else { throw InputError("--effective-friction must be in 0.001…20 (got \(c.effectiveFriction))") }
         try Validate.inRange(c.referenceSamples, 50...20_000, flag: "reference-samples")
+        try Validate.inRange(c.ecfSamples, 1_000...2_000_000, flag: "ecf-samples")
         try Validate.fitsInMemory(bytes: Double(c.mcSamples) * 96, flag: "mc-samples", what: "the prior draws and their weights")
         try Validate.fitsInMemory(bytes: Double(c.evalSamples) * 200, flag: "eval-samples", what: "the held-out pairs")
         try Validate.fitsInMemory(bytes: Double(c.chains) * Double(c.walkSteps) * 40, flag: "walk-steps", what: "the walk-jump labels and kept jumps")
+        // X and one Y per σ, each point a 2-element array (≈ 64 bytes with its header)
+        try Validate.fitsInMemory(bytes: Double(c.ecfSamples) * 64 * Double(1 + sigmaList.count), flag: "ecf-samples", what: "the draws of X and Y")
 
         seed = c.common.seed
         sigma = c.sigma; sigmas = sigmaList; sigmasText = c.sigmas
@@ -67,6 +72,7 @@ struct ChapterSetup {
         batch = c.batch; learningRate = c.learningRate; evalSamples = c.evalSamples
         gaussianVariance = c.gaussianVariance; chains = c.chains; walkSteps = c.walkSteps
         effectiveFriction = c.effectiveFriction; referenceSamples = c.referenceSamples
+        ecfSamples = c.ecfSamples
         prior = Self.ringPrior(modes: c.modes, radius: c.radius, tau: c.tau)
     }
 
@@ -85,6 +91,7 @@ struct ChapterSetup {
          ("τ", fmt(tau)), ("mc-samples", fmt(mcSamples)), ("train-points", fmt(trainPoints)), ("hidden", "\(hidden)"),
          ("train-steps", fmt(trainSteps)), ("batch", "\(batch)"), ("learning-rate", fmt(learningRate)),
          ("eval-samples", fmt(evalSamples)), ("λ", fmt(gaussianVariance)), ("chains", fmt(chains)),
-         ("walk-steps", fmt(walkSteps)), ("γδ", fmt(effectiveFriction)), ("reference-samples", fmt(referenceSamples))]
+         ("walk-steps", fmt(walkSteps)), ("γδ", fmt(effectiveFriction)), ("reference-samples", fmt(referenceSamples)),
+         ("ecf-samples", fmt(ecfSamples))]
     }
 }

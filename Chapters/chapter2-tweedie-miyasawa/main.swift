@@ -1,15 +1,15 @@
 import ArgumentParser
 import Notebook
 
-/// Chapter 2 — Tweedie–Miyasawa: denoising is the score (THEORY §2, T2.1–T2.5), on a 2-D Gaussian-mixture
+/// Chapter 2 — Tweedie–Miyasawa: denoising is the score (THEORY §2, T2.1–T2.6), on a 2-D Gaussian-mixture
 /// prior: the identity in closed form and by Monte Carlo, the empirical (memorising) denoiser, a learned MLP
-/// denoiser against the MMSE, and walk-jump sampling.
+/// denoiser against the MMSE, walk-jump sampling, and noise as a low-pass filter on the characteristic function.
 /// (Not `@main`: Swift treats main.swift as top-level code once the target has several files, so the
 /// entry point is the call at the bottom of this file.)
 struct Chapter2TweedieMiyasawa: ChapterCommand {
     static let configuration = CommandConfiguration(
         commandName: "chapter2-tweedie-miyasawa",
-        abstract: "Tweedie–Miyasawa on a Gaussian-mixture prior, the empirical (memorising) denoiser, a learned MLP denoiser and walk-jump sampling on 2-D toy data.")
+        abstract: "Tweedie–Miyasawa on a Gaussian-mixture prior, the empirical (memorising) denoiser, a learned MLP denoiser, walk-jump sampling and the Fourier view of smoothing on 2-D toy data.")
 
     @OptionGroup var common: CommonOptions
 
@@ -47,6 +47,8 @@ struct Chapter2TweedieMiyasawa: ChapterCommand {
     var effectiveFriction: Double = 0.5
     @Option(name: .customLong("reference-samples"), help: "Sample size of the energy distances.")
     var referenceSamples: Int = 1000
+    @Option(name: .customLong("ecf-samples"), help: "Draws of X (and of each Y = X + σε) for the empirical characteristic functions of the Fourier section.")
+    var ecfSamples: Int = 50_000
 
     func run() throws {
         let setup = try ChapterSetup(self)  // every input error is thrown here, before anything is written
@@ -56,6 +58,7 @@ struct Chapter2TweedieMiyasawa: ChapterCommand {
         chapter.memorisingDenoiser()
         chapter.learningTheDenoiser()
         chapter.walkJump()
+        chapter.fourierViewOfSmoothing()
         chapter.assignExercises()
         chapter.notebook.finish()
     }
