@@ -112,10 +112,12 @@ extension Chapter {
             }
             results.append(DampingRatio(sigma: s, t: ts, measured: measured, se: ses))
             if ts.isEmpty {
-                notebook.check("T2.6, σ = \(fmt(s)): some frequency has |φ_X| and |φ_Y| ≥ 10 s.e.", false, detail: "none of the \(fourierFrequencies.count) does at n = \(fmt(n))")
+                // Not a failure of T2.6: at this σ (or with a broad prior) the damped φ_Y sinks below the
+                // ECF's noise floor ≈ 1/√(2n) at every frequency of the grid, so the ratio is noise.
+                notebook.prose("Not checked at σ = \(fmt(s)): none of the \(fourierFrequencies.count) frequencies has |φ_X| and |φ_Y| ≥ 10 s.e. at n = \(fmt(n)) (raise --ecf-samples to lower the noise floor).")
                 continue
             }
-            notebook.check("T2.6, σ = \(fmt(s)): |φ̂_Y/φ̂_X| = e^{−σ²t²/2} at the \(ts.count) frequencies t ≤ \(fmt(ts.max()!)) with |φ| ≥ 10 s.e.: largest deviation / s.e. ≤ 4",
+            notebook.check("T2.6, σ = \(fmt(s)): |φ̂_Y/φ̂_X| = e^{−σ²t²/2} at the \(ts.count) \(ts.count == 1 ? "frequency" : "frequencies") t ≤ \(fmt(ts.max()!)) with |φ| ≥ 10 s.e.: largest deviation / s.e. ≤ 4",
                            measured: worst, atMost: 4)
             let last = ts.count - 1
             rows.append([fmt(s), "\(ts.count)", fmt(ts[last]), fmt(CharacteristicFunction.gaussianNoiseFactor(sigma: s, omega: [ts[last], 0]), digits: 4),
