@@ -51,6 +51,8 @@ struct ExerciseGradingTests {
         ("chapter2-tweedie-miyasawa", "2.2", "training", "fresh", []),
         ("chapter2-tweedie-miyasawa", "2.3", "4.444", "0.444", []),       // 0.1/0.15²
         ("chapter2-tweedie-miyasawa", "2.4", "0.8", "1.6", []),           // gap 4 sin(π/8) = 1.53
+        ("chapter2-tweedie-miyasawa", "2.5", "1.073", "2.303", []),       // numpy: sqrt(2·log(10))/2 = 1.07298 (σ = 2, the largest of the command's --sigmas); 2.303 = 2·ln 10/2 forgets the root
+        ("chapter2-tweedie-miyasawa", "2.5", "2.146", "1.073", ["--sigmas", "0.15,0.3,0.5,1"]),  // sqrt(2·log(10))/1 = 2.14597
         ("chapter3-condition-number", "3.1", "513", "129", []),           // 1 + 128·1/0.25
         ("chapter3-condition-number", "3.1", "257", "513", ["--max-measurements", "64"]),
         ("chapter3-condition-number", "3.2", "50.5,101", "101,101", []),  // (0.01+1)/(0.01+0.01), 1 + 1/0.01
