@@ -1,4 +1,5 @@
 import Notebook
+import Theory
 
 extension Chapter {
     func assignExercises() {
@@ -46,6 +47,12 @@ extension Chapter {
                      solution: .number(s.sigmaEff * s.sigmaEff, relative: 1e-3, hint: "ȳ = x + the mean of M noises of level σ, whose variance per pixel is σ²/M; in a class that is the same for every member."),
                      observe: "blurrier jumps but more class switches (T2.5's trade-off).",
                      check: "the identity loss check reads σ_eff² = 0.25."),
+            Exercise("5.7", "Integrators at equal network calls", task: "Compare the five integrators of chapter 1 on the learned score from one exact start, then repeat at a smaller step (--long-step-factor 0.25).",
+                     command: "swift run -c release chapter5-gps-walk-jump integrators --compare-calls 400",
+                     question: "What λ·Var(y_m − ȳ) (λ = 1/σ²) does Cheng et al.'s scheme reach along the difference directions of the long-chain member (δ = --long-step-factor·σ, γδ = --friction)?",
+                     solution: .number(chengDifferenceVariance(s), relative: 0.005, hint: "along y_m − ȳ the GPS force is exactly −(y_m − ȳ)/σ², so the walk there is Cheng's scheme on N(0, σ²): solve S = MSMᵀ + Q for its one-step map (T1.8) at λ = 1/σ² — by scale invariance the same as λ = 1 with step δ/σ."),
+                     observe: "the position-exact splittings (A-B-O-B-A, B-A-O-A-B) keep λ·Var = 1 while Cheng's is 14 % high at δ = σ/2, γδ = 1, and the overdamped walk 6.7 %; FD, confident share and class switches per integrator in the table, against the exact walk's anchor.",
+                     check: "every T1.8 difference-direction check passes; the table has a row per integrator with the randomized midpoint at half the steps."),
         ]
     }
 }
@@ -62,4 +69,12 @@ extension GPSWalkJumpChapter: GradedChapter {
         flags.resume = false
         return Chapter.exerciseList(try Settings(flags))
     }
+}
+
+/// λ·S_yy of Cheng's scheme on N(0, σ²) at the long-chain member's δ and γδ (exercise 5.7).
+func chengDifferenceVariance(_ s: Settings) -> Double {
+    let m = s.longMember, lambda = 1 / (m.sigma * m.sigma)
+    guard let steps = IntegratorTheory.steps(named: "cheng", precision: lambda, step: m.step, effectiveFriction: m.friction),
+          let S = IntegratorTheory.stationaryCovariance(steps) else { return .nan }
+    return lambda * S.yy
 }

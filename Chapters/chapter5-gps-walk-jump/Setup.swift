@@ -92,9 +92,9 @@ enum BurnInStart: String, CaseIterable {
 
 /// What the run does.
 enum Mode: String, CaseIterable {
-    case all, train, sample, diagnose
+    case all, train, sample, diagnose, integrators
     /// Reads a trained checkpoint instead of training.
-    var loadsModel: Bool { self == .sample || self == .diagnose }
+    var loadsModel: Bool { self == .sample || self == .diagnose || self == .integrators }
 }
 
 /// One member (M, σ) of the class, with its walk settings.
@@ -132,6 +132,9 @@ struct Settings {
     var comparisonLongMember: Member?
     var seed: UInt64
     var figuresDirectory: String
+    /// Mode `integrators`: the integrators compared, and ν_θ calls per integrator.
+    var compareIntegrators: [LangevinIntegratorName]
+    var compareCalls: Int
 
     init(_ c: GPSWalkJumpChapter) throws {
         guard let mode = Mode(rawValue: c.mode) else {
@@ -192,6 +195,14 @@ struct Settings {
         resume = c.resume
         seed = c.common.seed
         figuresDirectory = c.common.figuresDir
+        compareIntegrators = try Validate.nameList(c.compareIntegrators, choices: LangevinIntegratorName.allCases.map(\.rawValue),
+                                                   flag: "compare-integrators").map { LangevinIntegratorName(rawValue: $0)! }
+        let calls = c.compareCalls ?? (p.name == "tiny" ? 40 : p.name == "full" ? 2000 : 1000)
+        try Validate.inRange(calls, 2...10_000_000, flag: "compare-calls")
+        guard calls >= 2 * p.jumpEvery else {
+            throw InputError("--compare-calls (\(calls)) must leave at least two jumps at --jump-every \(p.jumpEvery)")
+        }
+        compareCalls = calls
 
         let ms = try Validate.numberList(c.members, flag: "members")
         guard ms.allSatisfy({ $0 == $0.rounded() && $0 >= 1 && $0 <= 256 }), !ms.isEmpty, ms.count <= 8 else {

@@ -10,7 +10,7 @@ struct GPSWalkJumpChapter: ChapterCommand {
         commandName: "chapter5-gps-walk-jump",
         abstract: "Chapter 5 — train a GPS denoiser on MNIST (CPU) and sample it by walk-jump sampling for several members of one class.",
         discussion: """
-            MODE is all (default: train, then sample), train, or sample (needs a checkpoint from train). \
+            MODE is all (default: train, then sample), train, sample (needs a checkpoint from train), diagnose, or integrators (the five Langevin integrators compared at equal ν_θ calls from an exact start). \
             Pixels are in [0, 1] for every data set (CIFAR-10 included). --preset tiny|default|full sets every size \
             (tiny: seconds, for CI; default: about 7 minutes of training on two cores; full: at most an hour, the \
             committed figures); each field is overridable by its flag. Checkpoints are written atomically to \
@@ -21,7 +21,7 @@ struct GPSWalkJumpChapter: ChapterCommand {
 
     @OptionGroup var common: CommonOptions
 
-    @Argument(help: "all | train | sample | diagnose")
+    @Argument(help: "all | train | sample | diagnose | integrators")
     var mode = "all"
 
     @Option(help: "Run size: tiny, default or full.")
@@ -82,6 +82,9 @@ struct GPSWalkJumpChapter: ChapterCommand {
     @Option(help: "Number of long chains (run as one batch).") var longChains: Int?
     @Option(help: "Jump every k steps along the long chains.") var longJumpEvery: Int?
     @Option(help: "Windows in which the burn-in's and the long chains' jumps are scored (the exact-start diagnostic).") var diagnosticWindows: Int?
+    @Option(help: "Mode integrators: the integrators compared at equal ν_θ calls (all, or a comma-separated list of aboba|baoab|cheng|midpoint|overdamped).")
+    var compareIntegrators = "all"
+    @Option(help: "Mode integrators: ν_θ calls per integrator (default: 40 tiny, 1000 default, 2000 full).") var compareCalls: Int?
     @Option(help: "Start of the shared burn-in: noise (U(0,1)^d + σε) or gaussian (a Gaussian fitted to the training images).")
     var start = "noise"
 
@@ -101,7 +104,10 @@ struct GPSWalkJumpChapter: ChapterCommand {
         if !settings.mode.loadsModel { try chapter.train() } else { try chapter.loadTrained() }
         try chapter.exportWeights()
         chapter.denoisingResults()
-        if settings.mode == .diagnose {
+        if settings.mode == .integrators {
+            chapter.classifierSection()
+            chapter.compareIntegrators()
+        } else if settings.mode == .diagnose {
             chapter.classifierSection()
             _ = chapter.sharedBurnIn()
             chapter.longChain()
