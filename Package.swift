@@ -73,7 +73,7 @@ let package = Package(
         chapter("chapter1-langevin", ["Theory", "Samplers", "Datasets"]),
         chapter("chapter2-tweedie-miyasawa", ["Theory", "Samplers", "NeuralNet"]),
         chapter("chapter3-condition-number", ["Theory", "Samplers", "Datasets"]),
-        chapter("chapter4-universality", ["Theory", "Samplers"]),
+        chapter("chapter4-universality", ["Theory", "Samplers", "NeuralNet"]),
         chapter("chapter5-gps-walk-jump", ["Theory", "Samplers", "NeuralNet", "Datasets"]),
 
         // MARK: - Benchmarks

@@ -105,6 +105,14 @@ extension Chapter {
                      solution: .list([1, 8, 64].map { (m: Double) in s.poissonShape / (s.poissonRate * (s.poissonRate + m)) }, relative: 1e-3, hint: "the posterior is Gamma(a + Σy, b + M), whose variance (a + Σy)/(b + M)² averages to a/(b(b + M)) since E[Σy] = Ma/b."),
                      observe: "the Bayes risk is 0.455 at M = 1, close to the prior variance 0.5, still 0.278 at M = 8, and 0.0676 at M = 64, where it approaches (a/b)/M = 0.078; the Monte Carlo MSEs sit on the curve within their standard errors, and the empirical-Robbins cells (5), (5, 4), (5, 4, 5) reproduce (a + s)/(b + M) within 2 s.e.",
                      check: "every T4.9 check passes; read the crossover M ≈ b off the figure poisson-concentration.png, and confirm from the table that M·a/(b(b + M)) approaches a/b = 5 only slowly (4.32 at M = 64)."),
+            Exercise("4.7", "How much does a copy of y_1 break the symmetry?",
+                     task: "T4.10 measures how far a trained MDAE is from permutation equivariance with e_π(y) = √((1/M) Σ_m ‖x̂^(m)(πy) − x̂^(π(m))(y)‖²), π a uniformly random permutation of the M measurements. Calibrate the metric on a function you can do by hand: F(y)_m = y_1 for every m (copy the first measurement into every output). Then rerun the section with twice as many measurements and compare the trained MDAE's e_π and index spread with the default run's.",
+                     command: "swift run -c release chapter4-universality --mdae-measurements 8",
+                     question: "For F(y)_m = y_1, what is E e_π(Y)² under the (M, σ) model of the MDAE section, with M = --mdae-measurements and σ = σ_eff √M, π uniform over all M! permutations?",
+                     solution: .number((1 - 1 / Double(s.mdaeMeasurements)) * 2 * Double(s.dim) * s.sigma(s.mdaeMeasurements) * s.sigma(s.mdaeMeasurements), relative: 1e-3,
+                                       hint: "every block of F(πy) is y_{π(1)} and every block of πF(y) is y_1; how often is π(1) = 1, and what is the law of y_{π(1)} − y_1 = σ(N_{π(1)} − N_1) otherwise?"),
+                     observe: "at M = 8 (σ = √2, so (7/8)·2·2·2 = 7) the control measures 7.005 ± 0.056. The trained MDAE (16 → 55 → 55 → 16, 4911 parameters, against GPS 2 → 30 → 146 → 2 with 4910: no two-layer GPS network has exactly 4911) has E e_π/sd = 0.252 ± 0.0007 and E s/sd = 0.119 ± 0.0003, against 0.235 and 0.127 at M = 4; its excess loss over the MMSE is 0.0081 ± 0.0005, GPS's 0.0011 ± 0.0003, so GPS is again the better estimator (by 15.6 s.e. of the paired difference) at the same budget.",
+                     check: "every T4.10 check passes; the 'metric control' line shows your value as its expected value. Why does the control's E e_π² not depend on the prior at all?"),
         ]
     }
 }

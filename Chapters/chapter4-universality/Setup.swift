@@ -22,6 +22,12 @@ struct ChapterSetup {
     let noiseLevels: [Double]
     /// a, b: shape and rate of the Gamma prior of the Poisson section (T4.9).
     let poissonShape, poissonRate: Double
+    /// M of the MDAE-against-GPS section (T4.10), and the training steps of each network there.
+    let mdaeMeasurements, mdaeSteps: Int
+    /// Hidden width of both layers of the MDAE network (the GPS network's widths are matched to its size).
+    let mdaeWidth = 55
+    /// Batch size of both networks' training (T4.10).
+    let mdaeBatch = 256
 
     var burnIn: Int { steps / 10 }
     /// γ₁ = (γδ₁)/δ₁.
@@ -87,6 +93,9 @@ struct ChapterSetup {
             throw InputError("--poisson-shape/--poisson-rate: the prior mean a/b must be at most 50 (got \(c.poissonShape)/\(c.poissonRate) = \(c.poissonShape / c.poissonRate))")
         }
         poissonShape = c.poissonShape; poissonRate = c.poissonRate
+        try Validate.inRange(c.mdaeMeasurements, 2...16, flag: "mdae-measurements")
+        try Validate.inRange(c.mdaeSteps, 100...200_000, flag: "mdae-steps")
+        mdaeMeasurements = c.mdaeMeasurements; mdaeSteps = c.mdaeSteps
         // Memory: ȳ traces of every chain and step for up to 7 walks, plus Monte Carlo estimates.
         let traceBytes = 7.0 * Double(chains) * Double(steps) * Double(dim) * 8
         try Validate.fitsInMemory(bytes: traceBytes, flag: "steps", what: "the ȳ traces of \(chains) chains × \(steps) steps")

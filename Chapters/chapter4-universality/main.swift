@@ -2,7 +2,7 @@ import ArgumentParser
 import Notebook
 
 /// Chapter 4: universality classes of (M, σ) models and the GPS parametrisation (THEORY.md §4,
-/// T4.1–T4.7, with T3.1), then unequal noise levels (T4.8) and Poisson measurements (T4.9). (Not `@main`: with several files in the target, main.swift is top-level
+/// T4.1–T4.7, with T3.1), then unequal noise levels (T4.8) and Poisson measurements (T4.9), and a trained MDAE against a trained GPS network (T4.10). (Not `@main`: with several files in the target, main.swift is top-level
 /// code, so the entry point is the call at the bottom.)
 struct UniversalityChapter: ChapterCommand {
     static let configuration = CommandConfiguration(
@@ -14,7 +14,7 @@ struct UniversalityChapter: ChapterCommand {
             permutation equivariance (T4.4), the denoising loss and law of x̂ of one ν across members (T4.5, T4.6), \
             and underdamped Langevin walks in R^{Md} (T4.7) at a fixed step and after rescaling; then the Bayes \
             estimator with unequal noise levels σ_1…σ_M (T4.8) and Robbins' formula for M Poisson counts with a \
-            Gamma prior (T4.9). All theory checks are in double precision. Figures and a Markdown report go to <figures-dir>/chapter4-universality/. \
+            Gamma prior (T4.9); last, an MDAE network of all of y against a GPS network of ȳ, trained alike (T4.10). All theory checks are in double precision. Figures and a Markdown report go to <figures-dir>/chapter4-universality/. \
             Exit code 0 when every check passes, 1 when one fails, 2 for bad input (nothing written).
             """)
 
@@ -71,6 +71,12 @@ struct UniversalityChapter: ChapterCommand {
     @Option(name: .customLong("poisson-rate"), help: "b, the rate of the Gamma prior of the Poisson section (T4.9; 0.05…50; prior mean a/b ≤ 50).")
     var poissonRate = 1.0
 
+    @Option(name: .customLong("mdae-measurements"), help: "M of the MDAE-against-GPS section (T4.10; 2…16; σ = σ_eff √M).")
+    var mdaeMeasurements = 4
+
+    @Option(name: .customLong("mdae-steps"), help: "Training steps of each network in the MDAE-against-GPS section (T4.10; 100…200000, batch 256).")
+    var mdaeSteps = 3000
+
     func run() throws {
         let setup = try ChapterSetup(self)  // every input error is thrown here, before anything is written
         let chapter = Chapter(setup: setup, figuresDirectory: common.figuresDir)
@@ -84,6 +90,7 @@ struct UniversalityChapter: ChapterCommand {
         chapter.samplingWithinAClass()
         chapter.unequalNoiseLevels()
         chapter.poissonMeasurements()
+        chapter.mdaeAgainstGPS()  // last of the random sections: its streams split after all earlier ones
         chapter.conclusions()
         chapter.assignExercises()
         chapter.notebook.finish()

@@ -66,6 +66,8 @@ struct ExerciseGradingTests {
         ("chapter4-universality", "4.4", "yes", "no", []),
         ("chapter4-universality", "4.5", "0.19696,0.99247", "0.2,1.5", []),
         ("chapter4-universality", "4.6", "0.4545,0.2778,0.06757", "0.5,0.5,0.5", []),  // 50/(10(10 + M))
+        ("chapter4-universality", "4.7", "7", "8", []),                   // (1 − 1/8)·2·2·(0.5²·8) at the command's M = 8; numpy Monte Carlo 6.996 ± 0.013; 8 = 2dσ² forgets P(π(1) = 1)
+        ("chapter4-universality", "4.7", "3", "7", ["--mdae-measurements", "4"]),  // (3/4)·2·2·1; numpy Monte Carlo 2.988
         ("chapter5-gps-walk-jump", "5.1", "0.7071", "1.414", []),         // 0.25·√32/2
         ("chapter5-gps-walk-jump", "5.2", "1", "0.25", []),               // γδ/δ = 0.25/0.25
         ("chapter5-gps-walk-jump", "5.3", "8", "200", ["--sample-steps", "200", "--jump-every", "25"]),
