@@ -45,6 +45,8 @@ c5="$bin/chapter5-gps-walk-jump"
 run chapter5-mnist5k "$c5" --preset tiny --figures-dir "$out/figures" --checkpoint "$out/c5-mnist5k.safetensors"
 # The five integrators at equal ν_θ calls (mode integrators) on the tiny model just trained.
 run chapter5-integrators "$c5" integrators --preset tiny --figures-dir "$out/integrators" --checkpoint "$out/c5-mnist5k.safetensors"
+# Quality against the effective friction per member, over seeds (mode sweep), on the same model.
+run chapter5-sweep "$c5" sweep --preset tiny --figures-dir "$out/sweep" --checkpoint "$out/c5-mnist5k.safetensors"
 run chapter5-fashion-mnist "$c5" --preset tiny --dataset fashion-mnist \
     --figures-dir "$out/fashion" --checkpoint "$out/c5-fashion.safetensors"
 python3 scripts/make-cifar-fixture.py "$out/cifar" >/dev/null

@@ -113,7 +113,7 @@ extension Chapter {
         let out = tn.denoise(ys.flatMap { $0.map(Float.init) }, count: evalSamples)
         var h = HeldOutLosses()
         for i in 0..<evalSamples {
-            let exact = prior.posteriorMean(ys[i], noiseStd: s)
+            let exact = prior.posteriorMean(ys[i], sigma: s)
             var a = 0.0, b = 0.0, g = 0.0, sn = 0.0
             for c in 0..<2 {
                 let net = Double(out[2 * i + c])

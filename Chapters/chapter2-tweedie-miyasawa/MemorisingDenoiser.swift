@@ -86,11 +86,11 @@ extension Chapter {
     /// denoiser of the true prior (paired differences, 4 s.e.).
     func compareWithMMSE(_ den: EmpiricalDenoiser<Double>, fast: [Double], _ pairs: MemorisationPairs) {
         let sigma = setup.sigma
-        let bayesFresh = pairs.yFresh.flatMap { prior.posteriorMean($0, noiseStd: sigma) }
+        let bayesFresh = pairs.yFresh.flatMap { prior.posteriorMean($0, sigma: sigma) }
         let empFresh = lossPerDim(pairs.fresh, fast)
         let bayesF = lossPerDim(pairs.fresh, bayesFresh)
         let empTrain = lossPerDim(pairs.xTrain, den.denoise(pairs.yTrain.flatMap { $0 }, sigma: sigma))
-        let bayesTrain = lossPerDim(pairs.xTrain, pairs.yTrain.flatMap { prior.posteriorMean($0, noiseStd: sigma) })
+        let bayesTrain = lossPerDim(pairs.xTrain, pairs.yTrain.flatMap { prior.posteriorMean($0, sigma: sigma) })
         let dFresh = zip(empFresh.values, bayesF.values).map { $0 - $1 }
         let dTrain = zip(empTrain.values, bayesTrain.values).map { $0 - $1 }
         notebook.table(["evaluated on", "empirical denoiser", "Bayes (true prior) = MMSE", "difference", "s.e. (paired)"], [
@@ -148,7 +148,7 @@ extension Chapter {
         let figX = prior.sample(800, using: &r)
         let figY = figX.map { [$0[0] + sFig * r.gaussian(), $0[1] + sFig * r.gaussian()] }
         let figEmp = figDen.denoise(figY.flatMap { $0 }, sigma: sFig)
-        let figBayes = figY.map { prior.posteriorMean($0, noiseStd: sFig) }
+        let figBayes = figY.map { prior.posteriorMean($0, sigma: sFig) }
         var p = Plot(title: "Empirical (n = \(nFig)) vs Bayes denoiser, σ = \(fmt(sFig))", xLabel: "x₁", yLabel: "x₂")
         p.width = 640; p.height = 640
         p.add(Series("Bayes x̂(y) (true prior)", x: figBayes.map { $0[0] }, y: figBayes.map { $0[1] }, style: .points, color: Color(0.2, 0.6, 0.2)))

@@ -49,7 +49,7 @@ extension Chapter {
                 let y = [-ext + 2 * ext * Double(i) / 40, -ext + 2 * ext * Double(j) / 40]
                 let s = pY.score(y)
                 let tweedie = [y[0] + s2 * s[0], y[1] + s2 * s[1]]
-                worst = max(worst, Stats.maxAbsoluteError(tweedie, prior.posteriorMean(y, noiseStd: sigma)))
+                worst = max(worst, Stats.maxAbsoluteError(tweedie, prior.posteriorMean(y, sigma: sigma)))
             }
         }
         notebook.check("T2.2: y + σ²∇log p_Y(y) = direct E[X|y] on 1681 grid points (rounding error)", expected: 0, measured: worst, tolerance: .absolute(1e-12))
@@ -83,7 +83,7 @@ extension Chapter {
             let logw = draws.map { x -> Double in let a = y[0] - x[0], b = y[1] - x[1]; return -(a * a + b * b) / (2 * s2) }
             let mc = ImportanceSampling.selfNormalised(draws, logWeights: logw)
             let est = mc.mean, se = mc.standardError, ess = mc.effectiveSampleSize
-            let exact = prior.posteriorMean(y, noiseStd: sigma)
+            let exact = prior.posteriorMean(y, sigma: sigma)
             let label = "(\(fmt(y[0], digits: 3)), \(fmt(y[1], digits: 3)))"
             if ess >= minESS {
                 checked += 1
@@ -111,7 +111,7 @@ extension Chapter {
         var rs = stream()
         let data = prior.sample(1500, using: &rs)
         p.add(Series("data x ~ p_X", x: data.map { $0[0] }, y: data.map { $0[1] }, style: .points, color: Color(0.6, 0.75, 0.95)))
-        addArrows(&p, grid: 19, extent: ext, scale: 0.3, name: "y (base), arrow 0.3 (x̂(y) − y)", color: Color(0.1, 0.1, 0.1)) { prior.posteriorMean($0, noiseStd: sigma) }
+        addArrows(&p, grid: 19, extent: ext, scale: 0.3, name: "y (base), arrow 0.3 (x̂(y) − y)", color: Color(0.1, 0.1, 0.1)) { prior.posteriorMean($0, sigma: sigma) }
         p.xRange = -ext...ext; p.yRange = -ext...ext
         notebook.figure("tweedie-field.png", caption: "The Bayes denoiser moves every noisy point towards the data: x̂(y) − y = σ²∇log p_Y(y)", plot: p)
     }

@@ -45,7 +45,7 @@ extension Chapter {
             let learned = runWalkJump(sigma: sigma, reference: anchor.reference, denoiser: { y, n in tn.denoise(y, count: n) }, rng: &r1)
             let prior = self.prior
             let exact = runWalkJump(sigma: sigma, reference: anchor.reference, denoiser: { y, n in
-                (0..<n).flatMap { prior.posteriorMean([Double(y[2 * $0]), Double(y[2 * $0 + 1])], noiseStd: sigma).map(Float.init) }
+                (0..<n).flatMap { prior.posteriorMean([Double(y[2 * $0]), Double(y[2 * $0 + 1])], sigma: sigma).map(Float.init) }
             }, rng: &r2)
             notebook.check("σ = \(fmt(sigma)): walk-jump chains stay finite", learned.finite && exact.finite, detail: learned.finite && exact.finite ? "all states finite" : "non-finite states")
             learnedE.append(learned.energy); exactE.append(exact.energy); learnedS.append(learned.switchesPer1000); exactS.append(exact.switchesPer1000)

@@ -35,7 +35,8 @@ final class Chapter {
                          ("permutations", "\(setup.permutations)"), ("chains", "\(setup.chains)"),
                          ("steps", "\(setup.steps)"), ("δ₁", fmt(setup.step)), ("γδ₁", fmt(setup.effectiveFriction)),
                          ("σ_m (T4.8)", setup.noiseLevels.map { fmt($0) }.joined(separator: ",")),
-                         ("Gamma a, b (T4.9)", "\(fmt(setup.poissonShape)), \(fmt(setup.poissonRate))")])
+                         ("Gamma a, b (T4.9)", "\(fmt(setup.poissonShape)), \(fmt(setup.poissonRate))"),
+                         ("MDAE M, steps (T4.10)", "\(setup.mdaeMeasurements), \(setup.mdaeSteps)")])
     }
 
     /// A fresh independent random stream (Monte Carlo runs never share draws).
@@ -74,7 +75,7 @@ final class Chapter {
     func randomCase(_ r: inout Xoshiro256, maxM: Int = 8) -> (density: MixtureMDensity, y: [Double], x: [Double]) {
         let M = 1 + r.int(below: maxM)
         let sigma = 0.2 * pow(10, r.uniform())
-        let density = MixtureMDensity(prior: prior, measurements: M, noiseStd: sigma)
+        let density = MixtureMDensity(prior: prior, measurements: M, sigma: sigma)
         let x = prior.sample(1, using: &r)[0]
         let spread = 0.5 + 1.5 * r.uniform()
         var y = [Double](repeating: 0, count: M * setup.dim)
@@ -113,7 +114,7 @@ final class Chapter {
                 worstDense = max(worstDense, Stats.relativeError(dense, direct))
                 denseTrials += 1
                 if t < 4 {
-                    rows.append(["\(density.measurements)", fmt(density.noiseStd, digits: 4), fmt(direct, digits: 12),
+                    rows.append(["\(density.measurements)", fmt(density.sigma, digits: 4), fmt(direct, digits: 12),
                                  fmt(factorised, digits: 12), fmt(dense, digits: 12)])
                 }
             }
@@ -180,7 +181,7 @@ final class Chapter {
             }
             vsPosterior = max(vsPosterior, Stats.maxAbsoluteError(density.posteriorMean(y), t43))
             let mean = density.measurementMean(y)
-            vsNu = max(vsNu, Stats.maxAbsoluteError(prior.posteriorMean(mean, noiseStd: density.effectiveNoiseStd), t43))
+            vsNu = max(vsNu, Stats.maxAbsoluteError(prior.posteriorMean(mean, sigma: density.sigmaEff), t43))
         }
         notebook.check("T3.1 y_m + σ²∇_{y_m} log p(y) is the same for every m (max |Δ| over m and \(trials) cases)",
                        expected: 0, measured: spreadAcrossM, tolerance: .absolute(1e-10))
@@ -216,9 +217,9 @@ final class Chapter {
         var mixtureSE = [Double]()
         for M in ladder {
             let s2 = sigma * sigma / Double(M)
-            let exact = lambda * s2 / (lambda + s2)
+            let exact = GaussianDenoising.mmse(dataVariance: lambda, noiseVariance: s2)
             var r = stream()
-            let g = MixtureMDensity(prior: gaussian, measurements: M, noiseStd: sigma)
+            let g = MixtureMDensity(prior: gaussian, measurements: M, sigma: sigma)
             let (xs, ys) = g.sample(n, using: &r)
             let gErr: [Double] = zip(xs, ys).map { x, y in
                 let e = g.bayesEstimator(y)
@@ -228,7 +229,7 @@ final class Chapter {
             let mc = Stats.mean(gErr), se = Stats.standardError(gErr)
             notebook.check("Gaussian prior, M = \(M): Monte Carlo MSE per coordinate equals λs²/(λ + s²) (4 s.e.)",
                            expected: exact, measured: mc, tolerance: .standardErrors(4, se: se))
-            let mix = MixtureMDensity(prior: prior, measurements: M, noiseStd: sigma)
+            let mix = MixtureMDensity(prior: prior, measurements: M, sigma: sigma)
             let (mx, my) = mix.sample(n, using: &r)
             var err = [Double](), post = [Double](), diff = [Double]()
             for (x, y) in zip(mx, my) {
@@ -285,10 +286,10 @@ final class Chapter {
         for _ in 0..<trials {
             let M = 2 + r.int(below: 15)
             let sigma = setup.sigma(M)
-            let density = MixtureMDensity(prior: prior, measurements: M, noiseStd: sigma)
+            let density = MixtureMDensity(prior: prior, measurements: M, sigma: sigma)
             let x = prior.sample(1, using: &r)[0]
             let y = (0..<(M * setup.dim)).map { x[$0 % setup.dim] + sigma * r.gaussian() }
-            let gps = GPSScore(measurements: M, noiseStd: sigma, dataDimension: setup.dim, denoiser: counted)
+            let gps = GPSScore(measurements: M, sigma: sigma, dataDimension: setup.dim, denoiser: counted)
             counter.count = 0
             let g = gps.score(y)
             if counter.count != 1 { callsOK = false }
@@ -313,7 +314,7 @@ final class Chapter {
         let batchY = (0..<(batch * 4 * setup.dim)).map { _ in r.gaussian() }
         var batchG = [Double]()
         counter.count = 0
-        GPSScore(measurements: 4, noiseStd: setup.sigma(4), dataDimension: setup.dim, denoiser: counted).batchScore(batchY, into: &batchG, batch: batch)
+        GPSScore(measurements: 4, sigma: setup.sigma(4), dataDimension: setup.dim, denoiser: counted).batchScore(batchY, into: &batchG, batch: batch)
         notebook.check("the GPS score calls ν exactly once per state, for M = 2…16 and for a batch of \(batch) states", callsOK && counter.count == batch,
                        detail: "one call per score in \(trials) random cases; \(counter.count) calls for the batch of \(batch)")
         notebook.check("with the optimal ν the GPS score equals the exact M-density score T4.2 (max |Δ|/max(1, ‖g‖∞), \(trials) cases)",

@@ -60,13 +60,13 @@ extension Chapter {
         let underdampedExponent = log(period(16) / period(1)) / log(16)
         // T4.5 for any ν: every member's ȳ has the same law within a class (σ_M²/M = σ_eff²).
         let mismatchedLossesEqual = s.members.allSatisfy {
-            abs(UniversalityClass(sigmaEff: s.otherSigmaEff).noiseStd(measurements: $0) / Double($0).squareRoot() - s.otherSigmaEff) <= 1e-12 * s.otherSigmaEff }
+            abs(UniversalityClass(sigmaEff: s.otherSigmaEff).sigma(measurements: $0) / Double($0).squareRoot() - s.otherSigmaEff) <= 1e-12 * s.otherSigmaEff }
         return [
             Exercise("4.1", "A different class",
                      task: "Move to a noisier class: σ_eff = 1 (members (1, 1), (4, 2), (16, 4)) and contrast it with σ_eff' = 0.5.",
                      command: "swift run -c release chapter4-universality --sigma-eff 1 --other-sigma-eff 0.5",
                      question: "What are the noise levels σ of the class's members, for the M of --classes in their order?",
-                     solution: .list(s.members.map { UniversalityClass(sigmaEff: s.sigmaEff).noiseStd(measurements: $0) }, relative: 1e-3, hint: "a class keeps σ_eff = σ/√M fixed; solve for σ."),
+                     solution: .list(s.members.map { UniversalityClass(sigmaEff: s.sigmaEff).sigma(measurements: $0) }, relative: 1e-3, hint: "a class keeps σ_eff = σ/√M fixed; solve for σ."),
                      observe: "The loss is higher for every member but still flat across M; mode switches are more frequent because p_{σ_eff} fills the gaps between modes. The T4.6 MMD test, however, rejects equality for (1, 1) against (16, 4) on this seed (p = 0.004): over seeds 1–4 at σ_eff = 1, 2 of 8 same-class MMD p-values (0.004, 0.006) and 2 of 8 energy-distance p-values (0.008, 0.002, both on seed 2) fall below 0.01, against a 1 % design rate each (2 or more of 8 has probability 0.003), while at the default σ_eff = 0.5 the 20-seed sweep counts 1 failure in 40. T4.6 is exact (x̂ depends on the data only through ȳ), so this is an open finding about the test or the simulation at σ_eff = 1, not about the theory.",
                      check: "Every loss check passes and the contrast z-score stays above 10; the run exits 1 on the MMD check. Find out why: rerun with --seed 3 and --seed 4 (they pass), and compare the energy-distance p-values in the table.",
                      expectsFailedChecks: true),

@@ -22,7 +22,7 @@ extension Chapter {
         let s = setup
         let M = s.mdaeMeasurements, d = s.dim, sigma = s.sigma(M)
         notebook.section("T4.10 — MDAE against GPS: equivariance and one estimator")
-        let density = MixtureMDensity(prior: prior, measurements: M, noiseStd: sigma)
+        let density = MixtureMDensity(prior: prior, measurements: M, sigma: sigma)
         let mdaeHidden = [s.mdaeWidth, s.mdaeWidth]
         let mdaeCount = MLP.parameterCount(inputDim: M * d, hidden: mdaeHidden, outputDim: M * d)
         let widths = MLP.twoHiddenWidths(inputDim: d, outputDim: d, matching: mdaeCount)

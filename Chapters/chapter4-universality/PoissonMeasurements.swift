@@ -175,7 +175,7 @@ extension Chapter {
         // The Gaussian counterpart, from the library's (M, σ) M-density: X ~ N(a/b, λ = a/b²), σ² = a/b.
         var worstGaussian = 0.0
         for M in ladder {
-            let gaussian = MixtureMDensity(prior: GaussianMixture(means: [[a / b]], variance: a / (b * b)), measurements: M, noiseStd: (a / b).squareRoot())
+            let gaussian = MixtureMDensity(prior: GaussianMixture(means: [[a / b]], variance: a / (b * b)), measurements: M, sigma: (a / b).squareRoot())
             let v = gaussian.posteriorVariance([Double](repeating: a / b, count: M))[0]
             worstGaussian = max(worstGaussian, Stats.relativeError(GammaPoissonMDensity(shape: a, rate: b, measurements: M).bayesRisk, v))
         }

@@ -206,10 +206,10 @@ extension Chapter {
         let clock = Stopwatch()
         var r = rng
         let sigma = s.sigma(M)
-        let density = MixtureMDensity(prior: prior, measurements: M, noiseStd: sigma)
+        let density = MixtureMDensity(prior: prior, measurements: M, sigma: sigma)
         let start = density.sample(s.chains, using: &r).y
         let integrator = rescaling.integrator(measurements: M, step: s.step, friction: s.friction)
-        let gps = GPSScore(measurements: M, noiseStd: sigma, dataDimension: s.dim, denoiser: nu)
+        let gps = GPSScore(measurements: M, sigma: sigma, dataDimension: s.dim, denoiser: nu)
         let chains = s.chains
         let record = MeasurementChain.run(start: start, measurements: M, integrator: integrator, steps: s.steps, burnIn: s.burnIn,
                                           score: { y, g in gps.batchScore(y, into: &g, batch: chains) }, using: &r)

@@ -10,7 +10,7 @@ extension Chapter {
     func randomUnequalCase(_ r: inout Xoshiro256) -> (density: MixtureMDensity, y: [Double]) {
         let M = 2 + r.int(below: 7)
         let sigmas = (0..<M).map { _ in 0.2 * pow(10, r.uniform()) }
-        let density = MixtureMDensity(prior: prior, noiseStds: sigmas)
+        let density = MixtureMDensity(prior: prior, sigmas: sigmas)
         let x = prior.sample(1, using: &r)[0]
         let spread = 0.5 + 1.5 * r.uniform()
         let d = setup.dim
@@ -43,7 +43,7 @@ extension Chapter {
         // One worked point at the --noise-levels, to show the pieces.
         var r = stream()
         let levels = s.noiseLevels
-        let example = MixtureMDensity(prior: prior, noiseStds: levels)
+        let example = MixtureMDensity(prior: prior, sigmas: levels)
         let exampleY = example.sample(1, using: &r).y[0]
         let g = example.scoreDirect(exampleY)
         let d = s.dim
@@ -54,7 +54,7 @@ extension Chapter {
         }
         let tilde = example.measurementMean(exampleY)
         let ps = example.measurementMeanDensity.score(tilde)
-        rows.append(["ỹ, s", fmt(example.effectiveNoiseStd, digits: 4), fmt(tilde[0], digits: 6),
+        rows.append(["ỹ, s", fmt(example.sigmaEff, digits: 4), fmt(tilde[0], digits: 6),
                      fmt(example.effectiveNoiseVariance * ps[0], digits: 6), fmt(example.bayesEstimator(exampleY)[0], digits: 12)])
         rows.append(["posterior mean", "", "", "", fmt(example.posteriorMean(exampleY)[0], digits: 12)])
         notebook.prose("One draw at the levels σ = (\(levels.map { fmt($0, digits: 4) }.joined(separator: ", "))) (--noise-levels), first data coordinate: the measurements and their corrections differ, the estimates agree.")
@@ -84,7 +84,7 @@ extension Chapter {
             }
             vsPosterior = max(vsPosterior, Stats.maxAbsoluteError(density.posteriorMean(y), perIndex[0]))
             // negative control: one common variance σ̄² = mean of the σ_m² for every index
-            let common = density.noiseStds.reduce(0) { $0 + $1 * $1 } / Double(density.measurements)
+            let common = density.sigmas.reduce(0) { $0 + $1 * $1 } / Double(density.measurements)
             let directScore = density.scoreDirect(y)
             let wrong = (0..<density.measurements).map { m in (0..<d).map { y[m * d + $0] + common * directScore[m * d + $0] } }
             let caseSpread = wrong.map { Stats.maxAbsoluteError($0, wrong[0]) }.max()!
@@ -125,9 +125,9 @@ extension Chapter {
         var lastPlainDiff = [Double](), lastPlainVsBayes = [Double]()
         for k in 1...levels.count {
             let used = Array(levels.prefix(k))
-            let density = MixtureMDensity(prior: prior, noiseStds: used)
+            let density = MixtureMDensity(prior: prior, sigmas: used)
             let meanLevel = used.reduce(0) { $0 + $1 * $1 }.squareRoot() / Double(k)
-            let plainDensity = MixtureMDensity(prior: prior, noiseStds: [meanLevel])
+            let plainDensity = MixtureMDensity(prior: prior, sigmas: [meanLevel])
             let bestIndex = used.indices.min { used[$0] < used[$1] }!
             var bayesErr = [Double](), plainErr = [Double](), bestErr = [Double](), bayesDiff = [Double](), plainDiff = [Double](), gap = [Double]()
             for (x, y) in zip(draws.x, draws.y) {
@@ -140,12 +140,12 @@ extension Chapter {
                 let psq = zip(x, p).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
                 plainErr.append(psq); plainDiff.append(psq - plainDensity.posteriorVariance(ybar).reduce(0, +))
                 gap.append(psq - sq)
-                let b = prior.posteriorMean(Array(y[(bestIndex * d)..<((bestIndex + 1) * d)]), noiseStd: used[bestIndex])
+                let b = prior.posteriorMean(Array(y[(bestIndex * d)..<((bestIndex + 1) * d)]), sigma: used[bestIndex])
                 bestErr.append(zip(x, b).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) })
             }
             notebook.check("T4.8 first k = \(k) levels: E‖X − x̂(Y)‖² equals E tr Var[X | Y] from the library (paired, 4 s.e.)",
                            expected: 0, measured: Stats.mean(bayesDiff), tolerance: .standardErrors(4, se: Stats.standardError(bayesDiff)))
-            table.append(Row(k: k, s: density.effectiveNoiseStd, meanLevel: meanLevel,
+            table.append(Row(k: k, s: density.sigmaEff, meanLevel: meanLevel,
                              bayes: (Stats.mean(bayesErr), Stats.standardError(bayesErr)),
                              plain: (Stats.mean(plainErr), Stats.standardError(plainErr)),
                              best: (Stats.mean(bestErr), Stats.standardError(bestErr))))

@@ -16,7 +16,7 @@ extension Chapter {
 
     func lossRun(M: Int, sigma: Double, denoiser: @escaping GPSDenoiser) -> LossRun {
         var r = stream()
-        let out = GPS.denoisingLosses(prior: prior, measurements: M, noiseStd: sigma, denoiser: denoiser,
+        let out = GPS.denoisingLosses(prior: prior, measurements: M, sigma: sigma, denoiser: denoiser,
                                       count: setup.samples, using: &r)
         return LossRun(M: M, sigma: sigma, mean: Stats.mean(out.losses), se: Stats.standardError(out.losses), estimates: out.estimates)
     }

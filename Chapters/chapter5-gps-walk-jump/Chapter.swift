@@ -75,7 +75,7 @@ final class Chapter {
             configuration: DenoiserTrainingConfiguration(
                 steps: p.steps, batchSize: p.batch, learningRate: Float(p.learningRate), warmupSteps: p.warmup,
                 decayToFraction: p.finalLearningRate < 1 ? Float(p.finalLearningRate) : nil, clipNorm: 1,
-                sigmaEffective: Float(settings.sigmaEff), seed: settings.seed, validateEvery: p.validateEvery,
+                sigmaEff: Float(settings.sigmaEff), seed: settings.seed, validateEvery: p.validateEvery,
                 checkpointEvery: p.checkpointEvery, averageDecay: p.averageDecay > 0 ? Float(p.averageDecay) : nil),
             images: data.train.images, count: data.train.count, imageShape: data.imageShape)
         let nEmp = min(p.empiricalPoints, data.train.count)

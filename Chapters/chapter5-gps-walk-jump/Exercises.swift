@@ -53,6 +53,12 @@ extension Chapter {
                      solution: .number(chengDifferenceVariance(s), relative: 0.005, hint: "along y_m − ȳ the GPS force is exactly −(y_m − ȳ)/σ², so the walk there is Cheng's scheme on N(0, σ²): solve S = MSMᵀ + Q for its one-step map (T1.8) at λ = 1/σ² — by scale invariance the same as λ = 1 with step δ/σ."),
                      observe: "the position-exact splittings (A-B-O-B-A, B-A-O-A-B) keep λ·Var = 1 while Cheng's is 14 % high at δ = σ/2, γδ = 1, and the overdamped walk 6.7 %; FD, confident share and class switches per integrator in the table, against the exact walk's anchor.",
                      check: "every T1.8 difference-direction check passes; the table has a row per integrator with the randomized midpoint at half the steps."),
+            Exercise("5.8", "Friction per member", task: "Sweep the effective friction for every member of the class (GPS Fig. 2), over seeds; then add members further along the class.",
+                     command: "swift run -c release chapter5-gps-walk-jump sweep --members 1,4,16 --sweep-frictions 0.125,0.5,2,8",
+                     question: "After how many walk steps has the O step kept only 1/e of a chain's velocity at the smallest γδ of --sweep-frictions?",
+                     solution: .number(1 / (s.sweepFrictions.min() ?? 1), relative: 1e-3, hint: "each O step multiplies v by e^{−γδ}; after k steps e^{−kγδ}, whatever δ and γ are separately."),
+                     observe: "the smallest γδ keeps the velocity for many steps (ballistic moves, more class switches, more step bias); the largest randomises it every step (a random walk); which γδ gives the lowest FD for each M, and whether it moves along the class.",
+                     check: "the walks stay finite; compare each member's best γδ with its neighbours: a difference is resolved only where the ± 2 s.e. bands in friction-sweep-fd.png separate."),
         ]
     }
 }

@@ -92,9 +92,9 @@ enum BurnInStart: String, CaseIterable {
 
 /// What the run does.
 enum Mode: String, CaseIterable {
-    case all, train, sample, diagnose, integrators
+    case all, train, sample, diagnose, integrators, sweep
     /// Reads a trained checkpoint instead of training.
-    var loadsModel: Bool { self == .sample || self == .diagnose || self == .integrators }
+    var loadsModel: Bool { self == .sample || self == .diagnose || self == .integrators || self == .sweep }
 }
 
 /// One member (M, σ) of the class, with its walk settings.
@@ -135,6 +135,9 @@ struct Settings {
     /// Mode `integrators`: the integrators compared, and ν_θ calls per integrator.
     var compareIntegrators: [LangevinIntegratorName]
     var compareCalls: Int
+    /// Mode `sweep`: the effective frictions γδ, seeds, chains and steps of every (member, γδ) cell.
+    var sweepFrictions: [Double]
+    var sweepSeeds: Int, sweepChains: Int, sweepSteps: Int
 
     init(_ c: GPSWalkJumpChapter) throws {
         guard let mode = Mode(rawValue: c.mode) else {
@@ -203,6 +206,19 @@ struct Settings {
             throw InputError("--compare-calls (\(calls)) must leave at least two jumps at --jump-every \(p.jumpEvery)")
         }
         compareCalls = calls
+        sweepFrictions = try Validate.numberList(c.sweepFrictions, flag: "sweep-frictions")
+        guard (2...12).contains(sweepFrictions.count), sweepFrictions.allSatisfy({ (0.001...20).contains($0) }) else {
+            throw InputError("--sweep-frictions must list 2…12 values of γδ in 0.001…20 (got \"\(c.sweepFrictions)\")")
+        }
+        try Validate.inRange(c.sweepSeeds, 2...50, flag: "sweep-seeds")
+        let sweepChains = c.sweepChains ?? (p.name == "tiny" ? 8 : 32)
+        try Validate.inRange(sweepChains, 2...4096, flag: "sweep-chains")
+        let sweepSteps = c.sweepSteps ?? (p.name == "tiny" ? 20 : 160)
+        try Validate.inRange(sweepSteps, 1...1_000_000, flag: "sweep-steps")
+        guard sweepSteps / p.jumpEvery >= 1, sweepChains * (sweepSteps / p.jumpEvery) >= 2 else {
+            throw InputError("--sweep-steps (\(sweepSteps)) must keep at least one jump per chain at --jump-every \(p.jumpEvery) and two jumps in all")
+        }
+        sweepSeeds = c.sweepSeeds; self.sweepChains = sweepChains; self.sweepSteps = sweepSteps
 
         let ms = try Validate.numberList(c.members, flag: "members")
         guard ms.allSatisfy({ $0 == $0.rounded() && $0 >= 1 && $0 <= 256 }), !ms.isEmpty, ms.count <= 8 else {

@@ -10,7 +10,7 @@ struct GPSWalkJumpChapter: ChapterCommand {
         commandName: "chapter5-gps-walk-jump",
         abstract: "Chapter 5 — train a GPS denoiser on MNIST (CPU) and sample it by walk-jump sampling for several members of one class.",
         discussion: """
-            MODE is all (default: train, then sample), train, sample (needs a checkpoint from train), diagnose, or integrators (the five Langevin integrators compared at equal ν_θ calls from an exact start). \
+            MODE is all (default: train, then sample), train, sample (needs a checkpoint from train), diagnose, integrators (the five Langevin integrators compared at equal ν_θ calls from an exact start), or sweep (quality against the effective friction per member, over seeds). \
             Pixels are in [0, 1] for every data set (CIFAR-10 included). --preset tiny|default|full sets every size \
             (tiny: seconds, for CI; default: about 7 minutes of training on two cores; full: at most an hour, the \
             committed figures); each field is overridable by its flag. Checkpoints are written atomically to \
@@ -21,7 +21,7 @@ struct GPSWalkJumpChapter: ChapterCommand {
 
     @OptionGroup var common: CommonOptions
 
-    @Argument(help: "all | train | sample | diagnose | integrators")
+    @Argument(help: "all | train | sample | diagnose | integrators | sweep")
     var mode = "all"
 
     @Option(help: "Run size: tiny, default or full.")
@@ -85,6 +85,11 @@ struct GPSWalkJumpChapter: ChapterCommand {
     @Option(help: "Mode integrators: the integrators compared at equal ν_θ calls (all, or a comma-separated list of aboba|baoab|cheng|midpoint|overdamped).")
     var compareIntegrators = "all"
     @Option(help: "Mode integrators: ν_θ calls per integrator (default: 40 tiny, 1000 default, 2000 full).") var compareCalls: Int?
+    @Option(help: "Mode sweep: effective frictions γδ swept for every member (comma-separated, 2…12 values).")
+    var sweepFrictions = "0.125,0.3,0.7,1.6,3.6,8"
+    @Option(help: "Mode sweep: independent sampling seeds per (member, γδ).") var sweepSeeds = 5
+    @Option(help: "Mode sweep: chains per seed (default: 8 tiny, 32 otherwise).") var sweepChains: Int?
+    @Option(help: "Mode sweep: walk steps per seed (default: 20 tiny, 160 otherwise).") var sweepSteps: Int?
     @Option(help: "Start of the shared burn-in: noise (U(0,1)^d + σε) or gaussian (a Gaussian fitted to the training images).")
     var start = "noise"
 
@@ -104,7 +109,10 @@ struct GPSWalkJumpChapter: ChapterCommand {
         if !settings.mode.loadsModel { try chapter.train() } else { try chapter.loadTrained() }
         try chapter.exportWeights()
         chapter.denoisingResults()
-        if settings.mode == .integrators {
+        if settings.mode == .sweep {
+            chapter.classifierSection()
+            chapter.frictionSweep()
+        } else if settings.mode == .integrators {
             chapter.classifierSection()
             chapter.compareIntegrators()
         } else if settings.mode == .diagnose {

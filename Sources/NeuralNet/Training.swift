@@ -144,7 +144,7 @@ public struct DenoiserTrainingConfiguration: Sendable, Equatable {
     /// (nil: constant rate). See `OptimizerSchedule`.
     public var decayToFraction: Float?
     public var clipNorm: Float?
-    public var sigmaEffective: Float
+    public var sigmaEff: Float
     public var seed: UInt64
     /// Validation every this many steps (0: only at the end).
     public var validateEvery: Int
@@ -155,11 +155,11 @@ public struct DenoiserTrainingConfiguration: Sendable, Equatable {
     public var averageDecay: Float?
 
     public init(steps: Int, batchSize: Int, learningRate: Float, warmupSteps: Int = 100, decayToFraction: Float? = nil,
-                clipNorm: Float? = 1, sigmaEffective: Float, seed: UInt64 = 1, validateEvery: Int = 0, checkpointEvery: Int = 0,
+                clipNorm: Float? = 1, sigmaEff: Float, seed: UInt64 = 1, validateEvery: Int = 0, checkpointEvery: Int = 0,
                 averageDecay: Float? = nil) {
         self.steps = steps; self.batchSize = batchSize; self.learningRate = learningRate; self.warmupSteps = warmupSteps
         self.decayToFraction = decayToFraction
-        self.clipNorm = clipNorm; self.sigmaEffective = sigmaEffective; self.seed = seed
+        self.clipNorm = clipNorm; self.sigmaEff = sigmaEff; self.seed = seed
         self.validateEvery = validateEvery; self.checkpointEvery = checkpointEvery
         self.averageDecay = averageDecay
     }
@@ -249,7 +249,7 @@ public final class DenoiserTrainer {
             }
         }
         var rng = Xoshiro256(seed: mixSeed(configuration.seed, UInt64(t)))
-        var noisy = rng.gaussiansFloat(b * p, mean: 0, std: configuration.sigmaEffective)
+        var noisy = rng.gaussiansFloat(b * p, mean: 0, std: configuration.sigmaEff)
         for i in 0..<noisy.count { noisy[i] += clean[i] }
         let shape = [b] + imageShape
         return (Tensor(shape: shape, data: clean), Tensor(shape: shape, data: noisy))
@@ -284,7 +284,7 @@ public final class DenoiserTrainer {
     /// (x̂ = ȳ) on the same noise.
     public func validate(images val: [Float], count: Int, seed: UInt64 = 0xBA11, batch: Int = 100) -> (model: Double, identity: Double) {
         DenoiserTrainer.denoisingLoss(apply: { self.model.forward($0) }, images: val, count: count, imageShape: imageShape,
-                                      sigma: configuration.sigmaEffective, seed: seed, batch: batch)
+                                      sigma: configuration.sigmaEff, seed: seed, batch: batch)
     }
 
     /// Per-pixel denoising loss of any estimator `apply` and of the identity, on `count` images with
@@ -351,7 +351,7 @@ public final class DenoiserTrainer {
     public func save(to path: String, metadata: [String: String] = [:]) throws {
         var meta = metadata
         meta[Checkpoint.Key.step] = String(step)
-        meta["sigma_eff"] = String(configuration.sigmaEffective)
+        meta["sigma_eff"] = String(configuration.sigmaEff)
         meta["batch"] = String(configuration.batchSize)
         meta["seed"] = String(configuration.seed)
         meta["learning_rate"] = String(configuration.learningRate)
@@ -407,7 +407,7 @@ public final class DenoiserTrainer {
         let checkpoint = try Checkpoint.read(path)
         let tensors = checkpoint.tensors, meta = checkpoint.metadata
         // Everything that shapes the continued data stream and schedule must match (the flag in brackets).
-        let mustMatch = [("sigma_eff", String(configuration.sigmaEffective), "--sigma-eff")]
+        let mustMatch = [("sigma_eff", String(configuration.sigmaEff), "--sigma-eff")]
             + (forSampling ? [] : [("batch", String(configuration.batchSize), "--batch"), ("seed", String(configuration.seed), "--seed"),
                                    ("learning_rate", String(configuration.learningRate), "--lr"),
                                    ("warmup", String(configuration.warmupSteps), "--warmup"),

@@ -61,7 +61,7 @@ public struct WalkJumpConfiguration: Sendable, CustomStringConvertible {
     }
 
     /// σ_eff = σ/√M, the class this member belongs to.
-    public var sigmaEffective: Double { sigma / Double(measurements).squareRoot() }
+    public var sigmaEff: Double { sigma / Double(measurements).squareRoot() }
 
     /// The underdamped integrator with these settings.
     public var integrator: UnderdampedLangevin {

@@ -14,20 +14,20 @@ public struct GPSScore: Sendable {
     /// M, the number of measurements.
     public let measurements: Int
     /// σ, the noise level of every measurement.
-    public let noiseStd: Double
+    public let sigma: Double
     /// d, the data dimension (ν's input and output size).
     public let dataDimension: Int
     /// ν.
     public let denoiser: GPSDenoiser
 
-    public init(measurements: Int, noiseStd: Double, dataDimension: Int, denoiser: @escaping GPSDenoiser) {
-        precondition(measurements >= 1 && noiseStd > 0 && dataDimension >= 1, "GPSScore: need M ≥ 1, σ > 0, d ≥ 1")
-        self.measurements = measurements; self.noiseStd = noiseStd; self.dataDimension = dataDimension
+    public init(measurements: Int, sigma: Double, dataDimension: Int, denoiser: @escaping GPSDenoiser) {
+        precondition(measurements >= 1 && sigma > 0 && dataDimension >= 1, "GPSScore: need M ≥ 1, σ > 0, d ≥ 1")
+        self.measurements = measurements; self.sigma = sigma; self.dataDimension = dataDimension
         self.denoiser = denoiser
     }
 
     /// σ_eff = σ/√M.
-    public var effectiveNoiseStd: Double { noiseStd / Double(measurements).squareRoot() }
+    public var sigmaEff: Double { sigma / Double(measurements).squareRoot() }
 
     /// x̂_θ(y) = ν(ȳ): the single estimator of X (the same for every measurement index).
     public func estimate(_ y: [Double]) -> [Double] {
@@ -52,7 +52,7 @@ public struct GPSScore: Sendable {
         let d = dataDimension, M = measurements, n = M * d
         precondition(y.count == batch * n, "GPSScore: y has \(y.count) entries, expected \(batch)·\(n)")
         if g.count != y.count { g = [Double](repeating: 0, count: y.count) }
-        let inv = 1 / (noiseStd * noiseStd), invM = 1 / Double(M)
+        let inv = 1 / (sigma * sigma), invM = 1 / Double(M)
         var mean = [Double](repeating: 0, count: d)
         for b in 0..<batch {
             let base = b * n
@@ -68,7 +68,7 @@ public struct GPSScore: Sendable {
     /// g_θ(ȳ) = (M/σ²)(ν(ȳ) − ȳ), the GPS stand-in for ∇log p_{σ/√M}(ȳ) in T4.2.
     public func meanScore(_ mean: [Double]) -> [Double] {
         let nu = denoiser(mean)
-        let c = Double(measurements) / (noiseStd * noiseStd)
+        let c = Double(measurements) / (sigma * sigma)
         return mean.indices.map { c * (nu[$0] - mean[$0]) }
     }
 }
@@ -81,10 +81,10 @@ public struct UniversalityClass: Sendable, Equatable {
         self.sigmaEff = sigmaEff
     }
     /// The class of (M, σ): σ_eff = σ/√M.
-    public init(measurements: Int, noiseStd: Double) { self.init(sigmaEff: noiseStd / Double(measurements).squareRoot()) }
+    public init(measurements: Int, sigma: Double) { self.init(sigmaEff: sigma / Double(measurements).squareRoot()) }
 
     /// σ of the member with M measurements: σ = σ_eff √M.
-    public func noiseStd(measurements M: Int) -> Double { sigmaEff * Double(M).squareRoot() }
+    public func sigma(measurements M: Int) -> Double { sigmaEff * Double(M).squareRoot() }
 }
 
 public enum GPS {
@@ -92,7 +92,7 @@ public enum GPS {
     /// (T2.2, computed directly). With it the GPS score equals the exact M-density score T4.2 for every
     /// member of the class.
     public static func optimalDenoiser(prior: GaussianMixture, sigmaEff: Double) -> GPSDenoiser {
-        { prior.posteriorMean($0, noiseStd: sigmaEff) }
+        { prior.posteriorMean($0, sigma: sigmaEff) }
     }
 
     /// (πy)_m = y_{π(m)}: permutes the M measurement blocks of a flat y.
@@ -107,7 +107,7 @@ public enum GPS {
     /// Monte Carlo of the denoising loss of member (M, σ) with denoiser ν (T4.5), simulating all M
     /// measurements of each draw: X ~ prior, Y_m = X + σ N_m, loss ‖X − ν(Ȳ)‖². Returns the per-draw
     /// losses (independent; mean and standard error follow) and the estimates ν(ȳ).
-    public static func denoisingLosses(prior: GaussianMixture, measurements M: Int, noiseStd sigma: Double,
+    public static func denoisingLosses(prior: GaussianMixture, measurements M: Int, sigma: Double,
                                        denoiser: GPSDenoiser, count: Int, using rng: inout Xoshiro256)
         -> (losses: [Double], estimates: [[Double]]) {
         let d = prior.dimension

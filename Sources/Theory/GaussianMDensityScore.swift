@@ -10,7 +10,7 @@ extension GaussianMDensity {
         guard let sigma = commonSigma else { preconditionFailure("structuredScore: needs equal noise levels (the (M, σ) model)") }
         let M = measurements, s2 = sigma * sigma / Double(M)
         let meanLaw = DiagonalGaussian(mean: [Double](repeating: 0, count: dimension), variances: spectrum.map { $0 + s2 })
-        return GPSScore(measurements: M, noiseStd: sigma, dataDimension: dimension) { ybar in
+        return GPSScore(measurements: M, sigma: sigma, dataDimension: dimension) { ybar in
             let g = meanLaw.score(ybar)
             return ybar.indices.map { ybar[$0] + s2 * g[$0] }
         }

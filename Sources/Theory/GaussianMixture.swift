@@ -66,7 +66,7 @@ public struct GaussianMixture: Density {
 
     /// T2.2, computed directly (not by Tweedie): E[X | Y = y] for Y = X + σN with this mixture as
     /// the prior: Σ_k w_k(y) (μ_k + τ²/(τ²+σ²)(y − μ_k)), w_k under the smoothed mixture.
-    public func posteriorMean(_ y: [Double], noiseStd sigma: Double) -> [Double] {
+    public func posteriorMean(_ y: [Double], sigma: Double) -> [Double] {
         let s2 = sigma * sigma
         let w = smoothed(noiseVariance: s2).responsibilities(y)
         let shrink = variance / (variance + s2)

@@ -28,37 +28,37 @@ public struct MixtureMDensity: Density {
     /// M, the number of measurements.
     public let measurements: Int
     /// σ_1, …, σ_M, the noise level of each measurement.
-    public let noiseStds: [Double]
+    public let sigmas: [Double]
     /// q_m = σ_1²/σ_m², the precision of measurement m relative to the first one (q_1 = 1).
     public let relativePrecisions: [Double]
     /// Q = Σ_m q_m (= M for equal levels).
     public let totalRelativePrecision: Double
 
     /// The (M, σ) model: M measurements at one noise level σ.
-    public init(prior: GaussianMixture, measurements: Int, noiseStd: Double) {
+    public init(prior: GaussianMixture, measurements: Int, sigma: Double) {
         precondition(measurements >= 1, "MixtureMDensity: M must be ≥ 1")
-        self.init(prior: prior, noiseStds: [Double](repeating: noiseStd, count: measurements))
+        self.init(prior: prior, sigmas: [Double](repeating: sigma, count: measurements))
     }
 
     /// Unequal noise levels σ_1, …, σ_M (T4.8; THEORY §3's multimeasurement noise model).
-    public init(prior: GaussianMixture, noiseStds: [Double]) {
-        precondition(!noiseStds.isEmpty, "MixtureMDensity: M must be ≥ 1")
-        precondition(noiseStds.allSatisfy { $0 > 0 && $0.isFinite }, "MixtureMDensity: every σ_m must be positive and finite")
-        self.prior = prior; self.measurements = noiseStds.count; self.noiseStds = noiseStds
-        let v = noiseStds[0] * noiseStds[0]
-        relativePrecisions = noiseStds.map { v / ($0 * $0) }
+    public init(prior: GaussianMixture, sigmas: [Double]) {
+        precondition(!sigmas.isEmpty, "MixtureMDensity: M must be ≥ 1")
+        precondition(sigmas.allSatisfy { $0 > 0 && $0.isFinite }, "MixtureMDensity: every σ_m must be positive and finite")
+        self.prior = prior; self.measurements = sigmas.count; self.sigmas = sigmas
+        let v = sigmas[0] * sigmas[0]
+        relativePrecisions = sigmas.map { v / ($0 * $0) }
         totalRelativePrecision = relativePrecisions.reduce(0, +)
     }
 
     /// True when every measurement has the same noise level (the (M, σ) model of T4.1–T4.7).
-    public var hasEqualNoiseLevels: Bool { noiseStds.allSatisfy { $0 == noiseStds[0] } }
+    public var hasEqualNoiseLevels: Bool { sigmas.allSatisfy { $0 == sigmas[0] } }
     /// σ, the common noise level of the (M, σ) model. Only for equal levels.
-    public var noiseStd: Double {
-        precondition(hasEqualNoiseLevels, "MixtureMDensity.noiseStd: the noise levels differ; use noiseStds")
-        return noiseStds[0]
+    public var sigma: Double {
+        precondition(hasEqualNoiseLevels, "MixtureMDensity.sigma: the noise levels differ; use sigmas")
+        return sigmas[0]
     }
     /// v = σ_1², the reference variance of the relative precisions.
-    var referenceVariance: Double { noiseStds[0] * noiseStds[0] }
+    var referenceVariance: Double { sigmas[0] * sigmas[0] }
 
     /// d, the data dimension.
     public var dataDimension: Int { prior.dimension }
@@ -66,7 +66,7 @@ public struct MixtureMDensity: Density {
     public var dimension: Int { measurements * prior.dimension }
     /// s = (Σ_m σ_m⁻²)^{−1/2}, the noise level of the precision-weighted mean ỹ; for equal levels
     /// σ_eff = σ/√M, the label of the universality class (THEORY §4).
-    public var effectiveNoiseStd: Double { noiseStds[0] / totalRelativePrecision.squareRoot() }
+    public var sigmaEff: Double { sigmas[0] / totalRelativePrecision.squareRoot() }
     /// s² = 1/Σ_m σ_m⁻² (= σ²/M for equal levels).
     public var effectiveNoiseVariance: Double { referenceVariance / totalRelativePrecision }
     /// p_s = p_X * N(0, s² I): the law of ỹ (T4.1, T4.8; in closed form by T1.4). For equal levels
@@ -165,7 +165,7 @@ public struct MixtureMDensity: Density {
     /// The plain twin: dense Md×Md covariance, LAPACK Cholesky, triangular solve by loops.
     public func logDensityDense(_ y: [Double]) throws -> Double {
         let d = dataDimension, M = measurements, n = dimension
-        let variances = noiseStds.map { $0 * $0 }, t2 = prior.variance
+        let variances = sigmas.map { $0 * $0 }, t2 = prior.variance
         let cov = Matrix<Double>(rows: n, columns: n) { a, b in
             (a % d == b % d ? t2 : 0) + (a == b ? variances[a / d] : 0)
         }
@@ -239,7 +239,7 @@ public struct MixtureMDensity: Density {
     /// (same for every m), with the score from the direct form.
     public func bayesEstimator(_ y: [Double], measurement m: Int) -> [Double] {
         precondition((0..<measurements).contains(m), "bayesEstimator: measurement \(m) out of 0..<\(measurements)")
-        let d = dataDimension, s2 = noiseStds[m] * noiseStds[m]
+        let d = dataDimension, s2 = sigmas[m] * sigmas[m]
         let g = scoreDirect(y)
         return (0..<d).map { y[m * d + $0] + s2 * g[m * d + $0] }
     }
@@ -294,7 +294,7 @@ public struct MixtureMDensity: Density {
         let d = dataDimension, M = measurements
         let ys: [[Double]] = xs.map { x in
             var y = [Double](repeating: 0, count: M * d)
-            for m in 0..<M { for i in 0..<d { y[m * d + i] = x[i] + noiseStds[m] * rng.gaussian() } }
+            for m in 0..<M { for i in 0..<d { y[m * d + i] = x[i] + sigmas[m] * rng.gaussian() } }
             return y
         }
         return (xs, ys)

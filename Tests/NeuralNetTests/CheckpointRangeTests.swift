@@ -85,7 +85,7 @@ import Testing
         func trainer(lr: Float = 3e-3, warmup: Int = 5, decay: Float? = nil) -> DenoiserTrainer {
             let unet = UNet(UNet.Configuration(channels: 1, baseWidth: 8, resolutions: 2), seed: 1)
             let config = DenoiserTrainingConfiguration(steps: 4, batchSize: 16, learningRate: lr, warmupSteps: warmup,
-                                                       decayToFraction: decay, sigmaEffective: 0.4, seed: 7)
+                                                       decayToFraction: decay, sigmaEff: 0.4, seed: 7)
             let data = squares(64, seed: 3)
             return DenoiserTrainer(model: unet, configuration: config, images: data, count: 64, imageShape: [1, 8, 8])
         }

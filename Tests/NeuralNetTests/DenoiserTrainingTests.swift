@@ -20,16 +20,16 @@ func squares(_ n: Int, seed: UInt64) -> [Float] {
 func tinyTrainer(steps: Int, seed: UInt64 = 7, modelSeed: UInt64 = 1, images: [Float]? = nil) -> DenoiserTrainer {
     let unet = UNet(UNet.Configuration(channels: 1, baseWidth: 8, resolutions: 2), seed: modelSeed)
     let config = DenoiserTrainingConfiguration(steps: steps, batchSize: 16, learningRate: 3e-3, warmupSteps: 5,
-                                               sigmaEffective: 0.4, seed: seed)
+                                               sigmaEff: 0.4, seed: seed)
     let data = images ?? squares(64, seed: 3)
     return DenoiserTrainer(model: unet, configuration: config, images: data, count: data.count / 64, imageShape: [1, 8, 8])
 }
 
 /// A 4-step trainer of the tiny U-Net on 8 squares, for checkpoint-compatibility tests.
-func trainerOnEightSquares(batchSize: Int, sigmaEffective: Float, seed: UInt64, modelSeed: UInt64) -> DenoiserTrainer {
+func trainerOnEightSquares(batchSize: Int, sigmaEff: Float, seed: UInt64, modelSeed: UInt64) -> DenoiserTrainer {
     let unet = UNet(UNet.Configuration(channels: 1, baseWidth: 8, resolutions: 2), seed: modelSeed)
     return DenoiserTrainer(model: unet, configuration: DenoiserTrainingConfiguration(
-        steps: 4, batchSize: batchSize, learningRate: 1e-3, sigmaEffective: sigmaEffective, seed: seed),
+        steps: 4, batchSize: batchSize, learningRate: 1e-3, sigmaEff: sigmaEff, seed: seed),
         images: squares(8, seed: 1), count: 8, imageShape: [1, 8, 8])
 }
 
@@ -90,7 +90,7 @@ func temporaryPath(_ name: String) -> String {
         defer { unlink(path) }
         let a = tinyTrainer(steps: 2)
         try a.run(validation: nil, checkpointPath: path)
-        let other = trainerOnEightSquares(batchSize: 16, sigmaEffective: 0.5, seed: 7, modelSeed: 1)
+        let other = trainerOnEightSquares(batchSize: 16, sigmaEff: 0.5, seed: 7, modelSeed: 1)
         #expect(throws: TrainingError.self) { try other.resume(from: path) }
         #expect(throws: TrainingError.self) { try other.resume(from: path, forSampling: true) }
     }
@@ -100,7 +100,7 @@ func temporaryPath(_ name: String) -> String {
         defer { unlink(path) }
         let a = tinyTrainer(steps: 2)
         try a.run(validation: nil, checkpointPath: path)
-        let other = trainerOnEightSquares(batchSize: 8, sigmaEffective: a.configuration.sigmaEffective,
+        let other = trainerOnEightSquares(batchSize: 8, sigmaEff: a.configuration.sigmaEff,
                                           seed: a.configuration.seed + 1, modelSeed: 3)
         #expect(throws: TrainingError.self) { try other.resume(from: path) }
         try other.resume(from: path, forSampling: true)

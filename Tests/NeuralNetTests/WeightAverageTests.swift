@@ -10,7 +10,7 @@ import Testing
     func averagingTrainer(steps: Int, beta: Float = 0.9, modelSeed: UInt64 = 1) -> DenoiserTrainer {
         let unet = UNet(UNet.Configuration(channels: 1, baseWidth: 8, resolutions: 2), seed: modelSeed)
         let config = DenoiserTrainingConfiguration(steps: steps, batchSize: 16, learningRate: 3e-3, warmupSteps: 5,
-                                                   sigmaEffective: 0.4, seed: 7, averageDecay: beta)
+                                                   sigmaEff: 0.4, seed: 7, averageDecay: beta)
         let data = squares(64, seed: 3)
         return DenoiserTrainer(model: unet, configuration: config, images: data, count: data.count / 64, imageShape: [1, 8, 8])
     }

@@ -74,6 +74,7 @@ struct ExerciseGradingTests {
         ("chapter5-gps-walk-jump", "5.4", "0.5,0.25", "0.25,0.125", []),  // σ = 0.5 for M = 4
         ("chapter5-gps-walk-jump", "5.5", "500", "1000", []),
         ("chapter5-gps-walk-jump", "5.6", "0.25", "0.5", []),             // σ_eff²
+        ("chapter5-gps-walk-jump", "5.8", "8", "0.125", []),              // e^{−kγδ} = 1/e at k = 1/γδ, γδ = 0.125
         ("chapter5-gps-walk-jump", "5.7", "1.1398", "1", []),             // Cheng's Lyapunov S = MSMᵀ + Q iterated in numpy at λ = 1, δ = 0.5, γδ = 1
     ]
 

@@ -41,7 +41,7 @@ import Theory
         // It is the Tweedie estimator of a mixture with τ² → 0: compare with a tiny-variance mixture.
         let mix = GaussianMixture(means: [[0, 0], [4, 0], [0, 4]], variance: 1e-12)
         let y = [1.2, 2.1], sigma = 1.3
-        let a = den.denoise(y, sigma: sigma), b = mix.posteriorMean(y, noiseStd: sigma)
+        let a = den.denoise(y, sigma: sigma), b = mix.posteriorMean(y, sigma: sigma)
         #expect(Stats.maxAbsoluteError(a, b) < 1e-9)
         let s = den.score(y, sigma: sigma), t = mix.smoothed(noiseVariance: sigma * sigma).score(y)
         #expect(Stats.maxAbsoluteError(s, t) < 1e-9)

@@ -20,14 +20,14 @@ struct GPSTests {
     @Test("with the optimal ν of the class, the GPS score equals the exact M-density score T4.2 (1e-10)")
     func optimalDenoiserGivesExactScore() async {
         await propertyCheck(count: 60, input: Gen.int(in: 1...16), Gen.double(in: 0.2...1.5), Gen.int(in: 0...1_000_000)) { M, sigmaEff, seed in
-            let sigma = UniversalityClass(sigmaEff: sigmaEff).noiseStd(measurements: M)
+            let sigma = UniversalityClass(sigmaEff: sigmaEff).sigma(measurements: M)
             let y = Self.point(M: M, sigma: sigma, seed: seed)
-            let gps = GPSScore(measurements: M, noiseStd: sigma, dataDimension: 2,
+            let gps = GPSScore(measurements: M, sigma: sigma, dataDimension: 2,
                                denoiser: GPS.optimalDenoiser(prior: Self.prior, sigmaEff: sigmaEff))
-            let exact = MixtureMDensity(prior: Self.prior, measurements: M, noiseStd: sigma).score(y)
+            let exact = MixtureMDensity(prior: Self.prior, measurements: M, sigma: sigma).score(y)
             let scale = max(1, exact.map(abs).max()!)
             #expect(Stats.maxAbsoluteError(gps.score(y), exact) / scale < 1e-10)
-            #expect(Stats.relativeError(gps.effectiveNoiseStd, sigmaEff) < 1e-14)
+            #expect(Stats.relativeError(gps.sigmaEff, sigmaEff) < 1e-14)
         }
     }
 
@@ -38,7 +38,7 @@ struct GPSTests {
             var rng = Xoshiro256(seed: UInt64(seed) &+ 17)
             let perm = rng.permutation(M)
             for nu in [Self.arbitrary, GPS.optimalDenoiser(prior: Self.prior, sigmaEff: sigma / Double(M).squareRoot())] {
-                let gps = GPSScore(measurements: M, noiseStd: sigma, dataDimension: 2, denoiser: nu)
+                let gps = GPSScore(measurements: M, sigma: sigma, dataDimension: 2, denoiser: nu)
                 let g = gps.score(y)
                 let scale = max(1, g.map(abs).max()!)
                 let gp = gps.score(GPS.permuteMeasurements(y, measurements: M, by: perm))
@@ -54,7 +54,7 @@ struct GPSTests {
         let counter = Counter()
         let nu: GPSDenoiser = { counter.n += 1; return Self.arbitrary($0) }
         let M = 9, batch = 5
-        let gps = GPSScore(measurements: M, noiseStd: 1.5, dataDimension: 2, denoiser: nu)
+        let gps = GPSScore(measurements: M, sigma: 1.5, dataDimension: 2, denoiser: nu)
         var rng = Xoshiro256(seed: 3)
         let states = (0..<batch).map { _ in rng.gaussians(2 * M) }
         _ = gps.score(states[0])
@@ -73,7 +73,7 @@ struct GPSTests {
         var rng = Xoshiro256(seed: 11)
         func loss(_ M: Int, _ sigma: Double) -> (mean: Double, se: Double) {
             var r = rng.split()
-            let l = GPS.denoisingLosses(prior: Self.prior, measurements: M, noiseStd: sigma, denoiser: nu, count: 20_000, using: &r).losses
+            let l = GPS.denoisingLosses(prior: Self.prior, measurements: M, sigma: sigma, denoiser: nu, count: 20_000, using: &r).losses
             return (Stats.mean(l), Stats.standardError(l))
         }
         let a = loss(1, sigmaEff), b = loss(4, 2 * sigmaEff), c = loss(4, 4 * sigmaEff)

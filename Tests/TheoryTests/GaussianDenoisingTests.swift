@@ -11,7 +11,7 @@ import Theory
             let s2 = s * s
             let k = GaussianDenoising.shrinkage(dataVariance: lambda, noiseVariance: s2)
             let y = 0.7
-            let direct = GaussianMixture(means: [[0]], variance: lambda).posteriorMean([y], noiseStd: s)[0]
+            let direct = GaussianMixture(means: [[0]], variance: lambda).posteriorMean([y], sigma: s)[0]
             #expect(abs(k * y - direct) <= 1e-14 * abs(y), "λ = \(lambda), s = \(s)")
             let m = GaussianDenoising.mmse(dataVariance: lambda, noiseVariance: s2)
             #expect(abs(m - 1 / (1 / lambda + 1 / s2)) <= 1e-14 * m)

@@ -12,7 +12,7 @@ struct MDAETests {
 
     static func draw(M: Int, sigma: Double, seed: UInt64) -> (x: [Double], y: [Double], perm: [Int]) {
         var rng = Xoshiro256(seed: seed)
-        let (xs, ys) = MixtureMDensity(prior: prior, measurements: M, noiseStd: sigma).sample(1, using: &rng)
+        let (xs, ys) = MixtureMDensity(prior: prior, measurements: M, sigma: sigma).sample(1, using: &rng)
         var perm = rng.permutation(M)
         if perm == Array(0..<M) { perm = Array(perm.reversed()) }  // never the identity (M ≥ 2)
         return (xs[0], ys[0], perm)
@@ -22,7 +22,7 @@ struct MDAETests {
     func bayesMDAEIsSymmetric() {
         for (k, M) in [2, 3, 4, 7].enumerated() {
             let sigma = 0.5 * Double(M).squareRoot()
-            let density = MixtureMDensity(prior: Self.prior, measurements: M, noiseStd: sigma)
+            let density = MixtureMDensity(prior: Self.prior, measurements: M, sigma: sigma)
             let f = MDAE.bayes(density)
             for t in 0..<20 {
                 let (_, y, perm) = Self.draw(M: M, sigma: sigma, seed: UInt64(100 * k + t))

@@ -13,7 +13,7 @@ struct MixtureMDensityTests {
         let d = 1 + rng.int(below: 3)
         let K = 1 + rng.int(below: 1 << d)
         let prior = GaussianMixture.cubeVertices(dimension: d, components: K, separation: 1 + 3 * rng.uniform(), tau: 0.2 + rng.uniform())
-        let density = MixtureMDensity(prior: prior, measurements: M, noiseStd: sigma)
+        let density = MixtureMDensity(prior: prior, measurements: M, sigma: sigma)
         let x = prior.sample(1, using: &rng)[0]
         let spread = 0.5 + 1.5 * rng.uniform()
         let y = (0..<(M * d)).map { x[$0 % d] + sigma * spread * rng.gaussian() }
@@ -56,7 +56,7 @@ struct MixtureMDensityTests {
                 #expect(Stats.maxAbsoluteError(density.bayesEstimator(y, measurement: m), t43) < 1e-10)
             }
             #expect(Stats.maxAbsoluteError(density.posteriorMean(y), t43) < 1e-10)
-            let single = density.prior.posteriorMean(density.measurementMean(y), noiseStd: density.effectiveNoiseStd)
+            let single = density.prior.posteriorMean(density.measurementMean(y), sigma: density.sigmaEff)
             #expect(Stats.maxAbsoluteError(single, t43) < 1e-10)
         }
     }
@@ -70,7 +70,7 @@ struct MixtureMDensityTests {
     /// terms ≲ 1e-12 relative. So 1e-9 relative is a generous bound on the reference's own error.
     static func quadraturePosterior(_ density: MixtureMDensity, _ y: [Double]) -> (mean: [Double], variance: [Double]) {
         let prior = density.prior, d = prior.dimension, M = density.measurements
-        let s2n = density.noiseStd * density.noiseStd, t2 = prior.variance
+        let s2n = density.sigma * density.sigma, t2 = prior.variance
         let s2 = s2n / Double(M), r = (t2 * s2 / (t2 + s2)).squareRoot()
         var ybar = [Double](repeating: 0, count: d)
         for m in 0..<M { for i in 0..<d { ybar[i] += y[m * d + i] / Double(M) } }
@@ -109,11 +109,11 @@ struct MixtureMDensityTests {
         await propertyCheck(count: 25, input: Gen.double(in: 0.1...4.0), Gen.double(in: 0.1...3.0), Gen.int(in: 1...32)) { lambda, sigma, M in
             let prior = GaussianMixture(means: [[0, 0]], variance: lambda)
             let y = (0..<(2 * M)).map { Double($0 % 5) - 2 }
-            let density = MixtureMDensity(prior: prior, measurements: M, noiseStd: sigma)
+            let density = MixtureMDensity(prior: prior, measurements: M, sigma: sigma)
             let v = density.posteriorVariance(y)
             let reference = Self.quadraturePosterior(density, y)
             #expect(Stats.maxRelativeError(v, reference.variance) < 1e-9, "\(v) vs quadrature \(reference.variance)")
-            let more = MixtureMDensity(prior: prior, measurements: M + 1, noiseStd: sigma)
+            let more = MixtureMDensity(prior: prior, measurements: M + 1, sigma: sigma)
                 .posteriorVariance(y + [0, 0])
             #expect(more[0] < v[0])
         }
@@ -126,7 +126,7 @@ struct MixtureMDensityTests {
             let d = 1 + rng.int(below: 2)
             let K = 1 + rng.int(below: 1 << d)
             let prior = GaussianMixture.cubeVertices(dimension: d, components: K, separation: 1 + 3 * rng.uniform(), tau: 0.2 + rng.uniform())
-            let density = MixtureMDensity(prior: prior, measurements: M, noiseStd: sigma)
+            let density = MixtureMDensity(prior: prior, measurements: M, sigma: sigma)
             // y near a point between the modes, so that several components keep posterior weight.
             let x = (0..<d).map { _ in 0.5 * rng.gaussian() }
             let y = (0..<(M * d)).map { x[$0 % d] + sigma * rng.gaussian() }
@@ -141,7 +141,7 @@ struct MixtureMDensityTests {
     func posteriorVarianceMatchesError() {
         var rng = Xoshiro256(seed: 7)
         let prior = GaussianMixture.cubeVertices(dimension: 2, components: 4, separation: 3, tau: 0.5)
-        let density = MixtureMDensity(prior: prior, measurements: 4, noiseStd: 1)
+        let density = MixtureMDensity(prior: prior, measurements: 4, sigma: 1)
         let (xs, ys) = density.sample(4000, using: &rng)
         let diff: [Double] = zip(xs, ys).map { x, y in
             let e = density.bayesEstimator(y)

@@ -35,7 +35,7 @@ import Theory
                 let y = (0..<d).map { _ in 5 * rng.gaussian() }
                 let s = noisy.score(y)
                 let tweedie = y.indices.map { y[$0] + sigma * sigma * s[$0] }
-                let direct = mix.posteriorMean(y, noiseStd: sigma)
+                let direct = mix.posteriorMean(y, sigma: sigma)
                 let scale = 1 + y.map(abs).max()! + mix.means.flatMap { $0 }.map(abs).max()!
                 #expect(Stats.maxAbsoluteError(tweedie, direct) <= 1e-11 * scale, "k=\(k) d=\(d) τ²=\(tau2) σ=\(sigma)")
             }

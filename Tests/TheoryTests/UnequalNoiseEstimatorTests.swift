@@ -18,7 +18,7 @@ struct UnequalNoiseEstimatorTests {
         let prior = GaussianMixture.cubeVertices(dimension: d, components: K, separation: 1 + 3 * rng.uniform(), tau: 0.2 + rng.uniform())
         let M = 1 + rng.int(below: 8)
         let sigmas = (0..<M).map { _ in 0.2 * pow(10, rng.uniform()) }
-        let density = MixtureMDensity(prior: prior, noiseStds: sigmas)
+        let density = MixtureMDensity(prior: prior, sigmas: sigmas)
         let x = prior.sample(1, using: &rng)[0]
         let spread = 0.5 + 1.5 * rng.uniform()
         let y = (0..<(M * d)).map { x[$0 % d] + sigmas[$0 / d] * spread * rng.gaussian() }
@@ -32,7 +32,7 @@ struct UnequalNoiseEstimatorTests {
     /// ~exp(−2π²·9) = e^{−178}, the cut tails ~e^{−72}, so the reference is good to rounding (≲ 1e-12
     /// relative to r).
     static func quadratureMean(_ density: MixtureMDensity, _ y: [Double]) -> [Double] {
-        let prior = density.prior, d = prior.dimension, sigmas = density.noiseStds, M = sigmas.count
+        let prior = density.prior, d = prior.dimension, sigmas = density.sigmas, M = sigmas.count
         let precision = sigmas.reduce(0) { $0 + 1 / ($1 * $1) }
         let s2 = 1 / precision, t2 = prior.variance
         let r = (t2 * s2 / (t2 + s2)).squareRoot()
@@ -70,7 +70,7 @@ struct UnequalNoiseEstimatorTests {
             let tweedie = density.bayesEstimator(y)
             for m in 0..<density.measurements {
                 let e = density.bayesEstimator(y, measurement: m)
-                #expect(Stats.maxAbsoluteError(e, tweedie) < 1e-10, "m = \(m), σ = \(density.noiseStds)")
+                #expect(Stats.maxAbsoluteError(e, tweedie) < 1e-10, "m = \(m), σ = \(density.sigmas)")
             }
             #expect(Stats.maxAbsoluteError(density.posteriorMean(y), tweedie) < 1e-10)
         }
@@ -82,11 +82,11 @@ struct UnequalNoiseEstimatorTests {
             let (density, y) = Self.randomCase(seed: seed, dMax: 2)
             let reference = Self.quadratureMean(density, y)
             let t2 = density.prior.variance
-            let s2 = 1 / density.noiseStds.reduce(0) { $0 + 1 / ($1 * $1) }
+            let s2 = 1 / density.sigmas.reduce(0) { $0 + 1 / ($1 * $1) }
             let scale = (t2 * s2 / (t2 + s2)).squareRoot()
             for m in 0..<density.measurements {
                 let e = density.bayesEstimator(y, measurement: m)
-                #expect(Stats.maxAbsoluteError(e, reference) / scale < 1e-9, "m = \(m): \(e) vs quadrature \(reference), σ = \(density.noiseStds)")
+                #expect(Stats.maxAbsoluteError(e, reference) / scale < 1e-9, "m = \(m): \(e) vs quadrature \(reference), σ = \(density.sigmas)")
             }
         }
     }
@@ -112,7 +112,7 @@ struct UnequalNoiseEstimatorTests {
             var rng = Xoshiro256(seed: UInt64(seed))
             let prior = GaussianMixture.cubeVertices(dimension: 2, components: 4, separation: 3, tau: 0.5)
             let sigmas = [0.5, 0.5 * (1.2 + 2 * rng.uniform())]
-            let density = MixtureMDensity(prior: prior, noiseStds: sigmas)
+            let density = MixtureMDensity(prior: prior, sigmas: sigmas)
             let y = (0..<4).map { _ in 2 * rng.gaussian() }
             let g = density.score(y)
             let wrong = (0..<2).map { m in (0..<2).map { y[m * 2 + $0] + sigmas[0] * sigmas[0] * g[m * 2 + $0] } }
@@ -133,7 +133,7 @@ struct UnequalNoiseEstimatorTests {
             let perm = rng.permutation(M)
             // block m of πy is block perm[m] of y, so its noise level is σ_{perm[m]}
             let py = (0..<(M * d)).map { y[perm[$0 / d] * d + $0 % d] }
-            let permuted = MixtureMDensity(prior: density.prior, noiseStds: perm.map { density.noiseStds[$0] })
+            let permuted = MixtureMDensity(prior: density.prior, sigmas: perm.map { density.sigmas[$0] })
             #expect(Stats.relativeError(permuted.logDensityDirect(py), density.logDensityDirect(y)) < 1e-12)
             #expect(Stats.maxAbsoluteError(permuted.bayesEstimator(py), density.bayesEstimator(y)) < 1e-12)
         }
