@@ -12,9 +12,9 @@
 # <flags> --figures-dir <temporary folder>`; chapter 5 is shrunk to `--preset tiny` unless the command
 # names a preset (explicit flags still override the preset's fields whatever their order, see
 # Chapters/chapter5-gps-walk-jump/Setup.swift) — with `--steps 200` when the exercise trains and sets
-# no --steps —, its checkpoint goes to the temporary folder, and a `sample` exercise first gets a model
-# from `train --preset tiny` with the same data, architecture, seed and σ_eff flags (trained once per
-# such set).
+# no --steps —, its checkpoint goes to the temporary folder, and an exercise in a mode that reads a
+# model (LOADS_MODEL, as Mode.loadsModel in that Setup.swift) first gets one from `train --preset tiny`
+# with the same data, architecture, seed and σ_eff flags (trained once per such set).
 #
 # An exercise fails when its command is not a single `swift run -c release <chapter> …` command, when
 # it exits 2 (a flag it passes does not parse or validate), crashes or times out, when it exits 1
@@ -51,6 +51,7 @@ keep_logs = Path(sys.argv[6]) if sys.argv[6] else None
 EXPECTED = "This run is expected to end with failed checks (exit 1):"  # Notebook.expectedFailureSentence
 PREFIX = ["swift", "run", "-c", "release"]
 C5 = "chapter5-gps-walk-jump"
+LOADS_MODEL = ("sample", "diagnose", "integrators", "sweep")  # Mode.loadsModel
 ITEM = re.compile(r"^(\d+)\. \*\*(.*?)\*\*")
 RUN = re.compile(r"^\s+- Run: `(.*)`\s*$")
 CHECK = re.compile(r"^\s+- Check: (.*)$")
@@ -128,10 +129,10 @@ def run(job):
             args += ["--preset", "tiny"]
             # The tiny preset trains 40 steps: enough at σ_eff = 0.25, but at σ_eff = 0.5 its ν_θ then
             # loses to the memorising denoiser (0.042 against 0.038 per pixel); 200 steps win (0.019).
-            if (not args or args[0] not in ("sample",)) and flag_value(args, "--steps") is None:
+            if (not args or args[0] not in LOADS_MODEL) and flag_value(args, "--steps") is None:
                 args += ["--steps", "200"]
         if flag_value(args, "--checkpoint") is None:
-            if args and args[0] == "sample":
+            if args and args[0] in LOADS_MODEL:
                 ck, err = tiny_model(args)
                 if err:
                     return False, f"✗ {name}: {err}: {command}"
