@@ -59,8 +59,8 @@ extension Chapter {
         for i in 1..<measured.count where measured[i] <= measured[i - 1] { monotone = false }
         nb.check("the IAT grows with κ", monotone, detail: measured.map { fmt($0, digits: 4) }.joined(separator: " < "))
         let logK = kappas.map { log($0) }
-        let fitM = ChainDiagnostics.linearFit(x: logK, y: measured.map { log($0) })
-        let fitT = ChainDiagnostics.linearFit(x: logK, y: theory.map { log($0) })
+        let fitM = Stats.linearFit(x: logK, y: measured.map { log($0) })
+        let fitT = Stats.linearFit(x: logK, y: theory.map { log($0) })
         nb.check("log–log slope of IAT against κ matches the AR(1) theory (≈ 1: mixing time ∝ κ)", expected: fitT.slope, measured: fitM.slope,
                  tolerance: .absolute(0.1))
 

@@ -79,7 +79,7 @@ extension Chapter {
             // Gaussians, nearly so here); the midpoint's drop is only ≈ 7 s.e., so a 4-s.e. test of it fails
             // ~10 % of seeds (2 of 20 measured). The others' drops are > 10 s.e.
             if name != "baoab" && name != "midpoint" {
-                let drop = abs(bias[0]) - abs(bias[deltas.count - 1]), seDrop = (se[0] * se[0] + se[deltas.count - 1] * se[deltas.count - 1]).squareRoot()
+                let drop = abs(bias[0]) - abs(bias[deltas.count - 1]), seDrop = Stats.differenceStandardError(se[0], se[deltas.count - 1])
                 nb.check("T1.8 \(name), mixture: |bias of E[y²]| shrinks from δ = \(fmt(deltas[0])) to \(fmt(deltas.last!)) (by > 4 s.e.)", drop > 4 * seDrop,
                          detail: "|bias| \(fmt(abs(bias[0]), digits: 3)) → \(fmt(abs(bias.last!), digits: 3)), s.e. of the drop \(fmt(seDrop, digits: 2))")
             }

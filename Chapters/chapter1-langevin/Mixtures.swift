@@ -124,8 +124,8 @@ extension Chapter {
         }
         nb.table(["Δ", "switches", "mean time T", "≈ s.e. (T/√n)", "Kramers T", "exp(Δ²/8τ²)"], rows)
         if xs.count >= 2 {
-            let fitM = ChainDiagnostics.linearFit(x: xs, y: ys)
-            let fitK = ChainDiagnostics.linearFit(x: xs, y: ks)
+            let fitM = Stats.linearFit(x: xs, y: ys)
+            let fitK = Stats.linearFit(x: xs, y: ks)
             nb.check("log-slope of the switch time against Δ²/(8τ²) matches Kramers' slope", expected: fitK.slope, measured: fitM.slope, tolerance: .absolute(0.15))
             nb.check("switch times grow like exp(Δ²/(8τ²)) up to a slowly varying prefactor (log-slope in [0.7, 1.3])", fitM.slope >= 0.7 && fitM.slope <= 1.3,
                      detail: "slope \(fmt(fitM.slope, digits: 3)) (Kramers \(fmt(fitK.slope, digits: 3)))")

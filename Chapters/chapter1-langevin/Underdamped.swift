@@ -130,7 +130,7 @@ extension Chapter {
         if mixBias.count >= 2 {
             nb.check("mixture target, δ = \(fmt(deltas.max()!)): the position variance is biased (|bias| > 4 s.e.)", abs(mixBias[0]) > 4 * mixSE[0],
                      detail: "bias \(fmt(mixBias[0], digits: 3)) ± \(fmt(mixSE[0], digits: 2))")
-            let diff = abs(mixBias[0]) - abs(mixBias[1]), seDiff = (mixSE[0] * mixSE[0] + mixSE[1] * mixSE[1]).squareRoot()
+            let diff = abs(mixBias[0]) - abs(mixBias[1]), seDiff = Stats.differenceStandardError(mixSE[0], mixSE[1])
             nb.check("mixture target: halving δ shrinks the position bias (|bias| drops by > 2 s.e.)", diff > 2 * seDiff,
                      detail: "|bias| \(fmt(abs(mixBias[0]), digits: 3)) → \(fmt(abs(mixBias[1]), digits: 3)) (s.e. of the drop \(fmt(seDiff, digits: 2)))")
         }

@@ -70,9 +70,7 @@ extension Chapter {
         if multi.count >= 2 {
             // Least-squares line κ = a + b M through the LAPACK values with M ≥ 2.
             let xs = multi.map { Double($0.m) }, ys = multi.map(\.measured)
-            let mx = Stats.mean(xs), my = Stats.mean(ys)
-            let slope = zip(xs, ys).reduce(0) { $0 + ($1.0 - mx) * ($1.1 - my) } / xs.reduce(0) { $0 + ($1 - mx) * ($1 - mx) }
-            let intercept = my - slope * mx
+            let (slope, intercept) = Stats.linearFit(x: xs, y: ys), mx = Stats.mean(xs)
             let residual = zip(xs, ys).map { abs(intercept + slope * $0.0 - $0.1) / $0.1 }.max()!
             notebook.check("κ is linear in M at fixed σ: least-squares slope of LAPACK κ over M ≥ 2 = λ_max/σ²",
                            expected: lmax / (s.sigma * s.sigma), measured: slope, tolerance: .relative(sweepTolerance))

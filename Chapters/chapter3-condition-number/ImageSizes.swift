@@ -81,9 +81,7 @@ extension Chapter {
         if let mnist {
             let k = 100
             let xs = (1...k).map { log(Double($0)) }, ys = mnist.prefix(k).map { log($0) }
-            let mx = Stats.mean(xs), my = Stats.mean(Array(ys))
-            let slope = zip(xs, ys).reduce(0) { $0 + ($1.0 - mx) * ($1.1 - my) } / xs.reduce(0) { $0 + ($1 - mx) * ($1 - mx) }
-            alpha = -slope; lambda1 = mnist[0]; fitted = true
+            alpha = -Stats.linearFit(x: xs, y: Array(ys)).slope; lambda1 = mnist[0]; fitted = true
         }
         let powerLaw = { (d: Int) in (1...d).map { lambda1 * pow(Double($0), -alpha) } }
         let lawText = "power law λ_k = \(fmt(lambda1, digits: 4))·k^(−\(fmt(alpha, digits: 3)))"

@@ -135,18 +135,13 @@ extension Chapter {
         notebook.check("every row's IAT window converged (W ≥ 5τ before N/4)", rows.allSatisfy(\.measured.converged),
                        detail: "largest W/τ̂ = \(fmt(rows.map { Double($0.measured.window) / $0.measured.iat }.max()!, digits: 3)), N/4 = \(Int(Double(B) * MixingRun.lengthInIAT / 4)) τ")
 
-        // The slope of log τ against log κ along the fixed-σ sweep. Var(log τ̂_j) ≈ (s.e._j/τ̂_j)², and the
-        // least-squares slope is Σ w_j log τ̂_j with w_j = (x_j − x̄)/Σ(x − x̄)², x = log κ: s.e.² = Σ w_j² (s.e._j/τ̂_j)².
+        // The slope of log τ against log κ along the fixed-σ sweep, with Var(log τ̂_j) ≈ (s.e._j/τ̂_j)².
         let fixed = rows.filter { $0.sweep == "σ fixed" }
         var slopeText = ""
         if fixed.count >= 2 {
             let x = fixed.map { log($0.kappa) }, y = fixed.map { log($0.measured.iat) }
-            let fit = ChainDiagnostics.linearFit(x: x, y: y)
-            let mx = Stats.mean(x), sxx = x.reduce(0) { $0 + ($1 - mx) * ($1 - mx) }
-            let se = zip(x, fixed).reduce(0) { acc, p in
-                let w = (p.0 - mx) / sxx, rel = p.1.measured.iatStandardError / p.1.measured.iat
-                return acc + w * w * rel * rel
-            }.squareRoot()
+            let fit = Stats.linearFit(x: x, y: y)
+            let se = Stats.linearFitSlopeStandardError(x: x, yStandardErrors: fixed.map { $0.measured.iatStandardError / $0.measured.iat })
             notebook.check("T3.7: log–log slope of measured IAT against κ at fixed σ = \(fmt(s.sigma)) is 1 (s.e. propagated from the per-M s.e.: √Σ w_j²(s.e._j/τ_j)²)",
                            expected: 1, measured: fit.slope, tolerance: .standardErrors(4, se: se))
             slopeText = " At fixed σ the measured log–log slope of τ against κ is \(fmt(fit.slope, digits: 4)) ± \(fmt(se, digits: 2)) (exactly 1 by T3.7)."

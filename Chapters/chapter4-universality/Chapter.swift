@@ -251,7 +251,7 @@ final class Chapter {
         var decreasing = true
         var minZ = Double.infinity
         for i in 1..<ladder.count {
-            let z = (mixtureExpected[i - 1] - mixtureExpected[i]) / (mixtureSE[i - 1] * mixtureSE[i - 1] + mixtureSE[i] * mixtureSE[i]).squareRoot()
+            let z = (mixtureExpected[i - 1] - mixtureExpected[i]) / Stats.differenceStandardError(mixtureSE[i - 1], mixtureSE[i])
             minZ = min(minZ, z)
             if z < 5 { decreasing = false }
         }

@@ -155,14 +155,14 @@ extension Chapter {
         // that did NOT slow down with probability 1 − Φ(3) = 1.3e-3, and misses the ≈ 5 s.e. growth when
         // z falls 2 s.e. below its mean: Φ(−2/0.75) ≈ 0.4 % of seeds, far above the 6.3e-5 of a 4-s.e.
         // check — the price of 32 chains; twice as many would bring z to ≈ 7 and the miss rate to ~1e-7.
-        let zIAT = (last.iat.mean - first.iat.mean) / (last.iat.se * last.iat.se + first.iat.se * first.iat.se).squareRoot()
+        let zIAT = (last.iat.mean - first.iat.mean) / Stats.differenceStandardError(last.iat.se, first.iat.se)
         notebook.check("at fixed δ, γ, u the ȳ-chain's IAT grows from M = \(first.M) to M = \(last.M) (increase ≥ 3 s.e., one-sided: false-alarm rate 1.3e-3 if it did not grow; expected ≈ 5 s.e. at the default size)",
                        measured: zIAT, atLeast: 3)
         let zSwitch = (first.switchesPer1000.mean - last.switchesPer1000.mean)
-            / (last.switchesPer1000.se * last.switchesPer1000.se + first.switchesPer1000.se * first.switchesPer1000.se).squareRoot()
+            / Stats.differenceStandardError(last.switchesPer1000.se, first.switchesPer1000.se)
         notebook.check("at fixed δ, γ, u mode switches become rarer from M = \(first.M) to M = \(last.M) (drop ≥ 5 s.e.)",
                        measured: zSwitch, atLeast: 5)
-        let fit = ChainDiagnostics.linearFit(x: fixed.map { log(Double($0.M)) }, y: fixed.map { log($0.iat.mean) })
+        let fit = Stats.linearFit(x: fixed.map { log(Double($0.M)) }, y: fixed.map { log($0.iat.mean) })
         findings["iat exponent"] = fit.slope
         findings["iat ratio"] = last.iat.mean / first.iat.mean
         notebook.check("at fixed δ, γ, u the IAT grows like M^a with a between 1/2 (underdamped limit) and 1 (overdamped limit) (±0.15)",
@@ -184,7 +184,7 @@ extension Chapter {
             let group = walks(rescaling)
             let ref = group[0]
             for w in group.dropFirst() {
-                func se(_ a: (mean: Double, se: Double), _ b: (mean: Double, se: Double)) -> Double { (a.se * a.se + b.se * b.se).squareRoot() }
+                func se(_ a: (mean: Double, se: Double), _ b: (mean: Double, se: Double)) -> Double { Stats.differenceStandardError(a.se, b.se) }
                 notebook.check("\(label): IAT of ȳ₁ for M = \(w.M) equals M = \(ref.M) (4 s.e., independent chains)",
                                expected: ref.iat.mean, measured: w.iat.mean, tolerance: .standardErrors(4, se: se(ref.iat, w.iat)))
                 notebook.check("\(label): mode switches / 1000 steps for M = \(w.M) equal M = \(ref.M) (4 s.e.)",

@@ -56,18 +56,18 @@ extension Chapter {
 
         let a0 = classRuns[0]
         for run in classRuns.dropFirst() {
-            let se = (a0.se * a0.se + run.se * run.se).squareRoot()
+            let se = Stats.differenceStandardError(a0.se, run.se)
             notebook.check("T4.5 loss of (\(run.M), \(fmt(run.sigma, digits: 4))) equals loss of (\(ref), \(fmt(a0.sigma, digits: 4))) — same class, independent samples (4 s.e. of the difference)",
                            expected: a0.mean, measured: run.mean, tolerance: .standardErrors(4, se: se))
         }
         let b0 = otherRuns[0]
         for run in otherRuns.dropFirst() {
-            let se = (b0.se * b0.se + run.se * run.se).squareRoot()
+            let se = Stats.differenceStandardError(b0.se, run.se)
             notebook.check("T4.5 holds for any ν: in the class σ_eff' = \(fmt(s.otherSigmaEff)) the same (now suboptimal) ν gives equal losses for M = \(ref) and \(run.M) (4 s.e.)",
                            expected: b0.mean, measured: run.mean, tolerance: .standardErrors(4, se: se))
         }
         let contrast = otherRuns[min(1, otherRuns.count - 1)]
-        let zContrast = abs(contrast.mean - a0.mean) / (a0.se * a0.se + contrast.se * contrast.se).squareRoot()
+        let zContrast = abs(contrast.mean - a0.mean) / Stats.differenceStandardError(a0.se, contrast.se)
         notebook.check("a member of another class, (\(contrast.M), \(fmt(contrast.sigma, digits: 4))) with σ_eff' = \(fmt(s.otherSigmaEff)), has a different loss (|Δ| in s.e. of the difference ≥ 10)",
                        measured: zContrast, atLeast: 10)
         findings["loss z other class"] = zContrast
@@ -134,7 +134,7 @@ extension Chapter {
                         xLabel: "M (number of measurements)", yLabel: "loss(M) − loss(\(ref))  (± 2 s.e. of the difference)", xScale: .log)
         zoom.width = 900; zoom.height = 480
         let diffs = classRuns.map { $0.mean - a0.mean }
-        let ses = classRuns.enumerated().map { i, run in i == 0 ? run.se : (run.se * run.se + a0.se * a0.se).squareRoot() }
+        let ses = classRuns.enumerated().map { i, run in i == 0 ? run.se : Stats.differenceStandardError(run.se, a0.se) }
         zoom.add(Series("loss difference", x: classRuns.map { Double($0.M) }, y: diffs, style: .points, color: Color.cycle[0]))
         zoom.add(Series("zero", x: [Double(s.members.first!) / 1.3, Double(s.members.last!) * 1.3], y: [0, 0], style: .dashed, color: .gray))
         for (i, run) in classRuns.enumerated() {

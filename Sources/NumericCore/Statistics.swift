@@ -35,6 +35,30 @@ public enum Stats {
         return (s2, ((m4 - s2 * s2) / n).squareRoot())
     }
 
+    /// The standard error of a − b for independent estimates a and b with standard errors seA and
+    /// seB: Var(a − b) = Var a + Var b, so √(seA² + seB²).
+    public static func differenceStandardError(_ seA: Double, _ seB: Double) -> Double { (seA * seA + seB * seB).squareRoot() }
+
+    /// Ordinary least squares line y ≈ intercept + slope·x (two or more points, not all x equal).
+    public static func linearFit(x: [Double], y: [Double]) -> (slope: Double, intercept: Double) {
+        precondition(x.count == y.count && x.count >= 2, "linearFit: need two or more points")
+        let mx = mean(x), my = mean(y)
+        var sxy = 0.0, sxx = 0.0
+        for i in x.indices { sxy += (x[i] - mx) * (y[i] - my); sxx += (x[i] - mx) * (x[i] - mx) }
+        let slope = sxy / sxx
+        return (slope, my - slope * mx)
+    }
+
+    /// The standard error of `linearFit`'s slope when the y_j are independent with standard errors
+    /// s_j: the slope is Σ w_j y_j with w_j = (x_j − x̄)/Σ(x − x̄)², so its s.e. is √Σ w_j² s_j².
+    public static func linearFitSlopeStandardError(x: [Double], yStandardErrors s: [Double]) -> Double {
+        precondition(x.count == s.count && x.count >= 2, "linearFitSlopeStandardError: need two or more points")
+        let mx = mean(x), sxx = x.reduce(0) { $0 + ($1 - mx) * ($1 - mx) }
+        var sum = 0.0
+        for j in x.indices { let w = (x[j] - mx) / sxx; sum += w * w * s[j] * s[j] }
+        return sum.squareRoot()
+    }
+
     /// Weighted least squares of y on x: the slope and its standard error (1/Σw(x − x̄_w)²)^½, which is
     /// the slope's s.e. when w_i = 1/Var y_i. Nil for fewer than two distinct x.
     public static func weightedLinearFit(x: [Double], y: [Double], weights w: [Double]) -> (slope: Double, se: Double)? {

@@ -161,18 +161,6 @@ public enum ChainDiagnostics {
         }
         return ModeSwitches(count: times.count, times: times, steps: labels.count, modesVisited: visited.count)
     }
-
-    // MARK: - Least squares slope
-
-    /// Least-squares slope and intercept of y on x (for log–log growth rates).
-    public static func linearFit(x: [Double], y: [Double]) -> (slope: Double, intercept: Double) {
-        precondition(x.count == y.count && x.count >= 2, "linearFit: need two or more points")
-        let mx = Stats.mean(x), my = Stats.mean(y)
-        var sxy = 0.0, sxx = 0.0
-        for i in x.indices { sxy += (x[i] - mx) * (y[i] - my); sxx += (x[i] - mx) * (x[i] - mx) }
-        let slope = sxy / sxx
-        return (slope, my - slope * mx)
-    }
 }
 
 /// The outcome of a chain run with divergence detection.

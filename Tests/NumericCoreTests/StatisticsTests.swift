@@ -2,7 +2,7 @@ import Foundation
 import NumericCore
 import Testing
 
-@Suite("Stats: variance with its standard error, weighted least squares")
+@Suite("Stats: variance with its standard error, least squares, the s.e. of a difference")
 struct StatisticsTests {
     /// On N(0, σ²) draws m₄ = 3σ⁴, so the s.e. of s² is √(2σ⁴/n); the estimate of it is accurate to
     /// about 1 % at n = 10⁵ (m₄'s own relative s.d. is √96/(3√n)), so 5 % is about 6 of its s.d.
@@ -49,5 +49,46 @@ struct StatisticsTests {
         let spread = Stats.variance(slopes).squareRoot()
         #expect(abs(spread / stated - 1) < 0.05, "spread \(spread), stated s.e. \(stated)")
         #expect(abs(Stats.mean(slopes) - 2) < 4 * spread / Double(slopes.count).squareRoot())
+    }
+
+    @Test("linearFit: recovers an exact line, and matches the 2×2 normal equations solved by Cramer's rule on noisy data")
+    func ordinaryFit() {
+        let x: [Double] = [0.5, 1, 2, 3.5, 7]
+        let exact = Stats.linearFit(x: x, y: x.map { 1 - 2.5 * $0 })
+        #expect(abs(exact.slope + 2.5) < 1e-12 && abs(exact.intercept - 1) < 1e-12)
+        // Normal equations [n Σx; Σx Σx²][a; b] = [Σy; Σxy], an independent route to the same line.
+        let y: [Double] = zip(x, [0.3, -0.1, 0.2, 0.05, -0.4]).map { $0 * $0 + $1 }
+        let n = Double(x.count), sx = x.reduce(0, +), sxx = x.reduce(0) { $0 + $1 * $1 }
+        let sy = y.reduce(0, +), sxy = zip(x, y).reduce(0) { $0 + $1.0 * $1.1 }
+        let det = n * sxx - sx * sx
+        let fit = Stats.linearFit(x: x, y: y)
+        #expect(abs(fit.slope - (n * sxy - sx * sy) / det) < 1e-12)
+        #expect(abs(fit.intercept - (sxx * sy - sx * sxy) / det) < 1e-12)
+    }
+
+    /// 4 000 replicates of y_j = 1 + 2x_j + s_j ε_j fitted by ordinary least squares: the spread of the
+    /// slopes is the propagated s.e. (a sample s.d. of 4 000 draws is accurate to ≈ 1.1 %; 5 % ≈ 4.5 of that).
+    @Test("linearFitSlopeStandardError equals the spread of the OLS slope over replicates (5 %, seed 7)")
+    func ordinarySlopeStandardError() {
+        var rng = Xoshiro256(seed: 7)
+        let x: [Double] = [-1, 0, 0.5, 2, 3], s: [Double] = [0.2, 0.5, 0.1, 1, 0.3]
+        let slopes = (0..<4000).map { _ in Stats.linearFit(x: x, y: zip(x, s).map { 1 + 2 * $0 + $1 * rng.gaussian() }).slope }
+        let stated = Stats.linearFitSlopeStandardError(x: x, yStandardErrors: s)
+        let spread = Stats.variance(slopes).squareRoot()
+        #expect(abs(spread / stated - 1) < 0.05, "spread \(spread), stated s.e. \(stated)")
+    }
+
+    /// Means of n = 50 draws of N(1, 2²) and N(−1, 0.5²), 4 000 times: the s.d. of their difference is
+    /// √(2²/50 + 0.5²/50); the s.d. of 4 000 draws is accurate to ≈ 1.1 %, so 5 % is ≈ 4.5 of that.
+    @Test("differenceStandardError: the spread of a − b over replicates of independent means (5 %, seed 11)")
+    func standardErrorOfADifference() {
+        var rng = Xoshiro256(seed: 11)
+        let n = 50, sa = 2.0, sb = 0.5
+        let diffs = (0..<4000).map { _ in Stats.mean(rng.gaussians(n, mean: 1, std: sa)) - Stats.mean(rng.gaussians(n, mean: -1, std: sb)) }
+        let stated = Stats.differenceStandardError(sa / Double(n).squareRoot(), sb / Double(n).squareRoot())
+        let spread = Stats.variance(diffs).squareRoot()
+        #expect(abs(spread / stated - 1) < 0.05, "spread \(spread), stated \(stated)")
+        #expect(abs(Stats.mean(diffs) - 2) < 4 * stated / Double(diffs.count).squareRoot())
+        #expect(Stats.differenceStandardError(0.3, 0) == 0.3 && Stats.differenceStandardError(3, 4) == 5)
     }
 }
