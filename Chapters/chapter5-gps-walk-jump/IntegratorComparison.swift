@@ -67,12 +67,7 @@ extension Chapter {
 
     /// ȳ_b of the chain-major state.
     func chainMeans(_ y: [Float], chains B: Int, measurements M: Int) -> [Float] {
-        let d = data.pixels
-        var ybar = [Float](repeating: 0, count: B * d)
-        for b in 0..<B { for m in 0..<M { let o = (b * M + m) * d; for j in 0..<d { ybar[b * d + j] += y[o + j] } } }
-        let inv = 1 / Float(M)
-        for k in ybar.indices { ybar[k] *= inv }
-        return ybar
+        MeasurementMean.of(y, measurements: M, batch: B)
     }
 
     /// One integrator for --compare-calls network calls (its score counts them).

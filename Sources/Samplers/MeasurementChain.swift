@@ -52,26 +52,23 @@ public enum MeasurementChain {
         var traces = [[Double]](repeating: [], count: chains)
         for c in 0..<chains { traces[c].reserveCapacity(steps * d) }
         var spread = [Double](repeating: 0, count: chains), velocitySpread = [Double](repeating: 0, count: chains)
-        var mean = [Double](repeating: 0, count: d), vbar = [Double](repeating: 0, count: d)
-        let invM = 1 / Double(M)
+        var means = [Double](repeating: 0, count: chains * d), vbars = [Double](repeating: 0, count: chains * d)
         for t in 0..<(burnIn + steps) {
             integrator.step(y: &y, v: &v, noise: &noise, score: score, rng: &rng)
             guard t >= burnIn else { continue }
+            y.withUnsafeBufferPointer { p in means.withUnsafeMutableBufferPointer { MeasurementMean.compute(p, measurements: M, batch: chains, into: $0) } }
+            if M > 1 {
+                v.withUnsafeBufferPointer { p in vbars.withUnsafeMutableBufferPointer { MeasurementMean.compute(p, measurements: M, batch: chains, into: $0) } }
+            }
             for c in 0..<chains {
-                let base = c * n
-                for i in 0..<d { mean[i] = 0 }
-                for m in 0..<M { for i in 0..<d { mean[i] += y[base + m * d + i] } }
-                for i in 0..<d { mean[i] *= invM }
-                traces[c].append(contentsOf: mean)
+                let base = c * n, mc = c * d
+                traces[c].append(contentsOf: means[mc..<(mc + d)])
                 if M > 1 {
                     var s = 0.0
-                    for m in 0..<M { for i in 0..<d { let e = y[base + m * d + i] - mean[i]; s += e * e } }
+                    for m in 0..<M { for i in 0..<d { let e = y[base + m * d + i] - means[mc + i]; s += e * e } }
                     spread[c] += s
                     var sv = 0.0
-                    for i in 0..<d { vbar[i] = 0 }
-                    for m in 0..<M { for i in 0..<d { vbar[i] += v[base + m * d + i] } }
-                    for i in 0..<d { vbar[i] *= invM }
-                    for m in 0..<M { for i in 0..<d { let e = v[base + m * d + i] - vbar[i]; sv += e * e } }
+                    for m in 0..<M { for i in 0..<d { let e = v[base + m * d + i] - vbars[mc + i]; sv += e * e } }
                     velocitySpread[c] += sv
                 }
             }

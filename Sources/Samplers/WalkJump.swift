@@ -141,15 +141,10 @@ public final class WalkJumpSampler {
         return ybar
     }
 
+    /// y is measurement-major (y[m·B·d + j]): one point of M measurements of B·d numbers.
     private func computeMean() {
-        let M = configuration.measurements, bd = chains * dimension
-        let inv = 1 / Float(M)
         y.withUnsafeBufferPointer { py in
-            ybar.withUnsafeMutableBufferPointer { pb in
-                for j in 0..<bd { pb[j] = py[j] }
-                for m in 1..<max(1, M) { let o = m * bd; for j in 0..<bd { pb[j] += py[o + j] } }
-                if M > 1 { for j in 0..<bd { pb[j] *= inv } }
-            }
+            ybar.withUnsafeMutableBufferPointer { MeasurementMean.compute(py, measurements: configuration.measurements, into: $0) }
         }
     }
 

@@ -52,13 +52,15 @@ public struct GPSScore: Sendable {
         let d = dataDimension, M = measurements, n = M * d
         precondition(y.count == batch * n, "GPSScore: y has \(y.count) entries, expected \(batch)·\(n)")
         if g.count != y.count { g = [Double](repeating: 0, count: y.count) }
-        let inv = 1 / (sigma * sigma), invM = 1 / Double(M)
+        let inv = 1 / (sigma * sigma)
         var mean = [Double](repeating: 0, count: d)
         for b in 0..<batch {
             let base = b * n
-            for i in 0..<d { mean[i] = 0 }
-            for m in 0..<M { for i in 0..<d { mean[i] += y[base + m * d + i] } }
-            for i in 0..<d { mean[i] *= invM }
+            y.withUnsafeBufferPointer { py in
+                mean.withUnsafeMutableBufferPointer {
+                    MeasurementMean.compute(UnsafeBufferPointer(rebasing: py[base..<(base + n)]), measurements: M, into: $0)
+                }
+            }
             let nu = denoiser(mean)
             precondition(nu.count == d, "GPSScore: ν returned \(nu.count) values, expected \(d)")
             for m in 0..<M { for i in 0..<d { g[base + m * d + i] = (nu[i] - y[base + m * d + i]) * inv } }

@@ -62,10 +62,7 @@ public enum MDAE {
     /// The mean of the M estimates, (1/M) Σ_m x̂^(m).
     public static func averagedEstimate(_ estimates: [Double], measurements M: Int) -> [Double] {
         precondition(M >= 1 && estimates.count % M == 0, "MDAE.averagedEstimate: M must divide the length")
-        let d = estimates.count / M
-        var mean = [Double](repeating: 0, count: d)
-        for m in 0..<M { for i in 0..<d { mean[i] += estimates[m * d + i] } }
-        return mean.map { $0 / Double(M) }
+        return MeasurementMean.of(estimates, measurements: M)
     }
 
     /// The spread of the M estimates across the index m,

@@ -96,14 +96,9 @@ public struct MixtureMDensity: Density {
         return s / referenceVariance
     }
 
+    /// ȳ = (1/M) Σ_m y_m of one point y = (y_1, …, y_M) (MeasurementMean).
     public static func measurementMean(_ y: [Double], measurements M: Int) -> [Double] {
-        precondition(M >= 1 && y.count % M == 0, "measurementMean: \(y.count) entries do not split into \(M) measurements")
-        let d = y.count / M
-        var mean = [Double](repeating: 0, count: d)
-        for m in 0..<M { for i in 0..<d { mean[i] += y[m * d + i] } }
-        let inv = 1 / Double(M)
-        for i in 0..<d { mean[i] *= inv }
-        return mean
+        MeasurementMean.of(y, measurements: M)
     }
 
     /// Σ_m ‖y_m − ȳ‖²: the squared length of y's component in the (M−1)d difference directions.
