@@ -19,9 +19,8 @@ final class Chapter {
     /// The memorising denoiser of the training set (T2.3), on `empiricalPoints` training images.
     let empirical: EmpiricalDenoiser<Float>
     var classifier: Classifier?
-    var referenceStatistics: GaussianStatistics?
     /// The classifier's features of the held-out images (the reference of FD and KID).
-    var referenceFeatures: [Float] = []
+    var featureReference: FeatureReference?
     var validation = (model: 0.0, identity: 0.0, empirical: 0.0)
     var trainImagesPerSecond = 0.0
     var results: [MemberResult] = []

@@ -42,9 +42,8 @@ extension Chapter {
             fds.append(fd(features: feats, count: size))
             kids.append(kid(features: feats, count: size))
             tvs.append(totalVariation(histogram(idx.map { labels[$0] }), heldOutHistogram))
-            let threshold = Float(Self.confidentProbability)
-            let confidentCount = idx.filter { i -> Bool in probs[(i * classes)..<((i + 1) * classes)].max()! >= threshold }.count
-            sure.append(Double(confidentCount) / Double(size))
+            sure.append(SampleQuality.confidentShare(probabilities: idx.flatMap { probs[($0 * classes)..<(($0 + 1) * classes)] },
+                                                     classes: classes, threshold: Float(Self.confidentProbability)))
         }
         return QualityEstimate(fd: Replicated(values: fds), kid: Replicated(values: kids), classTV: Replicated(values: tvs),
                                confident: Replicated(values: sure), classShares: histogram(labels), groupSize: size)

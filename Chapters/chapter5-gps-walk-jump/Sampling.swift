@@ -58,8 +58,7 @@ extension Chapter {
         classifier = clf
         accuracy = classifierAccuracy(clf, images: data.heldOut.images, labels: data.heldOut.labels.map(Int.init), imageShape: data.imageShape)
         let reference = features(data.heldOut.images, count: data.heldOut.count)
-        referenceStatistics = GaussianStatistics(features: reference, count: data.heldOut.count, dimension: clf.featureDimension)
-        referenceFeatures = reference
+        featureReference = FeatureReference(features: reference, count: data.heldOut.count, dimension: clf.featureDimension)
         heldOutConfident = confidentShare(clf.head.forward(Tensor(shape: [data.heldOut.count, clf.featureDimension], data: reference)))
         notebook.prose("The classifier (engine's Classifier, width \(p.classifierWidth): three 3×3 convolutions with GroupNorm and SiLU, global average pooling to \(clf.featureDimension) features, a linear head) is trained on the training images for \(p.classifierSteps) steps of batch 64 with Adam (\(how)). Its held-out accuracy: \(fmt(100 * accuracy, digits: 4)) %.")
         notebook.check("classifier's held-out accuracy ≥ \(fmt(100 * p.minAccuracy)) % (preset \(p.name))", measured: accuracy, atLeast: p.minAccuracy)
@@ -95,65 +94,30 @@ extension Chapter {
     }
 
     /// KID of a feature set against the held-out images' (unbiased: no finite-n offset, unlike FD).
-    func kid(features f: [Float], count: Int) -> Double {
-        guard let clf = classifier, count >= 2, !referenceFeatures.isEmpty else { return .nan }
-        return KernelDistance.kid(f, count: count, referenceFeatures, count: referenceFeatures.count / clf.featureDimension,
-                                  dimension: clf.featureDimension)
-    }
+    func kid(features f: [Float], count: Int) -> Double { featureReference?.kernelDistance(f, count: count) ?? .nan }
 
     /// Share of images the classifier gives one class a probability ≥ `confidentProbability`: a
     /// recognisable digit is confidently classified, a stroke or a blend of two digits is not.
     func confidentShare(_ logits: Tensor) -> Double {
-        let (count, k) = (logits.shape[0], logits.shape[1])
-        let probs = SoftmaxCrossEntropy.probabilities(logits).data
-        let sure = (0..<count).filter { i in probs[(i * k)..<((i + 1) * k)].max()! >= Float(Self.confidentProbability) }.count
-        return Double(sure) / Double(count)
+        SampleQuality.confidentShare(probabilities: SoftmaxCrossEntropy.probabilities(logits).data, classes: logits.shape[1],
+                                     threshold: Float(Self.confidentProbability))
     }
 
     static let confidentProbability = 0.9
 
-    func fd(features f: [Float], count: Int) -> Double {
-        guard let ref = referenceStatistics, let clf = classifier, count >= 2 else { return .nan }
-        let stats = GaussianStatistics(features: f, count: count, dimension: clf.featureDimension)
-        return (try? FrechetDistance.distance(stats, ref)) ?? .nan
-    }
+    func fd(features f: [Float], count: Int) -> Double { featureReference?.frechetDistance(f, count: count) ?? .nan }
 
-    /// RMS per pixel of ‖x − nearest training image‖ over `count` images (one sgemm for all distances).
+    /// RMS per pixel of ‖x − nearest training image‖ over `count` images (SampleQuality).
     func nearestTrainingDistance(_ images: [Float], count: Int) -> Double {
-        let d = data.pixels, nTrain = data.train.count
-        guard count > 0 else { return .nan }
-        let a = Matrix<Float>(rows: count, columns: d, storage: Array(images.prefix(count * d)))
-        let t = Matrix<Float>(rows: nTrain, columns: d, storage: data.train.images)
-        let g = matmul(a, t, transposeB: true)
-        var trainNorms = [Float](repeating: 0, count: nTrain)
-        for i in 0..<nTrain { var q: Float = 0; for k in 0..<d { let v = data.train.images[i * d + k]; q += v * v }; trainNorms[i] = q }
-        var total = 0.0
-        for r in 0..<count {
-            var q: Float = 0
-            for k in 0..<d { let v = images[r * d + k]; q += v * v }
-            var best = Float.infinity
-            for i in 0..<nTrain { best = min(best, q - 2 * g.storage[r * nTrain + i] + trainNorms[i]) }
-            total += Double(max(best, 0)) / Double(d)
-        }
-        return (total / Double(count)).squareRoot()
+        SampleQuality.nearestNeighbourRMS(images, count: count, reference: data.train.images, referenceCount: data.train.count, pixels: data.pixels)
     }
 
     /// Contrast of each image: the standard deviation of its pixels. A digit has ≈ 0.3, a blank
     /// image ≈ 0; walk-jump chains that drift off the data often end on near-blank jumps, which a
     /// classifier still labels (with some class), so the chapter measures contrast separately.
-    func contrast(_ images: [Float], count: Int) -> [Double] {
-        let d = data.pixels
-        return (0..<count).map { i in
-            var sum = 0.0, sq = 0.0
-            for k in (i * d)..<((i + 1) * d) { let v = Double(images[k]); sum += v; sq += v * v }
-            let mean = sum / Double(d)
-            return max(0, sq / Double(d) - mean * mean).squareRoot()
-        }
-    }
+    func contrast(_ images: [Float], count: Int) -> [Double] { SampleQuality.contrast(images, count: count, pixels: data.pixels) }
 
-    func meanContrast(_ images: [Float], count: Int) -> Double {
-        contrast(images, count: count).reduce(0, +) / Double(max(1, count))
-    }
+    func meanContrast(_ images: [Float], count: Int) -> Double { SampleQuality.meanContrast(images, count: count, pixels: data.pixels) }
 
     /// The jumps an exact walk would produce. At stationarity ȳ has the law of X + σ_eff ε whatever
     /// the member (T4.1), so the jumps have the law of ν_θ(X + σ_eff ε): here for the held-out images,
@@ -169,19 +133,14 @@ extension Chapter {
     }
 
     func blankFraction(_ images: [Float], count: Int) -> Double {
-        let t = blankThreshold
-        return Double(contrast(images, count: count).filter { $0 < t }.count) / Double(max(1, count))
+        SampleQuality.blankShare(images, count: count, pixels: data.pixels, threshold: blankThreshold)
     }
 
-    func histogram(_ labels: [Int]) -> [Double] {
-        var h = [Double](repeating: 0, count: data.train.classCount)
-        for l in labels { h[l] += 1 }
-        return h.map { $0 / Double(max(1, labels.count)) }
-    }
+    func histogram(_ labels: [Int]) -> [Double] { SampleQuality.classShares(labels, classes: data.train.classCount) }
 
     var heldOutHistogram: [Double] { histogram(data.heldOut.labels.map(Int.init)) }
 
-    func totalVariation(_ a: [Double], _ b: [Double]) -> Double { 0.5 * zip(a, b).reduce(0) { $0 + abs($1.0 - $1.1) } }
+    func totalVariation(_ a: [Double], _ b: [Double]) -> Double { SampleQuality.totalVariation(a, b) }
 
     // MARK: - Walk-jump for every member
 
