@@ -69,6 +69,9 @@ public final class Conv2D: Layer {
     /// When false, 3×3 stride-1 convolutions use im2col instead of Winograd (for comparisons).
     public var allowsWinograd = true
     private var cachedInput: Tensor?
+    /// Winograd's U = G g Gᵀ of the weights at `version`: sampling calls the same weights thousands
+    /// of times, and at batch 1 transforming them cost more than the convolution (engine-bench).
+    private var transformedWeights: (version: Int, tile: Int, u: [Float])?
 
     /// 3×3 stride-1 convolutions with at least this many input and output channels use Winograd
     /// (Winograd.swift) for y, ∂L/∂x and ∂W; thinner ones (a network's first and last
@@ -151,7 +154,7 @@ public final class Conv2D: Layer {
     private func forwardWinograd(_ x: Tensor, _ g: ConvGeometry) -> Tensor {
         let batch = x.shape[0]
         let wg = winogradGeometry(inChannels: inChannels, outChannels: outChannels, height: g.height, width: g.width)
-        let u = winogradWeights(weight.value, outChannels: outChannels, inChannels: inChannels, tile: wg.tile)
+        let u = winogradTransformedWeights(tile: wg.tile)
         let workers = convolutionWorkers(batch: batch, workPerImage: g.rows * g.outPixels)
         workspace.reserve(col: wg.scratchCount, workers: workers)
         let cols = workspace.cols
@@ -167,6 +170,14 @@ public final class Conv2D: Layer {
                 }
             }
         }
+    }
+
+    /// `winogradWeights` of the current weights, recomputed only after they change.
+    func winogradTransformedWeights(tile: Int) -> [Float] {
+        if let c = transformedWeights, c.version == weight.version, c.tile == tile { return c.u }
+        let u = winogradWeights(weight.value, outChannels: outChannels, inChannels: inChannels, tile: tile)
+        transformedWeights = (weight.version, tile, u)
+        return u
     }
 
     /// 1×1 stride-1 convolution: the column matrix of an image is the image itself (Cin, P).

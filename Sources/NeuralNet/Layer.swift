@@ -5,8 +5,12 @@ import NumericCore
 /// A trainable array: `value` and its accumulated `gradient` (same count), with a fixed `shape`.
 public final class Parameter {
     public let shape: [Int]
-    public var value: [Float]
+    /// Every write bumps `version`, in-place ones included (a `didSet` that does not read the old
+    /// value keeps `withUnsafeMutableBufferPointer` in place), so layers may cache what they derive.
+    public var value: [Float] { didSet { version &+= 1 } }
     public var gradient: [Float]
+    /// Counts writes to `value`: a layer's cache of a transform of `value` is valid while it is unchanged.
+    public private(set) var version = 0
 
     public init(shape: [Int], value: [Float]) {
         require(shape.reduce(1, *) == value.count, "Parameter: shape \(shape) vs \(value.count) values")

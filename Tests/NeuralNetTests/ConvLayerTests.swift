@@ -81,6 +81,32 @@ func randomizedConv(_ cin: Int, _ cout: Int, kernel: Int, stride: Int, seed: UIn
         }
     }
 
+    @Test func winogradWeightCacheFollowsEveryWeightChange() {
+        // Forward keeps U = G g Gᵀ while the weights are unchanged; every kind of write (in place as
+        // the optimisers do, one element as finite differences do, whole arrays as checkpoints and
+        // the moving average do) and a change of tile must recompute it. A stale U would differ from
+        // the naive twin by O(1); the tolerance is the Winograd one above (2e-4).
+        let conv = randomizedConv(8, 8, kernel: 3, stride: 1, seed: 21)
+        let x = randomTensor([1, 8, 9, 9], seed: 22)
+        func expectCurrent(_ label: String) {
+            let d = maxAbsDifference(conv.forward(x).data, conv.forwardNaive(x).data)
+            #expect(d < 2e-4, "\(label): \(d)")
+        }
+        expectCurrent("first call")
+        expectCurrent("cached")
+        conv.weight.value.withUnsafeMutableBufferPointer { w in for i in w.indices { w[i] *= -1.5 } }
+        expectCurrent("in-place write")
+        conv.weight.value[40] += 3
+        expectCurrent("one element")
+        var rng = Xoshiro256(seed: 23)
+        conv.weight.value = rng.gaussiansFloat(conv.weight.count)
+        expectCurrent("whole array")
+        conv.winogradTile = 2
+        expectCurrent("tile 2")
+        conv.winogradTile = 4
+        expectCurrent("tile 4")
+    }
+
     @Test(arguments: [(3, 1), (3, 2), (1, 1)])
     func convGradientsMatchFiniteDifferences(kernel: Int, stride: Int) {
         let conv = randomizedConv(2, 3, kernel: kernel, stride: stride, seed: 6)
