@@ -34,6 +34,9 @@ struct Preset: Sendable {
     /// The claim's bounds (issue 14's goals): each class's share of the samples, the samples' FD over
     /// the exact walk's at the same n, and the decay of FD along chains started at the exact law.
     var minClassShare = 0.04, maxClassShare = 1.0, maxAnchorFDRatio = 15.0, maxDecayRatio = 2.0
+    /// Mode marathon: one chain's walk steps, its jump interval, the windows it is scored in, and how
+    /// often its state is saved (10⁶ steps ≈ 45 min of one chain at ≈ 380 steps/s, measured).
+    var marathonSteps = 1_000_000, marathonJumpEvery = 1000, marathonWindows = 10, marathonCheckpointEvery = 50_000
     /// Highest accepted contrast ratio (jumps much sharper than an exact walk's are no better a sign).
     static let maxContrastRatio = 1.3
     /// The accepted contrast ratios, as the checks print them.
@@ -45,7 +48,8 @@ struct Preset: Sendable {
         validateEvery: 20, checkpointEvery: 20, averageDecay: 0, trainImages: 1000, heldOutImages: 200,
         classifierWidth: 8, classifierSteps: 250, chains: 16, sampleSteps: 40, burnIn: 10, jumpEvery: 10,
         longChains: 4, longSteps: 200, longJumpEvery: 10, diagnosticWindows: 2, empiricalPoints: 1000,
-        maxValidationRatio: 0.8, minAccuracy: 0.5, maxFDRatio: 0.8, minConfidentRatio: 0, minContrastRatio: 0)
+        maxValidationRatio: 0.8, minAccuracy: 0.5, maxFDRatio: 0.8, minConfidentRatio: 0, minContrastRatio: 0,
+        marathonSteps: 400, marathonJumpEvery: 10, marathonWindows: 2, marathonCheckpointEvery: 100)
 
     /// About 6.4 minutes of training on two idle cores (3 resolutions, 1.0 M parameters, 248.3 images/s
     /// × 96k images, measured in the README's book run), 12 minutes in all with the classifier and
@@ -92,9 +96,9 @@ enum BurnInStart: String, CaseIterable {
 
 /// What the run does.
 enum Mode: String, CaseIterable {
-    case all, train, sample, diagnose, integrators, sweep
+    case all, train, sample, diagnose, integrators, sweep, marathon
     /// Reads a trained checkpoint instead of training.
-    var loadsModel: Bool { self == .sample || self == .diagnose || self == .integrators || self == .sweep }
+    var loadsModel: Bool { self != .all && self != .train }
 }
 
 /// One member (M, σ) of the class, with its walk settings.
@@ -138,14 +142,16 @@ struct Settings {
     /// Mode `sweep`: the effective frictions γδ, seeds, chains and steps of every (member, γδ) cell.
     var sweepFrictions: [Double]
     var sweepSeeds: Int, sweepChains: Int, sweepSteps: Int
+    /// Mode marathon: the file its chain is saved to (and continued from with --resume).
+    var marathonState: String
 
     init(_ c: GPSWalkJumpChapter) throws {
         guard let mode = Mode(rawValue: c.mode) else {
             throw InputError("mode must be one of \(Mode.allCases.map(\.rawValue).joined(separator: ", ")) (got \"\(c.mode)\")")
         }
         self.mode = mode
-        if c.resume && mode.loadsModel {
-            throw InputError("--resume continues training; it cannot be combined with \(mode.rawValue), which only reads --checkpoint (use `train --resume` or `all --resume`)")
+        if c.resume && mode.loadsModel && mode != .marathon {
+            throw InputError("--resume continues training (or, in mode marathon, its chain); it cannot be combined with \(mode.rawValue), which only reads --checkpoint (use `train --resume` or `all --resume`)")
         }
         var p = try Preset.named(c.preset)
         if let v = c.steps { try Validate.inRange(v, 1...10_000_000, flag: "steps"); p.steps = v }
@@ -174,6 +180,13 @@ struct Settings {
         }
         guard p.sampleSteps / p.jumpEvery >= 1 else {
             throw InputError("--jump-every (\(p.jumpEvery)) must not exceed --sample-steps (\(p.sampleSteps)): no jump would be kept")
+        }
+        if let v = c.marathonSteps { try Validate.inRange(v, 2...100_000_000, flag: "marathon-steps"); p.marathonSteps = v }
+        if let v = c.marathonJumpEvery { try Validate.inRange(v, 1...1_000_000, flag: "marathon-jump-every"); p.marathonJumpEvery = v }
+        if let v = c.marathonWindows { try Validate.inRange(v, 1...100, flag: "marathon-windows"); p.marathonWindows = v }
+        if let v = c.marathonCheckpointEvery { try Validate.inRange(v, 0...100_000_000, flag: "marathon-checkpoint-every"); p.marathonCheckpointEvery = v }
+        guard p.marathonSteps / p.marathonJumpEvery >= 2 * p.marathonWindows else {
+            throw InputError("--marathon-jump-every (\(p.marathonJumpEvery)) must leave at least 2 jumps per window (--marathon-windows \(p.marathonWindows)) in --marathon-steps (\(p.marathonSteps))")
         }
         guard p.longSteps / p.longJumpEvery >= 2 else {
             throw InputError("--long-jump-every (\(p.longJumpEvery)) must leave at least 2 jumps in --long-steps (\(p.longSteps))")
@@ -259,11 +272,19 @@ struct Settings {
             checkpoint = "models/" + name
         }
         exportWeights = c.exportWeights
+        marathonState = c.marathonState ?? "checkpoints/" + name.replacingOccurrences(of: ".safetensors", with: "-marathon-M\(lm)-seed\(c.common.seed).safetensors")
+        if mode == .marathon {
+            try OutputPaths.checkWritableFile(marathonState, flag: "marathon-state")
+            if resume && !FileManager.default.fileExists(atPath: marathonState) {
+                throw InputError("marathon --resume: no saved chain at \(marathonState) (run `marathon` without --resume first, or pass --marathon-state PATH)")
+            }
+        }
         if let path = exportWeights { try OutputPaths.checkWritableFile(path, flag: "export-weights") }
         // Checked now, not at the first checkpoint write (a trailing slash created a folder before refusing).
         try OutputPaths.checkWritableFile(checkpoint, flag: "checkpoint")
+        let continuesTraining = resume && !mode.loadsModel
         if (resume || mode.loadsModel) && !FileManager.default.fileExists(atPath: checkpoint) {
-            throw InputError("\(resume ? "--resume" : mode.rawValue): no checkpoint at \(checkpoint); run `chapter5-gps-walk-jump train --preset \(p.name)` first (or pass --checkpoint PATH)")
+            throw InputError("\(continuesTraining ? "--resume" : mode.rawValue): no checkpoint at \(checkpoint); run `chapter5-gps-walk-jump train --preset \(p.name)` first (or pass --checkpoint PATH)")
         }
         // A checkpoint to continue from fixes the architecture: take it from the file's metadata
         // unless given, and refuse a contradiction before anything is written.
@@ -282,7 +303,7 @@ struct Settings {
             }
             // Continuing training must keep the schedule and data stream (as DenoiserTrainer.resume
             // stores them): refused here, before the data are loaded.
-            if resume {
+            if continuesTraining {
                 let schedule = [("learning_rate", String(Float(p.learningRate)), "lr"), ("warmup", String(p.warmup), "warmup"),
                                 ("learning_rate_final_fraction", p.finalLearningRate < 1 ? String(Float(p.finalLearningRate)) : "constant", "lr-final"),
                                 ("batch", String(p.batch), "batch"), ("seed", String(seed), "seed"), ("sigma_eff", String(Float(sigmaEff)), "sigma-eff"),
@@ -299,5 +320,12 @@ struct Settings {
         let mMax = Double(max(ms.max()!, Double(lm)))
         try Validate.fitsInMemory(bytes: 12 * mMax * Double(max(p.chains, p.longChains)) * d, flag: "chains",
                                   what: "the walk state of \(max(p.chains, p.longChains)) chains in R^{\(Int(mMax))·\(Int(d))}")
+        // A chain to continue must be this run's (member, step, seed, …): refused now, before any work.
+        if mode == .marathon && resume {
+            let saved = try MarathonState.load(marathonState, identity: MarathonState.identity(self), pixels: Int(d)).state
+            guard saved.step <= preset.marathonSteps else {
+                throw InputError("--marathon-steps (\(preset.marathonSteps)) is below the \(saved.step) steps the chain in \(marathonState) has walked")
+            }
+        }
     }
 }

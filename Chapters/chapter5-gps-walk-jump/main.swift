@@ -10,7 +10,7 @@ struct GPSWalkJumpChapter: ChapterCommand {
         commandName: "chapter5-gps-walk-jump",
         abstract: "Chapter 5 — train a GPS denoiser on MNIST (CPU) and sample it by walk-jump sampling for several members of one class.",
         discussion: """
-            MODE is all (default: train, then sample), train, sample (needs a checkpoint from train), diagnose, integrators (the five Langevin integrators compared at equal ν_θ calls from an exact start), or sweep (quality against the effective friction per member, over seeds). \
+            MODE is all (default: train, then sample), train, sample (needs a checkpoint from train), diagnose, integrators (the five Langevin integrators compared at equal ν_θ calls from an exact start), sweep (quality against the effective friction per member, over seeds), or marathon (one chain of a million steps, checkpointed; --resume continues it). \
             Pixels are in [0, 1] for every data set (CIFAR-10 included). --preset tiny|default|full sets every size \
             (tiny: seconds, for CI; default: about 7 minutes of training on two cores; full: at most an hour, the \
             committed figures); each field is overridable by its flag. Checkpoints are written atomically to \
@@ -21,7 +21,7 @@ struct GPSWalkJumpChapter: ChapterCommand {
 
     @OptionGroup var common: CommonOptions
 
-    @Argument(help: "all | train | sample | diagnose | integrators | sweep")
+    @Argument(help: "all | train | sample | diagnose | integrators | sweep | marathon")
     var mode = "all"
 
     @Option(help: "Run size: tiny, default or full.")
@@ -42,7 +42,7 @@ struct GPSWalkJumpChapter: ChapterCommand {
     @Option(help: "After training (or loading), write ν_θ's sampling weights alone (the moving average when kept) to this safetensors file.")
     var exportWeights: String?
 
-    @Flag(help: "Continue training from --checkpoint (weights, step, loss history; the data stream continues exactly).")
+    @Flag(help: "Continue training from --checkpoint (weights, step, loss history; the data stream continues exactly); in mode marathon, continue the chain saved in --marathon-state.")
     var resume = false
 
     // Training (override the preset)
@@ -90,6 +90,11 @@ struct GPSWalkJumpChapter: ChapterCommand {
     @Option(help: "Mode sweep: independent sampling seeds per (member, γδ).") var sweepSeeds = 5
     @Option(help: "Mode sweep: chains per seed (default: 8 tiny, 32 otherwise).") var sweepChains: Int?
     @Option(help: "Mode sweep: walk steps per seed (default: 20 tiny, 160 otherwise).") var sweepSteps: Int?
+    @Option(help: "Mode marathon: walk steps of the one chain (the long-chain member; default 1000000, tiny 400).") var marathonSteps: Int?
+    @Option(help: "Mode marathon: keep a jump every N steps (default 1000, tiny 10).") var marathonJumpEvery: Int?
+    @Option(help: "Mode marathon: windows the chain's jumps are scored in (default 10, tiny 2).") var marathonWindows: Int?
+    @Option(help: "Mode marathon: save the chain every N steps (0: only at the end; default 50000, tiny 100).") var marathonCheckpointEvery: Int?
+    @Option(help: "Mode marathon: file of the saved chain (default: checkpoints/<checkpoint name>-marathon-M<M>-seed<seed>.safetensors).") var marathonState: String?
     @Option(help: "Start of the shared burn-in: noise (U(0,1)^d + σε) or gaussian (a Gaussian fitted to the training images).")
     var start = "noise"
 
@@ -115,6 +120,9 @@ struct GPSWalkJumpChapter: ChapterCommand {
         } else if settings.mode == .integrators {
             chapter.classifierSection()
             chapter.compareIntegrators()
+        } else if settings.mode == .marathon {
+            chapter.classifierSection()
+            try chapter.marathon()
         } else if settings.mode == .diagnose {
             chapter.classifierSection()
             _ = chapter.sharedBurnIn()

@@ -20,6 +20,16 @@ public struct Xoshiro256: RandomNumberGenerator, Sendable {
         s0 = splitMix(&sm); s1 = splitMix(&sm); s2 = splitMix(&sm); s3 = splitMix(&sm)
     }
 
+    /// The 256-bit state, to save a stream and continue it exactly later (`init(state:)`).
+    public var state: [UInt64] { [s0, s1, s2, s3] }
+
+    /// The generator whose `state` this is; nil unless 4 words, not all zero (xoshiro's one
+    /// forbidden state, and what an emptied file would give).
+    public init?(state: [UInt64]) {
+        guard state.count == 4, state.contains(where: { $0 != 0 }) else { return nil }
+        (s0, s1, s2, s3) = (state[0], state[1], state[2], state[3])
+    }
+
     @inlinable @inline(__always)
     public mutating func next() -> UInt64 {
         let result = rotl(s1 &* 5, 7) &* 9
