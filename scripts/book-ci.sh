@@ -47,6 +47,16 @@ run chapter5-mnist5k "$c5" --preset tiny --figures-dir "$out/figures" --checkpoi
 run chapter5-integrators "$c5" integrators --preset tiny --figures-dir "$out/integrators" --checkpoint "$out/c5-mnist5k.safetensors"
 # Quality against the effective friction per member, over seeds (mode sweep), on the same model.
 run chapter5-sweep "$c5" sweep --preset tiny --figures-dir "$out/sweep" --checkpoint "$out/c5-mnist5k.safetensors"
+# One chain walked and saved (mode marathon); 200 steps then 200 more with --resume must equal the
+# straight 400 byte for byte in its figures (the saved state restores y, v and the random stream).
+m5=(--preset tiny --checkpoint "$out/c5-mnist5k.safetensors")
+run chapter5-marathon "$c5" marathon "${m5[@]}" --figures-dir "$out/marathon" --marathon-state "$out/marathon.safetensors"
+run chapter5-marathon-first-half "$c5" marathon "${m5[@]}" --marathon-steps 200 --figures-dir "$out/resumed" --marathon-state "$out/resumed.safetensors"
+run chapter5-marathon-resumed "$c5" marathon "${m5[@]}" --resume --figures-dir "$out/resumed" --marathon-state "$out/resumed.safetensors"
+for f in marathon-strip.png marathon-classes.png; do
+    cmp -s "$out/marathon/chapter5-gps-walk-jump/$f" "$out/resumed/chapter5-gps-walk-jump/$f" \
+        && echo "book-ci: ✓ marathon --resume reproduces $f" || { echo "book-ci: ✗ marathon --resume changed $f"; failed+=("marathon-resume"); }
+done
 run chapter5-fashion-mnist "$c5" --preset tiny --dataset fashion-mnist \
     --figures-dir "$out/fashion" --checkpoint "$out/c5-fashion.safetensors"
 python3 scripts/make-cifar-fixture.py "$out/cifar" >/dev/null

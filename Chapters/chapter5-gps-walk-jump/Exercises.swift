@@ -9,7 +9,7 @@ extension Chapter {
     /// The chapter's exercises with their solutions for these settings (the flags' derived walk
     /// parameters; none needs the trained network).
     static func exerciseList(_ s: Settings) -> [Exercise] {
-        let largest = s.members.max { $0.measurements < $1.measurements }!, p = s.preset
+        let largest = s.members.max { $0.measurements < $1.measurements }!
         return [
             Exercise("5.1", "Same network, other members", task: "Sample members further along the class without retraining.",
                      command: "swift run -c release chapter5-gps-walk-jump sample --members 1,2,8,32",
@@ -59,12 +59,6 @@ extension Chapter {
                      solution: .number(1 / (s.sweepFrictions.min() ?? 1), relative: 1e-3, hint: "each O step multiplies v by e^{−γδ}; after k steps e^{−kγδ}, whatever δ and γ are separately."),
                      observe: "the smallest γδ keeps the velocity for many steps (ballistic moves, more class switches, more step bias); the largest randomises it every step (a random walk); which γδ gives the lowest FD for each M, and whether it moves along the class.",
                      check: "the walks stay finite; compare each member's best γδ with its neighbours: a difference is resolved only where the ± 2 s.e. bands in friction-sweep-fd.png separate."),
-            Exercise("5.9", "A chain of a million steps", task: "Walk one chain for 20 000 steps, then continue the same chain to 40 000 with --resume (and compare its figures with a straight 40 000-step run); then run the default million steps, about an hour on two cores.",
-                     command: "swift run -c release chapter5-gps-walk-jump marathon --marathon-steps 20000 --marathon-jump-every 100",
-                     question: "How many walk steps does one window of the marathon's table span (its jumps split into --marathon-windows equal groups; the preset's values unless given)?",
-                     solution: .number(Double(p.marathonSteps / p.marathonJumpEvery / p.marathonWindows * p.marathonJumpEvery), relative: 0.02, hint: "the chain keeps --marathon-steps ÷ --marathon-jump-every jumps; each window holds a --marathon-windows-th of them, and each jump stands for --marathon-jump-every steps."),
-                     observe: "marathon-classes.png: how long the chain stays in one class, and whether its windows' contrast, blank share and FD drift.",
-                     check: "the resumed chain's marathon-strip.png and marathon-classes.png equal the straight run's byte for byte (cmp), since --resume restores positions, velocities and the random stream."),
         ]
     }
 }
