@@ -101,9 +101,13 @@ struct GPSWalkJumpChapter: ChapterCommand {
     func run() throws {
         let settings = try Settings(self)   // every flag error is thrown here, before anything is written
         let data = try ChapterData.load(settings)  // missing data files: exit 2, nothing written
-        // Training writes the checkpoint: one run per checkpoint (a second one is exit 2), and the
-        // temporaries of killed runs are removed.
-        do { heldCheckpointLock = settings.mode.loadsModel ? nil : try CheckpointLock(checkpoint: settings.checkpoint) } catch {
+        // Training writes the checkpoint, mode marathon its chain: one run per file (a second one is
+        // exit 2; two marathons on one chain overwrote each other's state), and the temporaries of
+        // killed runs are removed.
+        let written = settings.mode == .marathon ? settings.marathonState : settings.mode.loadsModel ? nil : settings.checkpoint
+        do { heldCheckpointLock = try written.map { try CheckpointLock(checkpoint: $0) } } catch let e as CheckpointError where settings.mode == .marathon {
+            throw InputError("--marathon-state \(e.file): " + e.problem.replacingOccurrences(of: "this checkpoint", with: "this chain").replacingOccurrences(of: "--checkpoint", with: "--marathon-state"))
+        } catch {
             throw InputError("\(error)")
         }
         if let removed = heldCheckpointLock?.removedTemporaries, !removed.isEmpty {
