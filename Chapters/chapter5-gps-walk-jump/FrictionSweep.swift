@@ -52,10 +52,8 @@ extension Chapter {
         var fds = [Double](), kids = [Double](), sure = [Double](), finite = true
         for seed in 0..<s.sweepSeeds {
             var r = Xoshiro256(seed: seedBase &+ UInt64(seed))
-            let config = WalkJumpConfiguration(measurements: member.measurements, sigma: member.sigma, step: member.step,
-                                               effectiveFriction: member.friction, splitting: member.splitting)
             let start = exactMeans(count: B, rng: &r)
-            let sampler = WalkJumpSampler(configuration: config, chains: B, dimension: data.pixels, start: .givenMeans(start), rng: &r, denoiser: networkDenoiser)
+            let sampler = WalkJumpSampler(configuration: member.walkConfiguration, chains: B, dimension: data.pixels, start: .givenMeans(start), rng: &r, denoiser: networkDenoiser)
             var jumps = [Float]()
             sampler.run(steps: s.sweepSteps, jumpEvery: jumpEvery, rng: &r) { _, x, _ in jumps += x }
             finite = finite && sampler.isFinite && jumps.allSatisfy(\.isFinite)

@@ -28,8 +28,7 @@ extension MarathonState {
                 "dataset": s.dataset]
     }
 
-    func save(to path: String, identity: [String: String], model: String) throws {
-        let d = y.count / max(1, Int(identity["M"]!) ?? 1)
+    func save(to path: String, identity: [String: String], model: String, pixels d: Int) throws {
         var metadata = identity
         metadata["step"] = String(step); metadata["seconds"] = String(seconds); metadata["model"] = model
         metadata["rng"] = rng.state.map(String.init).joined(separator: ",")
@@ -72,11 +71,9 @@ extension Chapter {
         notebook.section("A million-step chain")
         notebook.prose("One chain of \(m.description) at δ = \(fmt(m.step / m.sigma, digits: 3))σ (\(m.splitting.rawValue), γδ = \(fmt(m.friction))) walks \(fmt(total)) steps, keeping a jump x̂ = ν_θ(ȳ) every \(fmt(p.marathonJumpEvery)) steps. It starts at an exact draw of the data's M-density (ȳ = x + σ_eff ε for one held-out x, y_m = ȳ + σ(ε_m − ε̄)), as the long chains do, so every window below should look like an exact walk's jumps if the learned, discretised chain kept the data's law. The MDAE poster reports chains of a million steps that stay on the digits; the windows test that claim here. The chain is saved to \(s.marathonState) every \(fmt(p.marathonCheckpointEvery)) steps; `marathon --resume` continues it exactly (same positions, velocities and random stream).")
         var state = try startMarathon()
-        let config = WalkJumpConfiguration(measurements: m.measurements, sigma: m.sigma, step: m.step,
-                                           effectiveFriction: m.friction, splitting: m.splitting)
         // Fresh or resumed, the chain's state is set the same way (so both continue identically).
         var unused = Xoshiro256(seed: 0)
-        let sampler = WalkJumpSampler(configuration: config, chains: 1, dimension: d, start: .givenMeans([Float](repeating: 0, count: d)),
+        let sampler = WalkJumpSampler(configuration: m.walkConfiguration, chains: 1, dimension: d, start: .givenMeans([Float](repeating: 0, count: d)),
                                       rng: &unused, denoiser: networkDenoiser)
         sampler.setState(y: state.y, v: state.v)
         let identity = MarathonState.identity(s), model = modelFingerprint, first = state.step
@@ -88,14 +85,14 @@ extension Chapter {
             if state.step % p.marathonJumpEvery == 0 { state.jumps += sampler.jump(); state.means += sampler.mean }
             let last = state.step == total
             if last || (p.marathonCheckpointEvery > 0 && state.step % p.marathonCheckpointEvery == 0) {
-                (state.y, state.v) = (sampler.y, sampler.v)
-                let run = sampler.networkSeconds + sampler.walkSeconds
-                let saved = MarathonState(step: state.step, y: state.y, v: state.v, rng: state.rng, jumps: state.jumps,
-                                          means: state.means, seconds: state.seconds + run)
-                do { try saved.save(to: s.marathonState, identity: identity, model: model) } catch {
+                // `state.seconds` stays the earlier runs' time; this run's is the sampler's own clock.
+                var saved = state
+                (saved.y, saved.v) = (sampler.y, sampler.v)
+                saved.seconds += sampler.networkSeconds + sampler.walkSeconds
+                do { try saved.save(to: s.marathonState, identity: identity, model: model, pixels: d) } catch {
                     print("marathon: could not save the chain to \(s.marathonState): \(error)")
                 }
-                if last { state.seconds = saved.seconds }
+                if last { state = saved }
             }
             if state.step % 100 == 0 || last {
                 let rate = Double(state.step - first) / max(1e-9, clock.seconds)
@@ -109,9 +106,8 @@ extension Chapter {
     /// A new chain at an exact draw of the M-density, or (with --resume) the saved one.
     func startMarathon() throws -> MarathonState {
         let d = data.pixels, m = s.longMember
-        if s.resume {
-            // Settings has checked the file against the flags; only the weights are left to compare.
-            let (state, model) = try MarathonState.load(s.marathonState, identity: MarathonState.identity(s), pixels: d)
+        if let (state, model) = s.savedChain {
+            // Settings has read the chain and checked it against the flags; the weights are left to compare.
             guard model == modelFingerprint else {
                 throw InputError("--resume: the chain in \(s.marathonState) was walked with other weights than \(s.checkpoint)'s")
             }
@@ -120,9 +116,7 @@ extension Chapter {
         }
         var r = Xoshiro256(seed: s.seed &+ 600)
         let mean = exactMeans(count: 1, rng: &r)
-        let config = WalkJumpConfiguration(measurements: m.measurements, sigma: m.sigma, step: m.step,
-                                           effectiveFriction: m.friction, splitting: m.splitting)
-        let start = WalkJumpSampler(configuration: config, chains: 1, dimension: d, start: .givenMeans(mean), rng: &r,
+        let start = WalkJumpSampler(configuration: m.walkConfiguration, chains: 1, dimension: d, start: .givenMeans(mean), rng: &r,
                                     denoiser: { x, _ in x })
         return MarathonState(y: start.y, v: start.v, rng: r)
     }

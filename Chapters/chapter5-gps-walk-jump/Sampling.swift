@@ -223,9 +223,7 @@ extension Chapter {
                  denoiser: @escaping WalkJumpSampler.Denoiser, label: String,
                  afterStep: (Int, WalkJumpSampler) -> Void) -> WalkJumpSampler {
         var r = Xoshiro256(seed: seed)
-        let config = WalkJumpConfiguration(measurements: member.measurements, sigma: member.sigma, step: member.step,
-                                           effectiveFriction: member.friction, splitting: member.splitting)
-        let sampler = WalkJumpSampler(configuration: config, chains: chains, dimension: data.pixels, start: start, rng: &r, denoiser: denoiser)
+        let sampler = WalkJumpSampler(configuration: member.walkConfiguration, chains: chains, dimension: data.pixels, start: start, rng: &r, denoiser: denoiser)
         let bar = ProgressBar(total: steps, label: label)
         let clock = Stopwatch()
         for t in 1...steps {

@@ -111,6 +111,10 @@ struct Member: Sendable, CustomStringConvertible {
     var splitting: WalkJumpSplitting = .aboba
     var description: String { "(M=\(measurements), σ=\(fmt(sigma, digits: 3)))" }
     var label: String { "M=\(measurements) σ=\(fmt(sigma, digits: 3)) δ=\(fmt(step, digits: 3))" }
+    /// The sampler's settings of this member's walk.
+    var walkConfiguration: WalkJumpConfiguration {
+        WalkJumpConfiguration(measurements: measurements, sigma: sigma, step: step, effectiveFriction: friction, splitting: splitting)
+    }
 }
 
 /// Validated inputs. Building one throws `InputError` (exit 2, nothing written).
@@ -143,8 +147,9 @@ struct Settings {
     /// Mode `sweep`: the effective frictions γδ, seeds, chains and steps of every (member, γδ) cell.
     var sweepFrictions: [Double]
     var sweepSeeds: Int, sweepChains: Int, sweepSteps: Int
-    /// Mode marathon: the file its chain is saved to (and continued from with --resume).
+    /// Mode marathon: the file its chain is saved to, and (with --resume) the chain read from it.
     var marathonState: String
+    var savedChain: (state: MarathonState, model: String)?
 
     init(_ c: GPSWalkJumpChapter) throws {
         guard let mode = Mode(rawValue: c.mode) else {
@@ -323,10 +328,11 @@ struct Settings {
                                   what: "the walk state of \(max(p.chains, p.longChains)) chains in R^{\(Int(mMax))·\(Int(d))}")
         // A chain to continue must be this run's (member, step, seed, …): refused now, before any work.
         if mode == .marathon && resume {
-            let saved = try MarathonState.load(marathonState, identity: MarathonState.identity(self), pixels: Int(d)).state
-            guard saved.step <= preset.marathonSteps else {
-                throw InputError("--marathon-steps (\(preset.marathonSteps)) is below the \(saved.step) steps the chain in \(marathonState) has walked")
+            let saved = try MarathonState.load(marathonState, identity: MarathonState.identity(self), pixels: Int(d))
+            guard saved.state.step <= preset.marathonSteps else {
+                throw InputError("--marathon-steps (\(preset.marathonSteps)) is below the \(saved.state.step) steps the chain in \(marathonState) has walked")
             }
+            savedChain = saved
         }
     }
 }

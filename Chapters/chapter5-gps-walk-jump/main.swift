@@ -104,9 +104,12 @@ struct GPSWalkJumpChapter: ChapterCommand {
         // Training writes the checkpoint, mode marathon its chain: one run per file (a second one is
         // exit 2; two marathons on one chain overwrote each other's state), and the temporaries of
         // killed runs are removed.
-        let written = settings.mode == .marathon ? settings.marathonState : settings.mode.loadsModel ? nil : settings.checkpoint
-        do { heldCheckpointLock = try written.map { try CheckpointLock(checkpoint: $0) } } catch let e as CheckpointError where settings.mode == .marathon {
-            throw InputError("--marathon-state \(e.file): " + e.problem.replacingOccurrences(of: "this checkpoint", with: "this chain").replacingOccurrences(of: "--checkpoint", with: "--marathon-state"))
+        do {
+            if settings.mode == .marathon {
+                heldCheckpointLock = try CheckpointLock(checkpoint: settings.marathonState, role: "chain", flag: "--marathon-state")
+            } else if !settings.mode.loadsModel {
+                heldCheckpointLock = try CheckpointLock(checkpoint: settings.checkpoint)
+            }
         } catch {
             throw InputError("\(error)")
         }

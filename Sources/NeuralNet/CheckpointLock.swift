@@ -24,8 +24,9 @@ public final class CheckpointLock {
     }
 
     /// Takes the lock (non-blocking); throws `CheckpointError` when another process holds it. The
-    /// folder must exist or be creatable.
-    public init(checkpoint path: String) throws {
+    /// folder must exist or be creatable. `role` and `flag` name the file in that message (e.g. a
+    /// sampler's "chain" given by "--marathon-state").
+    public init(checkpoint path: String, role: String = "checkpoint", flag: String = "--checkpoint") throws {
         self.path = path
         let (directory, base) = CheckpointLock.split(path)
         guard !base.isEmpty else { throw CheckpointError(file: path, problem: "path names a directory, not a file") }
@@ -37,7 +38,7 @@ public final class CheckpointLock {
             let code = errno
             close(fd)
             let problem = code == EWOULDBLOCK
-                ? "another run is using this checkpoint (it holds \(lockPath)); wait for it or pass another --checkpoint"
+                ? "another run is using this \(role) (it holds \(lockPath)); wait for it or pass another \(flag)"
                 : "cannot lock \(lockPath): \(String(cString: strerror(code)))"
             throw CheckpointError(file: path, problem: problem)
         }
