@@ -8,7 +8,6 @@ from pathlib import Path
 
 work, rounds, peers = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3].split(",")
 out = sys.argv[5] if len(sys.argv) > 5 and sys.argv[4] == "--json" else None
-key = {"pytorch": "pytorch", "jax": "jax"}
 
 
 def load(name):
@@ -33,7 +32,7 @@ for shape in engine[0]["results"]:
             ratios, notes = [], []
             for r in range(rounds):
                 e = engine[r]["results"][shape][field]
-                v = peer[r][key[p]]["results"][shape][field]
+                v = peer[r][p]["results"][shape][field]
                 ratios.append(e / v)
                 notes.append(f"{e / v:.2f} [{engine[r]['sgemm_1024_gflops']:.0f}, "
                              f"{loadavg(f'load-engine-{r + 1}')}/{loadavg(f'load-{p}-{r + 1}')}]")
@@ -41,7 +40,7 @@ for shape in engine[0]["results"]:
             print(f"{shape:9} {measure:8} {p:8} {med:7.2f} {min(ratios):6.2f}–{max(ratios):<6.2f}   " + "  ".join(notes))
             rows.append({"shape": shape, "measure": measure, "peer": p, "median_ratio": med, "ratios": ratios,
                          "engine_images_per_s": [engine[r]["results"][shape][field] for r in range(rounds)],
-                         "peer_images_per_s": [peer[r][key[p]]["results"][shape][field] for r in range(rounds)],
+                         "peer_images_per_s": [peer[r][p]["results"][shape][field] for r in range(rounds)],
                          "sgemm_1024_gflops": [engine[r]["sgemm_1024_gflops"] for r in range(rounds)]})
 if out:
     Path(out).write_text(json.dumps({"rounds": rounds, "rows": rows}, indent=2) + "\n")
