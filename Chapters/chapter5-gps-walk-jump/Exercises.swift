@@ -59,6 +59,12 @@ extension Chapter {
                      solution: .number(1 / (s.sweepFrictions.min() ?? 1), relative: 1e-3, hint: "each O step multiplies v by e^{−γδ}; after k steps e^{−kγδ}, whatever δ and γ are separately."),
                      observe: "the smallest γδ keeps the velocity for many steps (ballistic moves, more class switches, more step bias); the largest randomises it every step (a random walk); which γδ gives the lowest FD for each M, and whether it moves along the class.",
                      check: "the walks stay finite; compare each member's best γδ with its neighbours: a difference is resolved only where the ± 2 s.e. bands in friction-sweep-fd.png separate."),
+            Exercise("5.9", "A long chain, stopped and resumed", task: "Walk one chain of the long-chain member for 40 000 steps, keeping a jump every 200; then interrupt a second run after a checkpoint and continue it with --resume.",
+                     command: "swift run -c release chapter5-gps-walk-jump marathon --marathon-steps 40000 --marathon-jump-every 200 --marathon-windows 4 --marathon-checkpoint-every 10000",
+                     question: "How many kept jumps does each window of the marathon table pool (--marathon-steps ÷ --marathon-jump-every ÷ --marathon-windows)?",
+                     solution: .number(Double(s.preset.marathonSteps / s.preset.marathonJumpEvery / s.preset.marathonWindows), absolute: 0.5, hint: "a jump is kept every --marathon-jump-every steps, and the kept jumps are cut into --marathon-windows equal consecutive windows."),
+                     observe: "marathon-classes.png: how many steps the chain stays in one class, and whether FD, contrast and blank share drift from the first window to the last; the committed million-step run (figures/chapter5-marathon) for comparison.",
+                     check: "the marathon checks pass; stop a run with Ctrl-C after its first checkpoint and rerun the same command with --resume: marathon-strip.png and marathon-classes.png are byte-identical (cmp) to an uninterrupted run's."),
         ]
     }
 }

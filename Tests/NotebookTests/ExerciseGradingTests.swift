@@ -76,6 +76,8 @@ struct ExerciseGradingTests {
         ("chapter5-gps-walk-jump", "5.6", "0.25", "0.5", []),             // σ_eff²
         ("chapter5-gps-walk-jump", "5.8", "8", "0.125", []),              // e^{−kγδ} = 1/e at k = 1/γδ, γδ = 0.125
         ("chapter5-gps-walk-jump", "5.7", "1.1398", "1", []),             // Cheng's Lyapunov S = MSMᵀ + Q iterated in numpy at λ = 1, δ = 0.5, γδ = 1
+        ("chapter5-gps-walk-jump", "5.9", "50", "200", []),               // 40 000/200 jumps in 4 windows; 200 forgets the windows
+        ("chapter5-gps-walk-jump", "5.9", "20", "50", ["--marathon-windows", "10"]),  // 200 jumps in 10 windows
     ]
 
     @Test func everyExerciseIsCovered() throws {
