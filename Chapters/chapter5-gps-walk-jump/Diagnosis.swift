@@ -111,7 +111,7 @@ extension Chapter {
         let rows: [[String: Any]] = traces.map { t in
             ["name": t.name, "window_ends": t.windowEnds, "fd": t.fd, "kid": t.kid, "confident": t.confident,
              "class_tv": t.classTV, "contrast_ratio": t.contrastRatio, "residual": t.residual, "per_window": t.perWindow,
-             "integrator": t.member.splitting.rawValue, "step_over_sigma": t.member.step / t.member.sigma, "M": t.member.measurements]
+             "integrator": t.member.integrator.rawValue, "step_over_sigma": t.member.step / t.member.sigma, "M": t.member.measurements]
         }
         let summary: [String: Any] = ["traces": rows, "anchor": ["fd": anchor.fd, "kid": anchor.kid, "confident": anchor.confident],
                                       "seed": Int(s.seed), "average_decay": s.preset.averageDecay, "start": s.start.rawValue,

@@ -25,7 +25,7 @@ extension Chapter {
         The GPS paper tuned the effective friction γδ of its walk for every member of one class and averaged FID \
         over 5 seeds (its Fig. 2). Here: members M = \(s.members.map { "\($0.measurements)" }.joined(separator: ", ")) of the \
         class σ_eff = \(fmt(s.sigmaEff)), each at its step δ = \(s.members.map { fmt($0.step / $0.sigma, digits: 3) }.joined(separator: "/"))σ with \
-        the \(s.members[0].splitting.rawValue) splitting, γδ ∈ {\(s.sweepFrictions.map { fmt($0) }.joined(separator: ", "))}; for each \
+        the \(s.members[0].integrator.rawValue) splitting, γδ ∈ {\(s.sweepFrictions.map { fmt($0) }.joined(separator: ", "))}; for each \
         \(s.sweepSeeds) seeds, each an independent walk of \(B) chains for \(s.sweepSteps) steps from its own exact draw of the M-density \
         (ȳ = x + σ_eff ε with held-out x, y_m = ȳ + σ(ε_m − ε̄), v ~ N(0, u)), a jump kept every \(p.jumpEvery) steps. FD and KID of a \
         seed's \(B * (s.sweepSteps / p.jumpEvery)) jumps on the book's classifier; mean ± s.e. over the seeds. Started at the target law, \

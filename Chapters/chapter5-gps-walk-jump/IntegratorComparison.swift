@@ -73,14 +73,12 @@ extension Chapter {
     /// One integrator for --compare-calls network calls (its score counts them).
     func walk(_ name: LangevinIntegratorName, member: Member, from start: (y: [Float], v: [Float]), rng: inout Xoshiro256) -> IntegratorRun {
         let d = data.pixels, M = member.measurements, B = s.preset.chains, jumpEvery = s.preset.jumpEvery
-        let invS2 = Float(1 / (member.sigma * member.sigma))
-        let step = name == .overdamped ? member.step * member.step / 2 : member.step
-        let integrator = name.make(step: step, effectiveFriction: member.friction, dimension: M * d)
+        let configuration = member.walkConfiguration(name), integrator = configuration.langevinIntegrator(dimension: M * d)
         var calls = 0
         let score: ([Float], inout [Float]) -> Void = { y, out in
             let nu = self.denoise(self.chainMeans(y, chains: B, measurements: M), count: B)
             calls += 1
-            for b in 0..<B { for m in 0..<M { let o = (b * M + m) * d; for j in 0..<d { out[o + j] = (nu[b * d + j] - y[o + j]) * invS2 } } }
+            GPSScore.chainMajor(y, nu: nu, measurements: M, chains: B, sigma: member.sigma, into: &out)
         }
         var y = start.y, v = start.v, force = [Float](), jumps = [Float](), steps = 0, nextJump = jumpEvery
         let clock = Stopwatch(), bar = ProgressBar(total: s.compareCalls, label: name.rawValue)
@@ -149,7 +147,7 @@ extension Chapter {
         notebook.prose("Along the (M − 1)d difference directions y_m − ȳ the GPS force is exactly −(y_m − ȳ)/σ² whatever ν_θ is (T4.7), so there each integrator samples its exact discretised Gaussian law of T1.8 at precision λ = 1/σ²: checked at the last step: Σ_m ‖y_m − ȳ‖²/((M − 1)d) per chain, mean ± s.e. over the B independent chains, 4 s.e.")
         for run in runs {
             notebook.check("\(run.name.rawValue): the walk stays finite", run.finite, detail: "\(fmt(run.steps)) steps, \(fmt(run.calls)) calls")
-            let step = run.name == .overdamped ? member.step * member.step / 2 : member.step
+            let step = member.walkConfiguration(run.name).integratorStep
             guard let steps = IntegratorTheory.steps(named: run.name.rawValue, precision: lambda, step: step, effectiveFriction: member.friction),
                   let exact = IntegratorTheory.stationaryCovariance(steps), run.differenceVariance.se.isFinite else { continue }
             notebook.check("T1.8 \(run.name.rawValue) on the difference directions: Var(y_m − ȳ) = the exact discretised value at λ = 1/σ² (λ·Var = \(fmt(exact.yy * lambda, digits: 4)))",

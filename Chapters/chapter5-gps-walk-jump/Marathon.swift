@@ -24,7 +24,7 @@ extension MarathonState {
     static func identity(_ s: Settings) -> [String: String] {
         let m = s.longMember
         return ["M": String(m.measurements), "sigma": String(m.sigma), "delta": String(m.step), "friction": String(m.friction),
-                "integrator": m.splitting.rawValue, "jump_every": String(s.preset.marathonJumpEvery), "seed": String(s.seed),
+                "integrator": m.integrator.rawValue, "jump_every": String(s.preset.marathonJumpEvery), "seed": String(s.seed),
                 "dataset": s.dataset]
     }
 
@@ -69,7 +69,7 @@ extension Chapter {
     func marathon() throws {
         let p = s.preset, m = s.longMember, d = data.pixels, total = p.marathonSteps
         notebook.section("A million-step chain")
-        notebook.prose("One chain of \(m.description) at δ = \(fmt(m.step / m.sigma, digits: 3))σ (\(m.splitting.rawValue), γδ = \(fmt(m.friction))) walks \(fmt(total)) steps, keeping a jump x̂ = ν_θ(ȳ) every \(fmt(p.marathonJumpEvery)) steps. It starts at an exact draw of the data's M-density (ȳ = x + σ_eff ε for one held-out x, y_m = ȳ + σ(ε_m − ε̄)), as the long chains do, so every window below should look like an exact walk's jumps if the learned, discretised chain kept the data's law. The MDAE poster reports chains of a million steps that stay on the digits; the windows test that claim here. The chain is saved to \(s.marathonState) every \(fmt(p.marathonCheckpointEvery)) steps; `marathon --resume` continues it exactly (same positions, velocities and random stream).")
+        notebook.prose("One chain of \(m.description) at δ = \(fmt(m.step / m.sigma, digits: 3))σ (\(m.integrator.rawValue), γδ = \(fmt(m.friction))) walks \(fmt(total)) steps, keeping a jump x̂ = ν_θ(ȳ) every \(fmt(p.marathonJumpEvery)) steps. It starts at an exact draw of the data's M-density (ȳ = x + σ_eff ε for one held-out x, y_m = ȳ + σ(ε_m − ε̄)), as the long chains do, so every window below should look like an exact walk's jumps if the learned, discretised chain kept the data's law. The MDAE poster reports chains of a million steps that stay on the digits; the windows test that claim here. The chain is saved to \(s.marathonState) every \(fmt(p.marathonCheckpointEvery)) steps; `marathon --resume` continues it exactly (same positions, velocities and random stream).")
         var state = try startMarathon()
         // Fresh or resumed, the chain's state is set the same way (so both continue identically).
         var unused = Xoshiro256(seed: 0)

@@ -30,7 +30,7 @@ extension Chapter {
     /// How a walk-jump sample set was drawn, for its file's metadata.
     func sampleMetadata(_ m: Member, chains: Int, burnIn: Int, steps: Int, jumpEvery: Int, start: String) -> [String: String] {
         ["M": String(m.measurements), "sigma": fmt(m.sigma), "step": fmt(m.step), "effective_friction": fmt(m.friction),
-         "integrator": m.splitting.rawValue, "chains": String(chains), "burn_in_steps": String(burnIn), "steps": String(steps),
+         "integrator": m.integrator.rawValue, "chains": String(chains), "burn_in_steps": String(burnIn), "steps": String(steps),
          "jump_every": String(jumpEvery), "start": start, "layout": "jump k of chain b is row k·chains + b"]
     }
 

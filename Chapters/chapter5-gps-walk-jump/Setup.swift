@@ -2,6 +2,7 @@ import Foundation
 import NeuralNet
 import Notebook
 import Samplers
+import Theory
 
 /// The three run sizes. Every field can be overridden by its flag.
 struct Preset: Sendable {
@@ -108,12 +109,24 @@ struct Member: Sendable, CustomStringConvertible {
     var sigma: Double
     var step: Double
     var friction: Double
-    var splitting: WalkJumpSplitting = .aboba
+    var integrator: LangevinIntegratorName = .aboba
     var description: String { "(M=\(measurements), σ=\(fmt(sigma, digits: 3)))" }
     var label: String { "M=\(measurements) σ=\(fmt(sigma, digits: 3)) δ=\(fmt(step, digits: 3))" }
-    /// The sampler's settings of this member's walk.
-    var walkConfiguration: WalkJumpConfiguration {
-        WalkJumpConfiguration(measurements: measurements, sigma: sigma, step: step, effectiveFriction: friction, splitting: splitting)
+    /// The sampler's settings of this member's walk (with another integrator if given).
+    func walkConfiguration(_ name: LangevinIntegratorName? = nil) -> WalkJumpConfiguration {
+        WalkJumpConfiguration(measurements: measurements, sigma: sigma, step: step, effectiveFriction: friction, integrator: name ?? integrator)
+    }
+    var walkConfiguration: WalkJumpConfiguration { walkConfiguration() }
+    /// Var(y_m − ȳ)/σ² at stationarity (T1.8, T4.7): along the difference directions the GPS force is
+    /// exactly −(y_m − ȳ)/σ², so the walk there is the integrator on N(0, σ²). 1 for the
+    /// position-exact splittings A-B-O-B-A and B-A-O-A-B (T1.6); nil if it has no closed form.
+    func differenceVarianceRatio(_ name: LangevinIntegratorName? = nil) -> Double? {
+        let name = name ?? integrator
+        if name == .aboba || name == .baoab { return 1 }
+        let lambda = 1 / (sigma * sigma), h = walkConfiguration(name).integratorStep
+        guard let steps = IntegratorTheory.steps(named: name.rawValue, precision: lambda, step: h, effectiveFriction: friction),
+              let exact = IntegratorTheory.stationaryCovariance(steps) else { return nil }
+        return lambda * exact.yy
     }
 }
 
@@ -208,8 +221,8 @@ struct Settings {
         try Validate.positive(c.sigmaEff, flag: "sigma-eff")
         try Validate.inRange(c.sigmaEff, 0.01...4, flag: "sigma-eff")
         sigmaEff = c.sigmaEff
-        guard let splitting = WalkJumpSplitting(rawValue: c.integrator) else {
-            throw InputError("--integrator must be \(WalkJumpSplitting.allCases.map(\.rawValue).joined(separator: " or ")) (got \"\(c.integrator)\")")
+        guard let integrator = LangevinIntegratorName(rawValue: c.integrator) else {
+            throw InputError("--integrator must be one of \(LangevinIntegratorName.allCases.map(\.rawValue).joined(separator: ", ")) (got \"\(c.integrator)\")")
         }
         try Validate.positive(c.friction, flag: "friction")
         try Validate.inRange(c.friction, 0.001...20, flag: "friction")
@@ -250,7 +263,7 @@ struct Settings {
         if let s = stepOverride { try Validate.positive(s, flag: "step"); try Validate.inRange(s, 0.001...4, flag: "step") }
         members = ms.map { m in
             let sigma = c.sigmaEff * m.squareRoot()
-            return Member(measurements: Int(m), sigma: sigma, step: stepOverride ?? sigma / 2, friction: c.friction, splitting: splitting)
+            return Member(measurements: Int(m), sigma: sigma, step: stepOverride ?? sigma / 2, friction: c.friction, integrator: integrator)
         }
         stepFactors = try Validate.numberList(c.stepFactors, flag: "step-factors")
         guard stepFactors.count <= 4, stepFactors.allSatisfy({ $0 <= 2 }) else {
@@ -264,10 +277,10 @@ struct Settings {
         try Validate.inRange(lm, 1...256, flag: "long-member")
         let ls = c.sigmaEff * Double(lm).squareRoot()
         try Validate.inRange(c.longStepFactor, 0.01...2, flag: "long-step-factor")
-        longMember = Member(measurements: lm, sigma: ls, step: stepOverride ?? c.longStepFactor * ls, friction: c.friction, splitting: splitting)
+        longMember = Member(measurements: lm, sigma: ls, step: stepOverride ?? c.longStepFactor * ls, friction: c.friction, integrator: integrator)
         let comparisonFactor = c.longStepFactor == 0.5 ? 0.25 : 0.5
         comparisonLongMember = stepOverride == nil
-            ? Member(measurements: lm, sigma: ls, step: comparisonFactor * ls, friction: c.friction, splitting: splitting) : nil
+            ? Member(measurements: lm, sigma: ls, step: comparisonFactor * ls, friction: c.friction, integrator: integrator) : nil
 
         let name = "chapter5-\(c.dataset)-\(p.name)-w\(p.width)r\(p.resolutions)-seff\(c.sigmaEff).safetensors"
         checkpoint = c.checkpoint ?? "checkpoints/" + name

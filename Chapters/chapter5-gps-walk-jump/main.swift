@@ -65,7 +65,7 @@ struct GPSWalkJumpChapter: ChapterCommand {
     var members = "1,4,16"
     @Option(help: "Walk step δ for every member (default: the published rule δ = σ/2).")
     var step: Double?
-    @Option(help: "Splitting of the underdamped walk: baoab (B-A-O-A-B, Leimkuhler & Matthews; the chapter's, see its ablation) or aboba (A-B-O-B-A, Sachs et al., the published walk-jump's).")
+    @Option(help: "Integrator of the walk: baoab (B-A-O-A-B, Leimkuhler & Matthews; the chapter's, see its ablation), aboba (A-B-O-B-A, Sachs et al., the published walk-jump's), cheng (Cheng et al. 2018), midpoint (randomized midpoint, two ν_θ calls per step) or overdamped (h = δ²/2).")
     var integrator = "baoab"
     @Option(help: "Effective friction γδ of the underdamped walk.")
     var friction = 1.0

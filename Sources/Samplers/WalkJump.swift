@@ -8,6 +8,8 @@
 //     ψ_m ← (ν(ȳ) − y_m)/σ²            GPS score, ȳ = (1/M) Σ_m y_m, ν called once on the B means
 //     v ← v + (uδ/2) ψ;  v ← e^{−γδ} v + √(u(1 − e^{−2γδ})) ε;  v ← v + (uδ/2) ψ
 //     y ← y + (δ/2) v
+// B-A-O-A-B is fused the same way; the other integrators of `LangevinIntegratorName` (Cheng's, the
+// randomized midpoint, overdamped) run through their generic step on a chain-major copy.
 // Jump: x̂ = ν(ȳ) at the current state. Jumps never feed back into the chain.
 import NumericCore
 
@@ -28,18 +30,10 @@ public enum WalkJumpStart: Sendable {
     case givenMeans([Float])
 }
 
-/// The order of the underdamped splitting. Both call ν once per step and are exact in position for a
-/// Gaussian density; they differ in their bias elsewhere.
-public enum WalkJumpSplitting: String, Sendable, CaseIterable {
-    /// Half drift, half kick, O, half kick, half drift (Sachs et al. 2017; the published walk-jump).
-    case aboba
-    /// Half kick, half drift, O, half drift, half kick (Leimkuhler & Matthews 2013): its position law
-    /// has a smaller step bias, vanishing to O(δ⁴) at high friction, and the force at the end of a step
-    /// is the next step's first kick (and the jump's ν(ȳ)), so a kept jump costs no extra ν call.
-    case baoab
-}
-
-/// Settings of one walk-jump run: the member (M, σ) and the integrator.
+/// Settings of one walk-jump run: the member (M, σ) and the integrator. A-B-O-B-A (Sachs et al.
+/// 2017; the published walk-jump) and B-A-O-A-B (Leimkuhler & Matthews 2013: smaller position bias,
+/// and the step's closing force is the next step's first kick and the jump's ν(ȳ)) have fused fast
+/// paths; both call ν once per step and are exact in position for a Gaussian density.
 public struct WalkJumpConfiguration: Sendable, CustomStringConvertible {
     public var measurements: Int
     public var sigma: Double
@@ -49,12 +43,12 @@ public struct WalkJumpConfiguration: Sendable, CustomStringConvertible {
     public var effectiveFriction: Double
     /// u, the inverse mass.
     public var inverseMass: Double
-    public var splitting: WalkJumpSplitting
+    public var integrator: LangevinIntegratorName
 
     public init(measurements: Int, sigma: Double, step: Double? = nil, effectiveFriction: Double = 1, inverseMass: Double = 1,
-                splitting: WalkJumpSplitting = .aboba) {
+                integrator: LangevinIntegratorName = .aboba) {
         precondition(measurements >= 1 && sigma > 0, "WalkJumpConfiguration: need M ≥ 1, σ > 0")
-        self.measurements = measurements; self.sigma = sigma; self.splitting = splitting
+        self.measurements = measurements; self.sigma = sigma; self.integrator = integrator
         self.step = step ?? sigma / 2
         self.effectiveFriction = effectiveFriction; self.inverseMass = inverseMass
         precondition(self.step > 0 && effectiveFriction > 0 && inverseMass > 0, "WalkJumpConfiguration: need δ, γδ, u > 0")
@@ -63,12 +57,22 @@ public struct WalkJumpConfiguration: Sendable, CustomStringConvertible {
     /// σ_eff = σ/√M, the class this member belongs to.
     public var sigmaEff: Double { sigma / Double(measurements).squareRoot() }
 
-    /// The underdamped integrator with these settings.
-    public var integrator: UnderdampedLangevin {
+    /// The A-B-O-B-A integrator with these δ, γδ and u (its O step is every underdamped splitting's).
+    public var underdamped: UnderdampedLangevin {
         UnderdampedLangevin(step: step, effectiveFriction: effectiveFriction, inverseMass: inverseMass)
     }
 
-    public var description: String { "(M=\(measurements), σ=\(sigma), δ=\(step), γδ=\(effectiveFriction), \(splitting.rawValue))" }
+    /// The integrator's own step: δ, except for overdamped Langevin, which walks at h = δ²/2, the step
+    /// A-B-O-B-A reduces to at high friction (y ← y + (δ²/2)ψ + δ ε).
+    public var integratorStep: Double { integrator == .overdamped ? step * step / 2 : step }
+
+    /// The configured integrator as a generic `LangevinIntegrator` for chain-major states of
+    /// `dimension` = M·d coordinates per chain.
+    public func langevinIntegrator(dimension: Int) -> any LangevinIntegrator {
+        integrator.make(step: integratorStep, effectiveFriction: effectiveFriction, inverseMass: inverseMass, dimension: dimension)
+    }
+
+    public var description: String { "(M=\(measurements), σ=\(sigma), δ=\(step), γδ=\(effectiveFriction), \(integrator.rawValue))" }
 }
 
 /// B walk-jump chains sharing one denoiser ν: R^d → R^d (batched: `denoise(input, count)` maps
@@ -93,6 +97,8 @@ public final class WalkJumpSampler {
     private var ybar: [Float]
     /// B-A-O-A-B: ν(ȳ) at the current state (nil until first needed, and after `setState`).
     private var cachedNu: [Float]?
+    /// The generic integrators' score cache, chain-major (empty until first needed, and after `setState`).
+    private var genericForce: [Float] = []
 
     /// Starts B chains from `start` (v = 0 unless the start draws it), drawing from `rng`.
     public init(configuration: WalkJumpConfiguration, chains: Int, dimension: Int,
@@ -133,6 +139,7 @@ public final class WalkJumpSampler {
         y = newY
         v = newV ?? [Float](repeating: 0, count: y.count)
         cachedNu = nil
+        genericForce = []
     }
 
     /// ȳ for every chain: B rows of d Floats.
@@ -148,11 +155,13 @@ public final class WalkJumpSampler {
         }
     }
 
-    /// One step of every chain with the configured splitting: one call of ν on B rows.
+    /// One step of every chain with the configured integrator: one call of ν on B rows (two for the
+    /// randomized midpoint).
     public func step(rng: inout Xoshiro256) {
-        switch configuration.splitting {
+        switch configuration.integrator {
         case .aboba: stepABOBA(rng: &rng)
         case .baoab: stepBAOAB(rng: &rng)
+        case .cheng, .midpoint, .overdamped: stepGeneric(rng: &rng)
         }
         stepCount += 1
     }
@@ -173,7 +182,7 @@ public final class WalkJumpSampler {
     private func stepABOBA(rng: inout Xoshiro256) {
         let c = configuration, M = c.measurements, bd = chains * dimension, n = M * bd
         let half = Float(c.step / 2), kick = Float(c.inverseMass * c.step / 2)
-        let integ = c.integrator
+        let integ = c.underdamped
         let decay = Float(integ.velocityDecay), scale = Float(integ.velocityNoise)
         let invS2 = Float(1 / (c.sigma * c.sigma))
         var clock = Stopwatch()
@@ -213,7 +222,7 @@ public final class WalkJumpSampler {
     private func stepBAOAB(rng: inout Xoshiro256) {
         let c = configuration, M = c.measurements, bd = chains * dimension, n = M * bd
         let half = Float(c.step / 2), kick = Float(c.inverseMass * c.step / 2)
-        let integ = c.integrator
+        let integ = c.underdamped
         let decay = Float(integ.velocityDecay), scale = Float(integ.velocityNoise)
         let invS2 = Float(1 / (c.sigma * c.sigma))
         let start = cachedNu ?? callDenoiser()
@@ -253,6 +262,31 @@ public final class WalkJumpSampler {
         cachedNu = nu
         walk += clock.seconds
         walkSeconds += walk
+    }
+
+    /// Any other integrator: its generic step on the chain-major copy [b][m][i] of the state (the
+    /// layout `LangevinIntegrator` expects: the randomized midpoint draws one α per chain), with the
+    /// GPS score of `GPSScore.chainMajor`, then back to [m][b][i].
+    private func stepGeneric(rng: inout Xoshiro256) {
+        let c = configuration, M = c.measurements, B = chains, d = dimension
+        let clock = Stopwatch()
+        var yc = ChainLayout.chainMajor(y, measurements: M, chains: B, dimension: d)
+        var vc = ChainLayout.chainMajor(v, measurements: M, chains: B, dimension: d)
+        var network = 0.0
+        let score: ([Float], inout [Float]) -> Void = { state, out in
+            let means = MeasurementMean.of(state, measurements: M, batch: B)
+            var t = Stopwatch()
+            let nu = self.denoiser(means, B)
+            network += t.seconds
+            t.restart()
+            precondition(nu.count == B * d, "WalkJumpSampler: denoiser returned \(nu.count) values, expected \(B * d)")
+            GPSScore.chainMajor(state, nu: nu, measurements: M, chains: B, sigma: c.sigma, into: &out)
+        }
+        c.langevinIntegrator(dimension: M * d).step(y: &yc, v: &vc, force: &genericForce, score: score, rng: &rng)
+        y = ChainLayout.measurementMajor(yc, measurements: M, chains: B, dimension: d)
+        v = ChainLayout.measurementMajor(vc, measurements: M, chains: B, dimension: d)
+        networkSeconds += network
+        walkSeconds += clock.seconds - network
     }
 
     /// The jump x̂ = ν(ȳ) of every chain at the current state (B rows of d; one network call).

@@ -9,7 +9,7 @@ import Testing
 @Suite struct BAOABWalkTests {
     @Test func fusedStepMatchesTheNaiveTwin() {
         let M = 3, B = 2, d = 5, sigma = 0.7, delta = 0.3, gammaDelta = 0.8
-        let config = WalkJumpConfiguration(measurements: M, sigma: sigma, step: delta, effectiveFriction: gammaDelta, splitting: .baoab)
+        let config = WalkJumpConfiguration(measurements: M, sigma: sigma, step: delta, effectiveFriction: gammaDelta, integrator: .baoab)
         let nu: WalkJumpSampler.Denoiser = { x, _ in x.map { 0.6 * $0 - 0.05 * $0 * $0 } }
         var rngA = Xoshiro256(seed: 9)
         let s = WalkJumpSampler(configuration: config, chains: B, dimension: d, start: .uniformPlusNoiseIndependent, rng: &rngA, denoiser: nu)
@@ -46,7 +46,7 @@ import Testing
         let s2 = sigma * sigma / Double(M), shrink = Float(lambda / (lambda + s2))
         var rng = Xoshiro256(seed: 21)
         let means = rng.gaussiansFloat(B * d, mean: 0, std: Float((lambda + s2).squareRoot()))
-        let config = WalkJumpConfiguration(measurements: M, sigma: sigma, effectiveFriction: 1, splitting: .baoab)
+        let config = WalkJumpConfiguration(measurements: M, sigma: sigma, effectiveFriction: 1, integrator: .baoab)
         let s = WalkJumpSampler(configuration: config, chains: B, dimension: d, start: .givenMeans(means), rng: &rng) { x, _ in x.map { shrink * $0 } }
         for _ in 0..<200 { s.step(rng: &rng) }
         let ybar = s.mean.map(Double.init)

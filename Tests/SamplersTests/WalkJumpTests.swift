@@ -100,7 +100,7 @@ import Testing
         }
         for _ in 0..<20 {
             s.step(rng: &rngA)
-            config.integrator.step(y: &y, v: &v, noise: &noise, score: score, rng: &rngB)
+            config.underdamped.step(y: &y, v: &v, noise: &noise, score: score, rng: &rngB)
         }
         let dy = zip(s.y, y).map { abs($0 - $1) }.max()!, dv = zip(s.v, v).map { abs($0 - $1) }.max()!
         #expect(dy < 1e-5 && dv < 1e-5, "max |Δy| = \(dy), |Δv| = \(dv)")
