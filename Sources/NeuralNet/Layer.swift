@@ -1,6 +1,7 @@
 // Parameters are shared reference cells (value + gradient of the same shape) so that layers,
 // optimisers and checkpoint code all see the same storage. A Layer maps one tensor to one tensor.
 import NumericCore
+import Storage
 
 /// A trainable array: `value` and its accumulated `gradient` (same count), with a fixed `shape`.
 public final class Parameter {
@@ -54,7 +55,6 @@ public protocol Layer: AnyObject {
 }
 
 /// Checkpoint entry: a parameter's name, shape and values.
-public typealias NamedArray = (name: String, shape: [Int], values: [Float])
 
 public enum ParameterLoadError: Error, CustomStringConvertible {
     case missing(String)

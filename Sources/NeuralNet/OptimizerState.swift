@@ -2,6 +2,7 @@
 // ("m.0", "v.0", … for Adam; "sum.0", … for Adagrad), each with its parameter's shape, plus
 // "step" with shape [1] holding the step count.
 
+import Storage
 extension Adam {
     /// Moments and step count as named arrays (store them next to the parameters' checkpoint).
     public func exportState() -> [NamedArray] {

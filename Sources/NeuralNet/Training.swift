@@ -14,6 +14,7 @@ import Foundation
 import NumericCore
 #if canImport(Glibc)
 import Glibc
+import Storage
 #endif
 
 // MARK: - Seeds
@@ -318,7 +319,7 @@ public final class DenoiserTrainer {
             } catch TrainingError.nonFiniteLoss(let s, let l, let lr, _) {
                 progress?.finish()
                 throw TrainingError.nonFiniteLoss(step: s, loss: l, learningRate: lr,
-                                                  checkpoint: checkpointPath.flatMap { fileExists($0) ? $0 : nil })
+                                                  checkpoint: checkpointPath.flatMap { AtomicFile.exists($0) ? $0 : nil })
             }
             recent.append(loss); if recent.count > 20 { recent.removeFirst() }
             let rate = Double(imagesSeen - startImages) / max(1e-9, trainingSeconds - startSeconds)
@@ -370,7 +371,7 @@ public final class DenoiserTrainer {
                                    values: trainingLoss.flatMap { [Float($0.step), $0.loss] }))
         checkpoint.tensors.append((name: DenoiserTrainer.historyValidation, shape: [validationLoss.count, 2],
                                    values: validationLoss.flatMap { [Float($0.step), Float($0.loss)] }))
-        try makeParentDirectory(path)
+        try AtomicFile.makeParentDirectory(path)
         try checkpoint.write(to: path)
     }
 
@@ -509,21 +510,4 @@ public func classifierAccuracy(_ model: Layer, images: [Float], labels: [Int], i
     let k = logits.count / max(1, labels.count)
     let predicted = SoftmaxCrossEntropy.predictions(Tensor(shape: [labels.count, k], data: logits))
     return Double(zip(predicted, labels).filter { $0 == $1 }.count) / Double(max(1, labels.count))
-}
-
-// MARK: - Files
-
-func fileExists(_ path: String) -> Bool { access(path, F_OK) == 0 }
-
-/// Creates the parent directory of `path` (and its parents) if needed.
-func makeParentDirectory(_ path: String) throws {
-    guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return }
-    let dir = String(path[..<slash])
-    var current = dir.hasPrefix("/") ? "" : "."
-    for part in dir.split(separator: "/") {
-        current += "/" + part
-        if mkdir(current, 0o755) != 0 && errno != EEXIST {
-            throw CheckpointError(file: path, problem: "cannot create directory \(current): \(String(cString: strerror(errno)))")
-        }
-    }
 }

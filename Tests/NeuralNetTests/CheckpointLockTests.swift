@@ -3,6 +3,7 @@
 import Foundation
 import NeuralNet
 import Testing
+import Storage
 
 @Suite struct CheckpointLockTests {
     @Test func aSecondHolderIsRefusedUntilTheFirstReleases() throws {

@@ -5,6 +5,7 @@
 import Foundation
 import NeuralNet
 import Testing
+import Storage
 
 @Suite struct CheckpointRangeTests {
     /// A 2-step checkpoint of the tiny trainer, rewritten by `edit`.

@@ -6,6 +6,7 @@ import Glibc
 import NeuralNet
 import NumericCore
 import Testing
+import Storage
 
 private func temporaryDirectory() -> String {
     var template = Array("/tmp/checkpoint-tests-XXXXXX".utf8CString)

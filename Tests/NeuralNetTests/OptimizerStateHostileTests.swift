@@ -6,6 +6,7 @@
 // sums ≥ 0; anything else is a ParameterLoadError.
 import NeuralNet
 import Testing
+import Storage
 
 @Suite struct OptimizerStateHostileTests {
     /// The crashing input, committed in the fuzz corpus.

@@ -4,6 +4,7 @@
 import Foundation
 import NeuralNet
 import Testing
+import Storage
 
 @Suite struct SafetensorsUInt8Tests {
     @Test func headerAndBytesFollowTheFormat() throws {

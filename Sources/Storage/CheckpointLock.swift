@@ -15,7 +15,7 @@ public final class CheckpointLock {
     /// The stale temporaries removed when the lock was taken.
     public private(set) var removedTemporaries: [String] = []
 
-    /// Splits `path` into its folder and file name (as `Safetensors.writeAtomically` does).
+    /// Splits `path` into its folder and file name (as `AtomicFile.write` does).
     static func split(_ path: String) -> (directory: String, base: String) {
         let slash = path.lastIndex(of: "/")
         let directory = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
@@ -30,7 +30,7 @@ public final class CheckpointLock {
         self.path = path
         let (directory, base) = CheckpointLock.split(path)
         guard !base.isEmpty else { throw CheckpointError(file: path, problem: "path names a directory, not a file") }
-        try makeParentDirectory(path)
+        try AtomicFile.makeParentDirectory(path)
         lockPath = (directory == "/" ? "" : directory) + "/." + base + ".lock"
         fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw CheckpointError(file: path, problem: "cannot create the lock file \(lockPath): \(String(cString: strerror(errno)))") }
