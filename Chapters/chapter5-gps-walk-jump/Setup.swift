@@ -36,7 +36,7 @@ struct Preset: Sendable {
     /// the exact walk's at the same n, and the decay of FD along chains started at the exact law.
     var minClassShare = 0.04, maxClassShare = 1.0, maxAnchorFDRatio = 15.0, maxDecayRatio = 2.0
     /// Mode marathon: one chain's walk steps, its jump interval, the windows it is scored in, and how
-    /// often its state is saved (10⁶ steps: 76 min at 220 steps/s in the committed run; short runs
+    /// often its state is saved (10⁶ steps: 76 min at 220 steps/s on an idle machine; short runs
     /// reached 300–400 steps/s).
     var marathonSteps = 1_000_000, marathonJumpEvery = 1000, marathonWindows = 10, marathonCheckpointEvery = 50_000
     /// Highest accepted contrast ratio (jumps much sharper than an exact walk's are no better a sign).

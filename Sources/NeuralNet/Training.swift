@@ -12,9 +12,9 @@
 // uninterrupted run would have seen.
 import Foundation
 import NumericCore
+import Storage
 #if canImport(Glibc)
 import Glibc
-import Storage
 #endif
 
 // MARK: - Seeds
