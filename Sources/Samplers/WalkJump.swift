@@ -97,7 +97,9 @@ public final class WalkJumpSampler {
     private var ybar: [Float]
     /// B-A-O-A-B: ν(ȳ) at the current state (nil until first needed, and after `setState`).
     private var cachedNu: [Float]?
-    /// The generic integrators' score cache, chain-major (empty until first needed, and after `setState`).
+    /// Cheng's, the randomized midpoint or overdamped Langevin (nil for the fused splittings), and
+    /// its score cache, chain-major (empty until first needed, and after `setState`).
+    private let generic: (any LangevinIntegrator)?
     private var genericForce: [Float] = []
 
     /// Starts B chains from `start` (v = 0 unless the start draws it), drawing from `rng`.
@@ -105,6 +107,8 @@ public final class WalkJumpSampler {
                 start: WalkJumpStart = .uniformPlusNoiseCopied, rng: inout Xoshiro256, denoiser: @escaping Denoiser) {
         precondition(chains >= 1 && dimension >= 1, "WalkJumpSampler: need ≥ 1 chain of dimension ≥ 1")
         self.configuration = configuration; self.chains = chains; self.dimension = dimension; self.denoiser = denoiser
+        generic = configuration.integrator == .aboba || configuration.integrator == .baoab
+            ? nil : configuration.langevinIntegrator(dimension: configuration.measurements * dimension)
         let M = configuration.measurements, n = M * chains * dimension, bd = chains * dimension
         let s = Float(configuration.sigma)
         var y0 = [Float](repeating: 0, count: n)
@@ -161,7 +165,7 @@ public final class WalkJumpSampler {
         switch configuration.integrator {
         case .aboba: stepABOBA(rng: &rng)
         case .baoab: stepBAOAB(rng: &rng)
-        case .cheng, .midpoint, .overdamped: stepGeneric(rng: &rng)
+        case .cheng, .midpoint, .overdamped: stepGeneric(generic!, rng: &rng)
         }
         stepCount += 1
     }
@@ -267,7 +271,7 @@ public final class WalkJumpSampler {
     /// Any other integrator: its generic step on the chain-major copy [b][m][i] of the state (the
     /// layout `LangevinIntegrator` expects: the randomized midpoint draws one α per chain), with the
     /// GPS score of `GPSScore.chainMajor`, then back to [m][b][i].
-    private func stepGeneric(rng: inout Xoshiro256) {
+    private func stepGeneric(_ integrator: any LangevinIntegrator, rng: inout Xoshiro256) {
         let c = configuration, M = c.measurements, B = chains, d = dimension
         let clock = Stopwatch()
         var yc = ChainLayout.chainMajor(y, measurements: M, chains: B, dimension: d)
@@ -282,7 +286,7 @@ public final class WalkJumpSampler {
             precondition(nu.count == B * d, "WalkJumpSampler: denoiser returned \(nu.count) values, expected \(B * d)")
             GPSScore.chainMajor(state, nu: nu, measurements: M, chains: B, sigma: c.sigma, into: &out)
         }
-        c.langevinIntegrator(dimension: M * d).step(y: &yc, v: &vc, force: &genericForce, score: score, rng: &rng)
+        integrator.step(y: &yc, v: &vc, force: &genericForce, score: score, rng: &rng)
         y = ChainLayout.measurementMajor(yc, measurements: M, chains: B, dimension: d)
         v = ChainLayout.measurementMajor(vc, measurements: M, chains: B, dimension: d)
         networkSeconds += network

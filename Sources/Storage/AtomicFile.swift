@@ -9,6 +9,15 @@ import Darwin
 /// Reading and atomically replacing whole files; errors are `CheckpointError`s naming the file.
 public enum AtomicFile {
 
+    /// `path` as its folder ("." when it has none) and its file name (empty when it ends in "/"):
+    /// the temporaries and lock files live next to it as `.<name>…`.
+    public static func split(_ path: String) -> (directory: String, base: String) {
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+        let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        return (directory, base)
+    }
+
     /// True when something exists at `path`.
     public static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 
@@ -57,9 +66,7 @@ public enum AtomicFile {
         func fail(_ what: String, _ code: Int32 = errno) -> CheckpointError {
             CheckpointError(file: path, problem: "\(what): \(errnoText(code))")
         }
-        let slash = path.lastIndex(of: "/")
-        let directory = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
-        let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        let (directory, base) = split(path)
         guard !base.isEmpty else { throw CheckpointError(file: path, problem: "path names a directory, not a file") }
         var rng = SystemRandomNumberGenerator()
         let suffix = String(rng.next() as UInt64, radix: 16)

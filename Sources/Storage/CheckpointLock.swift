@@ -15,20 +15,12 @@ public final class CheckpointLock {
     /// The stale temporaries removed when the lock was taken.
     public private(set) var removedTemporaries: [String] = []
 
-    /// Splits `path` into its folder and file name (as `AtomicFile.write` does).
-    static func split(_ path: String) -> (directory: String, base: String) {
-        let slash = path.lastIndex(of: "/")
-        let directory = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
-        let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        return (directory, base)
-    }
-
     /// Takes the lock (non-blocking); throws `CheckpointError` when another process holds it. The
     /// folder must exist or be creatable. `role` and `flag` name the file in that message (e.g. a
     /// sampler's "chain" given by "--marathon-state").
     public init(checkpoint path: String, role: String = "checkpoint", flag: String = "--checkpoint") throws {
         self.path = path
-        let (directory, base) = CheckpointLock.split(path)
+        let (directory, base) = AtomicFile.split(path)
         guard !base.isEmpty else { throw CheckpointError(file: path, problem: "path names a directory, not a file") }
         try AtomicFile.makeParentDirectory(path)
         lockPath = (directory == "/" ? "" : directory) + "/." + base + ".lock"
@@ -50,7 +42,7 @@ public final class CheckpointLock {
     /// Removes `.<name>.tmp-<pid>-<hex>` files next to `path` whose process is gone; returns their paths.
     @discardableResult
     public static func removeStaleTemporaries(of path: String) -> [String] {
-        let (directory, base) = split(path)
+        let (directory, base) = AtomicFile.split(path)
         let prefix = "." + base + ".tmp-"
         guard let dir = opendir(directory) else { return [] }
         defer { closedir(dir) }
