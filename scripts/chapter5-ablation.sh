@@ -12,6 +12,10 @@ out=figures/chapter5-ablation
 # The two networks: the default preset trained without (last) and with (ema) a moving average of the weights.
 last=checkpoints/chapter5-mnist5k-default-w32r3-seff0.25-noavg.safetensors
 ema=checkpoints/chapter5-mnist5k-default-w32r3-seff0.25-ema0.999.safetensors
+# Quality against training compute: the same network and schedule (warm-up, cosine decay to 0.1×) over
+# a third and twice the default preset's 3 000 steps.
+declare -A trainSteps=([1000]=checkpoints/chapter5-mnist5k-default-w32r3-seff0.25-ema0.999-steps1000.safetensors
+                       [6000]=checkpoints/chapter5-mnist5k-default-w32r3-seff0.25-ema0.999-steps6000.safetensors)
 
 declare -A flags=(
   [aboba]="--integrator aboba --average-decay 0 --checkpoint $last"
@@ -19,8 +23,10 @@ declare -A flags=(
   [ema-aboba]="--integrator aboba --average-decay 0.999 --checkpoint $ema"
   [ema-baoab]="--integrator baoab --average-decay 0.999 --checkpoint $ema"
   [ema-baoab-gaussian]="--integrator baoab --average-decay 0.999 --checkpoint $ema --start gaussian"
+  [ema-baoab-steps1000]="--integrator baoab --average-decay 0.999 --steps 1000 --checkpoint ${trainSteps[1000]}"
+  [ema-baoab-steps6000]="--integrator baoab --average-decay 0.999 --steps 6000 --checkpoint ${trainSteps[6000]}"
 )
-order=(aboba baoab ema-aboba ema-baoab ema-baoab-gaussian)
+order=(aboba baoab ema-aboba ema-baoab ema-baoab-gaussian ema-baoab-steps1000 ema-baoab-steps6000)
 [ $# -gt 0 ] && order=("$@")
 
 for name in "${order[@]}"; do
@@ -31,6 +37,11 @@ for name in "${order[@]}"; do
   if [[ "${flags[$name]}" == *"$last"* && ! -f "$last" ]]; then
     "$bin" train --average-decay 0 --checkpoint "$last" --figures-dir "$out/train-noavg"
   fi
+  for n in "${!trainSteps[@]}"; do
+    if [[ "${flags[$name]}" == *"${trainSteps[$n]}"* && ! -f "${trainSteps[$n]}" ]]; then
+      "$bin" train --average-decay 0.999 --steps "$n" --checkpoint "${trainSteps[$n]}" --figures-dir "$out/train-steps$n"
+    fi
+  done
   # shellcheck disable=SC2086
   "$bin" diagnose ${flags[$name]} --figures-dir "$out/$name" | tee "$out/$name.log" | grep -E "window to step|checks," || true
   echo "$bin diagnose ${flags[$name]}" > "$out/$name/command.txt"
