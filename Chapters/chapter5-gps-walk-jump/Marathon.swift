@@ -5,6 +5,7 @@ import Notebook
 import NumericCore
 import Samplers
 import Storage
+import Training
 
 /// Mode `marathon`: one chain of the long-chain member for `marathonSteps` walk steps (10⁶ at the
 /// default and full presets), keeping a jump every `marathonJumpEvery` steps, checkpointed so that

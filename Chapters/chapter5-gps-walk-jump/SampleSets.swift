@@ -3,6 +3,7 @@ import NeuralNet
 import Notebook
 import Samplers
 import Storage
+import Training
 
 extension Chapter {
     /// Writes a sample set that a reported number comes from: every jump as uint8 pixels

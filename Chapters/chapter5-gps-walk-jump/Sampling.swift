@@ -4,6 +4,7 @@ import NeuralNet
 import Notebook
 import NumericCore
 import Samplers
+import Training
 
 /// What one walk-jump run of one member produced.
 struct MemberResult {
@@ -48,7 +49,9 @@ extension Chapter {
         } else {
             let bar = ProgressBar(total: p.classifierSteps, label: "classifier")
             let r = trainClassifier(clf, images: data.train.images, labels: labels, imageShape: data.imageShape,
-                                    steps: p.classifierSteps, batchSize: 64, learningRate: 3e-3, seed: s.seed &+ 12, progress: bar)
+                                    steps: p.classifierSteps, batchSize: 64, learningRate: 3e-3, seed: s.seed &+ 12,
+                                    progress: { bar.draw($0, lossDigits: 4) })
+            bar.finish()
             how = "trained now at \(fmtTiming(r.imagesPerSecond, digits: 4)) images/s and saved to \(cache)"
             do { try Checkpoint.save(clf, to: cache, metadata: ["dataset": data.name, "steps": String(p.classifierSteps)]) } catch {
                 how += " (could not save: \(error))"

@@ -3,6 +3,7 @@ import NeuralNet
 import Notebook
 import Samplers
 import Theory
+import Training
 
 /// The three run sizes. Every field can be overridden by its flag.
 struct Preset: Sendable {

@@ -2,6 +2,7 @@ import ArgumentParser
 import NeuralNet
 import Notebook
 import Storage
+import Training
 
 /// Chapter 5: GPS training of a U-Net denoiser ν_θ at one σ_eff on real images, and walk-jump
 /// sampling of several members (M, σ = σ_eff √M) of its universality class (THEORY §1, §4, §5).

@@ -9,6 +9,7 @@
 import Glibc
 #endif
 import NeuralNet
+import Training
 import Storage
 
 @_cdecl("LLVMFuzzerTestOneInput")

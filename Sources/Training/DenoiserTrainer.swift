@@ -2,8 +2,8 @@
 //
 //     L(θ) = E ‖x − ν_θ(x + σ_eff ε)‖²      (reported per pixel: the mean over all elements)
 //
-// and a small classifier (for Fréchet distances on its features). Includes a one-line progress bar,
-// periodic validation, atomic safetensors checkpoints with resume, and a NaN/Inf guard.
+// with periodic validation, atomic safetensors checkpoints with resume, and a NaN/Inf guard. It
+// reports each step as a `TrainingStatus` (the chapters draw it with the notebook's ProgressBar).
 //
 // Reproducibility without saving generator state: the noise of step t comes from
 // `Xoshiro256(seed: mixSeed(seed, t))` and the permutation of epoch e, which picks the images, from
@@ -11,11 +11,9 @@
 // stream is a pure function of (seed, step) and a resumed run sees exactly the batches the
 // uninterrupted run would have seen.
 import Foundation
+import NeuralNet
 import NumericCore
 import Storage
-#if canImport(Glibc)
-import Glibc
-#endif
 
 // MARK: - Seeds
 
@@ -26,76 +24,21 @@ import Glibc
     return z ^ (z >> 31)
 }
 
-// MARK: - Progress bar
+// MARK: - Progress and errors
 
-/// A one-line progress bar: `[#####.....] 120/1000  loss 0.0123  85.1 img/s  ETA 1m23s`.
-/// On a terminal it rewrites one line with carriage returns (at most ~5 times a second); when
-/// standard output is not a terminal it prints a plain line every `plainEvery` updates instead.
-public final class ProgressBar {
-    public let total: Int
-    public let label: String
-    public let isTerminal: Bool
-    public var plainEvery: Int
-    private var lastDraw = Stopwatch()
-    private var drewOnce = false
-    private var lastLength = 0
-
-    public init(total: Int, label: String = "", isTerminal: Bool = isatty(1) != 0, plainEvery: Int? = nil) {
-        self.total = max(1, total); self.label = label; self.isTerminal = isTerminal
-        self.plainEvery = plainEvery ?? max(1, total / 10)
-    }
-
-    /// Formats seconds as `1h02m`, `3m07s` or `12s`.
-    public static func duration(_ seconds: Double) -> String {
-        guard seconds.isFinite, seconds >= 0 else { return "?" }
-        let s = Int(seconds.rounded())
-        if s >= 3600 { return "\(s / 3600)h\(String(format: "%02d", (s % 3600) / 60))m" }
-        if s >= 60 { return "\(s / 60)m\(String(format: "%02d", s % 60))s" }
-        return "\(s)s"
-    }
-
-    /// The text of the bar for `done` of `total` with free-form `fields` (e.g. "loss 0.012").
-    public func line(done: Int, fields: [String], rate: Double?, unit: String, eta: Double?) -> String {
-        let width = 24, filled = min(width, done * width / total)
-        var parts = ["[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "]",
-                     "\(done)/\(total)"]
-        parts += fields
-        if let r = rate { parts.append(String(format: "%.1f %@", r, unit)) }
-        if let e = eta { parts.append("ETA " + ProgressBar.duration(e)) }
-        return (label.isEmpty ? "" : label + " ") + parts.joined(separator: "  ")
-    }
-
-    public func update(done: Int, fields: [String], rate: Double?, unit: String = "img/s", eta: Double?, force: Bool = false) {
-        let text = line(done: done, fields: fields, rate: rate, unit: unit, eta: eta)
-        if isTerminal {
-            guard force || !drewOnce || lastDraw.seconds > 0.2 || done >= total else { return }
-            let pad = max(0, lastLength - text.count)
-            print("\r" + text + String(repeating: " ", count: pad), terminator: "")
-            fflush(nil)
-            lastLength = text.count
-            lastDraw.restart(); drewOnce = true
-        } else if force || done % plainEvery == 0 || done >= total {
-            print(text)
-            fflush(nil)  // a pipe or file is block-buffered: show progress as it happens
-        }
-    }
-
-    /// Ends the bar's line (on a terminal) so that the next print starts on a fresh line.
-    public func finish() {
-        if isTerminal && drewOnce { print(""); fflush(nil) }
-        drewOnce = false; lastLength = 0
-    }
-
-    /// Prints a message above the bar (ending the bar's line first on a terminal).
-    public func message(_ text: String) {
-        if isTerminal && drewOnce { print("\r" + String(repeating: " ", count: lastLength) + "\r", terminator: "") }
-        print(text)
-        fflush(nil)
-        lastLength = 0; drewOnce = false
-    }
+/// One training step as a progress display shows it (the chapters draw it with the notebook's
+/// `ProgressBar`).
+public struct TrainingStatus: Sendable {
+    /// Steps done and the run's total.
+    public var step: Int, steps: Int
+    /// The loss shown: the mean of the last 20 steps (denoiser) or this step's (classifier).
+    public var loss: Float
+    /// Training images per second since this run started.
+    public var imagesPerSecond: Double
+    /// Estimated seconds to the last step (nil while the rate is not yet meaningful).
+    public var secondsLeft: Double?
 }
 
-// MARK: - Errors
 
 public enum TrainingError: Error, CustomStringConvertible {
     case nonFiniteLoss(step: Int, loss: Float, learningRate: Float, checkpoint: String?)
@@ -110,27 +53,6 @@ public enum TrainingError: Error, CustomStringConvertible {
             return "\(path): cannot resume from this checkpoint: \(problem)"
         }
     }
-}
-
-// MARK: - Batched inference
-
-/// Applies `model` to `count` images of shape `imageShape` (C, H, W) stored contiguously in
-/// `images`, `batch` at a time; returns the outputs (each output row has `outputSize` Floats,
-/// inferred from the first batch).
-public func forwardBatched(_ apply: (Tensor) -> Tensor, images: [Float], count: Int, imageShape: [Int], batch: Int) -> [Float] {
-    let p = imageShape.reduce(1, *)
-    precondition(images.count == count * p, "forwardBatched: \(images.count) values for \(count) images of \(imageShape)")
-    var out = [Float]()
-    var start = 0
-    while start < count {
-        let n = min(batch, count - start)
-        let x = Tensor(shape: [n] + imageShape, data: Array(images[(start * p)..<((start + n) * p)]))
-        let y = apply(x)
-        if out.isEmpty { out.reserveCapacity(count * (y.count / n)) }
-        out += y.data
-        start += n
-    }
-    return out
 }
 
 // MARK: - Denoiser training
@@ -304,11 +226,11 @@ public final class DenoiserTrainer {
     }
 
     /// Trains until `configuration.steps`, validating on `validation` and checkpointing to
-    /// `checkpointPath` (atomically) as configured and at the end. `progress` is redrawn every step;
+    /// `checkpointPath` (atomically) as configured and at the end. `progress` receives every step;
     /// `log` receives validation lines. On a NaN/Inf loss, throws `TrainingError.nonFiniteLoss`
     /// naming the step; the checkpoint on disk is the last good one.
     public func run(validation: (images: [Float], count: Int)?, checkpointPath: String?, metadata: [String: String] = [:],
-                    progress: ProgressBar? = nil, log: (String) -> Void = { print($0) }) throws {
+                    progress: ((TrainingStatus) -> Void)? = nil, log: (String) -> Void = { print($0) }) throws {
         let c = configuration
         let startStep = step, startImages = imagesSeen, startSeconds = trainingSeconds
         var recent = [Float]()
@@ -317,7 +239,6 @@ public final class DenoiserTrainer {
             do {
                 loss = try trainStep()
             } catch TrainingError.nonFiniteLoss(let s, let l, let lr, _) {
-                progress?.finish()
                 throw TrainingError.nonFiniteLoss(step: s, loss: l, learningRate: lr,
                                                   checkpoint: checkpointPath.flatMap { AtomicFile.exists($0) ? $0 : nil })
             }
@@ -325,20 +246,20 @@ public final class DenoiserTrainer {
             let rate = Double(imagesSeen - startImages) / max(1e-9, trainingSeconds - startSeconds)
             let eta = Double(c.steps - step) * Double(c.batchSize) / max(rate, 1e-9)
             let avg = recent.reduce(0, +) / Float(recent.count)
-            progress?.update(done: step, fields: [String(format: "loss %.5f", avg)], rate: rate, eta: step > startStep + 2 ? eta : nil)
+            progress?(TrainingStatus(step: step, steps: c.steps, loss: avg, imagesPerSecond: rate,
+                                     secondsLeft: step > startStep + 2 ? eta : nil))
             let last = step == c.steps
             if let v = validation, (c.validateEvery > 0 && step % c.validateEvery == 0) || last {
                 let r = validate(images: v.images, count: v.count)
                 validationLoss.append((step, r.model))
                 let text = String(format: "  step %d: validation loss %.6f per pixel (identity %.6f, ratio %.3f)",
                                   step, r.model, r.identity, r.model / r.identity)
-                if let progress { progress.message(text) } else { log(text) }
+                log(text)
             }
             if let path = checkpointPath, (c.checkpointEvery > 0 && step % c.checkpointEvery == 0) || last {
                 try save(to: path, metadata: metadata)
             }
         }
-        progress?.finish()
     }
 
     // MARK: Checkpoints
@@ -458,56 +379,3 @@ public final class DenoiserTrainer {
     }
 }
 
-// MARK: - Classifier training
-
-/// Result of `trainClassifier`.
-public struct ClassifierTrainingResult: Sendable {
-    public var losses: [Float]
-    public var seconds: Double
-    public var imagesPerSecond: Double
-}
-
-/// Trains a classifier with softmax cross-entropy and Adam on (images, labels), `steps` batches of
-/// `batchSize`, epoch permutations from `seed`.
-public func trainClassifier(_ model: Layer, images: [Float], labels: [Int], imageShape: [Int], steps: Int, batchSize: Int,
-                            learningRate: Float, seed: UInt64, progress: ProgressBar? = nil) -> ClassifierTrainingResult {
-    let n = labels.count, p = imageShape.reduce(1, *)
-    precondition(images.count == n * p && n > 0, "trainClassifier: \(images.count) values for \(n) images of \(imageShape)")
-    let opt = Adam(parameters: model.parameters, learningRate: learningRate, warmupSteps: min(50, steps / 10), clipNorm: 5)
-    var losses = [Float](), clock = Stopwatch()
-    var epoch = -1, perm = [Int]()
-    var x = [Float](repeating: 0, count: batchSize * p), y = [Int](repeating: 0, count: batchSize)
-    for t in 1...max(1, steps) {
-        for k in 0..<batchSize {
-            let position = (t - 1) * batchSize + k
-            if position / n != epoch {
-                epoch = position / n
-                var r = Xoshiro256(seed: mixSeed(seed ^ 0xC1A5, UInt64(epoch)))
-                perm = r.permutation(n)
-            }
-            let i = perm[position % n]
-            for j in 0..<p { x[k * p + j] = images[i * p + j] }
-            y[k] = labels[i]
-        }
-        model.zeroGradients()
-        let logits = model.forward(Tensor(shape: [batchSize] + imageShape, data: x))
-        let (loss, g) = SoftmaxCrossEntropy.evaluate(logits, labels: y)
-        _ = model.backward(g)
-        opt.step()
-        losses.append(loss)
-        let rate = Double(t * batchSize) / max(1e-9, clock.seconds)
-        progress?.update(done: t, fields: [String(format: "loss %.4f", loss)], rate: rate,
-                         eta: Double(steps - t) * Double(batchSize) / max(rate, 1e-9))
-    }
-    progress?.finish()
-    let s = clock.seconds
-    return ClassifierTrainingResult(losses: losses, seconds: s, imagesPerSecond: Double(steps * batchSize) / max(s, 1e-9))
-}
-
-/// Fraction of `labels` the classifier predicts correctly (batched inference).
-public func classifierAccuracy(_ model: Layer, images: [Float], labels: [Int], imageShape: [Int], batch: Int = 200) -> Double {
-    let logits = forwardBatched({ model.forward($0) }, images: images, count: labels.count, imageShape: imageShape, batch: batch)
-    let k = logits.count / max(1, labels.count)
-    let predicted = SoftmaxCrossEntropy.predictions(Tensor(shape: [labels.count, k], data: logits))
-    return Double(zip(predicted, labels).filter { $0 == $1 }.count) / Double(max(1, labels.count))
-}

@@ -2,6 +2,7 @@
 // metadata field out of range, a loss-history tensor of the wrong shape or a non-finite weight is
 // a `CheckpointError` naming the file, never a crash or a silently corrupted run.
 
+import NeuralNet
 import Storage
 extension Checkpoint {
     /// The integer stored under `key`, checked against `range` (and `multipleOf`); nil when absent.

@@ -1,9 +1,13 @@
 // Issue 13, items 15–16: a second run on one checkpoint is refused (advisory flock on a lock file),
 // and temporaries left by killed writers (`.<name>.tmp-<pid>-<hex>`, pid gone) are removed at start.
 import Foundation
-import NeuralNet
 import Testing
 import Storage
+
+/// A fresh path under the temporary folder (process id and a random number keep parallel runs apart).
+func temporaryPath(_ name: String) -> String {
+    NSTemporaryDirectory() + "/storage-\(getpid())-\(UInt64.random(in: 0...UInt64.max))-" + name
+}
 
 @Suite struct CheckpointLockTests {
     @Test func aSecondHolderIsRefusedUntilTheFirstReleases() throws {

@@ -4,8 +4,9 @@
 // different learning rate, warm-up or final fraction.
 import Foundation
 import NeuralNet
-import Testing
 import Storage
+import Testing
+import Training
 
 @Suite struct CheckpointRangeTests {
     /// A 2-step checkpoint of the tiny trainer, rewritten by `edit`.

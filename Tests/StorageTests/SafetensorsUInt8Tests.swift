@@ -2,7 +2,6 @@
 // names dtype U8, the shape, offsets covering exactly the bytes, and the metadata; the data follow
 // the 8-byte-aligned header unchanged; the writer refuses a shape that does not fit the values.
 import Foundation
-import NeuralNet
 import Testing
 import Storage
 

@@ -5,8 +5,9 @@
 // counts must now be whole numbers in 0…2²⁴ and moment arrays finite, second moments and Adagrad
 // sums ≥ 0; anything else is a ParameterLoadError.
 import NeuralNet
-import Testing
 import Storage
+import Testing
+import Training
 
 @Suite struct OptimizerStateHostileTests {
     /// The crashing input, committed in the fuzz corpus.

@@ -13,6 +13,7 @@
 // Files open with Python's `safetensors.numpy.load_file` / `safetensors.torch.load_file`.
 
 /// Named Float32 tensors plus string metadata: the contents of one safetensors checkpoint.
+import NeuralNet
 import Storage
 public struct Checkpoint: Sendable {
     /// Tensors in file order (by data offset); for a model, its `namedParameters` order.

@@ -5,6 +5,7 @@
 import Foundation
 import NeuralNet
 import Testing
+import Training
 
 @Suite struct WeightAverageTests {
     func averagingTrainer(steps: Int, beta: Float = 0.9, modelSeed: UInt64 = 1) -> DenoiserTrainer {

@@ -4,6 +4,7 @@
 import Glibc
 #endif
 import NeuralNet
+import Training
 import NumericCore
 import Testing
 import Storage

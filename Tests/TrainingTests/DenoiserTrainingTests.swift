@@ -1,10 +1,11 @@
-// Chapter 5's training loop (Training.swift): a short seeded denoiser run on tiny synthetic images
+// Chapter 5's training loop (DenoiserTrainer.swift): a short seeded denoiser run on tiny synthetic images
 // whose loss falls by a stated factor; checkpoint → resume restores step, weights and history and
 // continues deterministically; NaN losses stop with a message naming the step.
 import Foundation
 import NeuralNet
 import NumericCore
 import Testing
+import Training
 
 /// n synthetic 1×8×8 images: a bright 3×3 square at a random position on a dark background.
 func squares(_ n: Int, seed: UInt64) -> [Float] {
