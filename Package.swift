@@ -66,13 +66,13 @@ let package = Package(
         .target(name: "NumericCore", dependencies: ["CBLAS", "CLAPACKE"], swiftSettings: optimise),
         .target(name: "Theory", dependencies: ["NumericCore"], swiftSettings: hotKernels),
         .target(name: "Samplers", dependencies: ["NumericCore"], swiftSettings: hotKernels),
-        .target(name: "Figures", dependencies: ["CPNG", "CCairo"], swiftSettings: optimise),
         .target(name: "Storage", swiftSettings: optimise),
+        .target(name: "Figures", dependencies: ["CPNG", "CCairo", "Storage"], swiftSettings: optimise),
         .target(name: "NeuralNet", dependencies: ["NumericCore", "CBLAS", "Storage"], swiftSettings: optimise),
         .target(name: "Training", dependencies: ["NeuralNet", "NumericCore", "Storage"], swiftSettings: optimise),
-        .target(name: "Datasets", dependencies: ["NumericCore", "CZlib"], swiftSettings: optimise),
+        .target(name: "Datasets", dependencies: ["NumericCore", "CZlib", "Storage"], swiftSettings: optimise),
         .target(name: "Notebook", dependencies: [
-            "NumericCore", "Figures",
+            "NumericCore", "Figures", "Storage",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: optimise),
 

@@ -4,9 +4,10 @@ import Glibc
 import Darwin
 #endif
 import CZlib
+import Storage
 
-/// Whole-file reading and writing with the C library (no Foundation): data files are read into
-/// memory in one piece and then converted through unsafe buffers.
+/// Whole data files: read with the C library into memory in one piece (then converted through unsafe
+/// buffers, errors as `DatasetError`s); written through Storage's one atomic write.
 public enum DataFile {
     /// True when `path` names an existing regular file (or a symlink to one).
     public static func exists(_ path: String) -> Bool {
@@ -79,12 +80,12 @@ public enum DataFile {
         }
     }
 
-    /// Writes `bytes` to `path` (created or truncated).
+    /// Replaces `path` with `bytes` atomically (Storage's `AtomicFile`: a crash leaves the old file or
+    /// the new one).
     public static func write(_ bytes: [UInt8], to path: String) throws(DatasetError) {
-        guard let f = fopen(path, "wb") else { throw .unwritable(path: path, reason: errnoText()) }
-        let written = bytes.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, f) }
-        let closed = fclose(f)
-        guard written == bytes.count, closed == 0 else { throw .unwritable(path: path, reason: errnoText()) }
+        do { try AtomicFile.write(bytes, to: path) } catch {
+            throw .unwritable(path: path, reason: (error as? CheckpointError)?.problem ?? "\(error)")
+        }
     }
 }
 

@@ -1,7 +1,5 @@
 import CPNG
-#if canImport(Glibc)
-import Glibc
-#endif
+import Storage
 
 /// An 8-bit RGBA raster written to PNG through libpng's simplified API.
 public struct PNGImage: Sendable {
@@ -21,25 +19,42 @@ public struct PNGImage: Sendable {
         self.width = width; self.height = height; self.rgba = rgba
     }
 
-    /// Writes the image atomically: to `path.tmp`, then renamed over `path`.
-    public func write(to path: String) throws {
-        try ensureParentDirectory(of: path)
-        let tmp = path + ".tmp"
+    /// The PNG file's bytes (libpng's simplified API, 8-bit RGBA).
+    public func encoded() throws -> [UInt8] {
         var image = png_image()
         image.version = png_uint_32(PNG_IMAGE_VERSION)
         image.width = png_uint_32(width)
         image.height = png_uint_32(height)
         image.format = 3  // PNG_FORMAT_RGBA = FLAG_COLOR | FLAG_ALPHA
-        let ok = rgba.withUnsafeBufferPointer {
-            png_image_write_to_file(&image, tmp, 0, $0.baseAddress, Int32(width * 4), nil)
-        }
-        guard ok != 0 else {
+        defer { png_image_free(&image) }
+        func failure() -> FigureError {
             let message = withUnsafePointer(to: image.message) { String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) }
-            png_image_free(&image)
-            unlink(tmp)
-            throw FigureError.writeFailed(path: path, reason: message)
+            return FigureError.writeFailed(path: "(memory)", reason: message)
         }
-        guard rename(tmp, path) == 0 else { throw FigureError.writeFailed(path: path, reason: String(cString: strerror(errno))) }
+        // Two calls: the first (no buffer) sizes the file, the second writes it.
+        var size = 0
+        let sized = rgba.withUnsafeBufferPointer { png_image_write_to_memory(&image, nil, &size, 0, $0.baseAddress, Int32(width * 4), nil) }
+        guard sized != 0, size > 0 else { throw failure() }
+        var bytes = [UInt8](repeating: 0, count: size)
+        let ok = bytes.withUnsafeMutableBytes { out in
+            rgba.withUnsafeBufferPointer { png_image_write_to_memory(&image, out.baseAddress, &size, 0, $0.baseAddress, Int32(width * 4), nil) }
+        }
+        guard ok != 0 else { throw failure() }
+        return Array(bytes.prefix(size))
+    }
+
+    /// Writes the image atomically (Storage's `AtomicFile`), creating its folders.
+    public func write(to path: String) throws {
+        let bytes: [UInt8]
+        do { bytes = try encoded() } catch FigureError.writeFailed(_, let reason) {
+            throw FigureError.writeFailed(path: path, reason: reason)
+        }
+        do {
+            try AtomicFile.makeParentDirectory(path)
+            try AtomicFile.write(bytes, to: path)
+        } catch let e as CheckpointError {
+            throw FigureError.writeFailed(path: path, reason: e.problem)
+        }
     }
 }
 
@@ -51,24 +66,5 @@ public enum FigureError: Error, CustomStringConvertible {
         case let .writeFailed(p, r): return "\(p): could not write PNG (\(r))"
         case let .badInput(s): return s
         }
-    }
-}
-
-/// Creates the directories above `path` (like `mkdir -p`).
-public func ensureParentDirectory(of path: String) throws {
-    guard let slash = path.lastIndex(of: "/") else { return }
-    try makeDirectories(String(path[..<slash]))
-}
-
-/// `mkdir -p dir`.
-public func makeDirectories(_ dir: String) throws {
-    if dir.isEmpty { return }
-    var prefix = dir.hasPrefix("/") ? "/" : ""
-    for part in dir.split(separator: "/") {
-        prefix += part
-        if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
-            throw FigureError.writeFailed(path: dir, reason: String(cString: strerror(errno)))
-        }
-        prefix += "/"
     }
 }

@@ -1,5 +1,6 @@
 import Figures
 import Foundation
+import Storage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -165,9 +166,9 @@ public final class Notebook {
             + (failed.isEmpty ? "" : "\n\nFailed: " + failed.map(\.claim).joined(separator: "; "))
         md = md.replacingOccurrences(of: "<!-- SUMMARY -->", with: summaryLine)
         do {
-            try makeDirectories(directory)
             let path = directory + "/README.md"
-            try md.write(toFile: path, atomically: true, encoding: .utf8)
+            try AtomicFile.makeParentDirectory(path)
+            try AtomicFile.write(Array(md.utf8), to: path)
             print("\n  [report] \(path)")
         } catch {
             print("  ✗ could not write the report: \(error)")
