@@ -85,8 +85,5 @@ extension GPSWalkJumpChapter: GradedChapter {
 
 /// λ·S_yy of Cheng's scheme on N(0, σ²) at the long-chain member's δ and γδ (exercise 5.7).
 func chengDifferenceVariance(_ s: Settings) -> Double {
-    let m = s.longMember, lambda = 1 / (m.sigma * m.sigma)
-    guard let steps = IntegratorTheory.steps(named: "cheng", precision: lambda, step: m.step, effectiveFriction: m.friction),
-          let S = IntegratorTheory.stationaryCovariance(steps) else { return .nan }
-    return lambda * S.yy
+    s.longMember.differenceVarianceRatio(.cheng) ?? .nan
 }
