@@ -252,15 +252,13 @@ final class Chapter {
         var perMember = [(m: Int, mean: Double, se: Double, losses: [Double])]()
         for member in s.members {
             var r = Xoshiro256(seed: s.seed &+ 0x7E45 &+ UInt64(member.measurements))  // --seed changes the noise too
-            var ybar = [Float](repeating: 0, count: n * d)
-            let sigma = Float(member.sigma)
+            // y_m = x + σ ε_m, measurement-major (y[m·(n·d) + j]); ȳ in MeasurementMean's one order.
+            var y = [Float](); y.reserveCapacity(member.measurements * n * d)
             for _ in 0..<member.measurements {
-                let e = r.gaussiansFloat(n * d, mean: 0, std: sigma)
-                for i in 0..<(n * d) { ybar[i] += images[i] + e[i] }
+                let e = r.gaussiansFloat(n * d, mean: 0, std: Float(member.sigma))
+                for i in 0..<(n * d) { y.append(images[i] + e[i]) }
             }
-            let inv = 1 / Float(member.measurements)
-            for i in 0..<(n * d) { ybar[i] *= inv }
-            let out = denoise(ybar, count: n)
+            let out = denoise(MeasurementMean.of(y, measurements: member.measurements), count: n)
             var losses = [Double]()
             for k in 0..<n {
                 var sum = 0.0
