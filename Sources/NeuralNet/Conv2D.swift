@@ -68,7 +68,7 @@ public final class Conv2D: Layer {
     public var needsInputGradient = true
     /// When false, 3×3 stride-1 convolutions use im2col instead of Winograd (for comparisons).
     public var allowsWinograd = true
-    private var cachedInput: Tensor?
+    var cachedInput: Tensor?
     /// Winograd's U = G g Gᵀ of the weights at `version`: sampling calls the same weights thousands
     /// of times, and at batch 1 transforming them cost more than the convolution (engine-bench).
     private var transformedWeights: (version: Int, tile: Int, u: [Float])?
@@ -196,107 +196,6 @@ public final class Conv2D: Layer {
             }
         }
         return out
-    }
-
-    /// Per image, reading ∂L/∂y in place as (Cout, P): db += row sums; dW += dY·colᵀ (col = im2col(x)),
-    /// or, for a Winograd layer, ∂W from the transformed tiles (Winograd.swift).
-    /// ∂L/∂x: a Winograd layer convolves ∂L/∂y with the flipped, transposed weights by Winograd;
-    /// otherwise stride 1 with Cin ≥ Cout — a convolution of ∂L/∂y with the flipped, transposed weights
-    /// (im2col of ∂L/∂y, Cout·k² rows, and one GEMM written straight into ∂x); otherwise (stride 2,
-    /// or Cin < Cout, where the Cin·k²-row column matrix is the smaller one) Wᵀ·dY then col2im.
-    public func backward(_ gradOutput: Tensor) -> Tensor {
-        guard let x = cachedInput else { fatalError("Conv2D.backward before forward") }
-        let g = geometry(x)
-        let batch = x.shape[0], p = g.outPixels, co = outChannels, ci = inChannels, rows = g.rows
-        require(gradOutput.shape == [batch, co, g.outHeight, g.outWidth], "Conv2D.backward: gradient \(gradOutput.shape)")
-        require(weight.isConsistent && bias.isConsistent, "parameter arrays no longer match their shapes")
-        let flippedGeometry = ConvGeometry(inChannels: co, height: g.outHeight, width: g.outWidth,
-                                           kernel: kernelSize, stride: 1, pad: kernelSize / 2)
-        let wantsDx = needsInputGradient, winograd = usesWinograd
-        // ∂L/∂x of a stride-1 3×3 convolution is a convolution of ∂L/∂y: by Winograd when wide enough.
-        let winogradDx = wantsDx && winograd
-        let useFlipped = wantsDx && !winogradDx && stride == 1 && ci >= co
-        let workers = convolutionWorkers(batch: batch, workPerImage: rows * p)
-        let wg = winogradGeometry(inChannels: ci, outChannels: co, height: g.height, width: g.width)
-        let wgFlipped = winogradGeometry(inChannels: co, outChannels: ci, height: g.outHeight, width: g.outWidth)
-        workspace.reserve(col: winograd ? wg.scratchCount : max(rows, flippedGeometry.rows) * p, workers: workers)
-        let cols = workspace.cols
-        // Worker 0 accumulates ∂W, ∂b in place; worker 1 into a zeroed partial buffer added at the
-        // end (so the sum's order, and its rounding, depends on the worker count, fixed at 2).
-        // A Winograd layer's workers each sum ∂U ((m+2)²·Cout·Cin) in zeroed buffers after those.
-        let wCount = weight.count, duCount = winograd ? wg.entries * co * ci : 0
-        let partialCount = (workers - 1) * (wCount + co) + workers * duCount
-        if partialCount > 0 {
-            workspace.reserve(partial: partialCount)
-            workspace.partial.update(repeating: 0, count: partialCount)
-        }
-        let partial = workspace.partial, duPartial = partial + (workers - 1) * (wCount + co)
-        let imageSize = ci * g.height * g.width
-        let flipped = useFlipped ? transposedFlippedWeights()
-            : winogradDx ? winogradWeights(transposedFlippedWeights(), outChannels: ci, inChannels: co, tile: wg.tile) : []
-        let direct = isPointwise
-        return Tensor(shape: x.shape) { dx in
-            if !(useFlipped || winogradDx) { dx.update(repeating: 0) }
-            x.data.withUnsafeBufferPointer { px in
-                gradOutput.data.withUnsafeBufferPointer { pg in
-                    weight.value.withUnsafeBufferPointer { pw in
-                        flipped.withUnsafeBufferPointer { pf in
-                            weight.gradient.withUnsafeMutableBufferPointer { gw in
-                                bias.gradient.withUnsafeMutableBufferPointer { gb in
-                                    let (xs, gys, ws, dxs) = (px.baseAddress!, pg.baseAddress!, pw.baseAddress!, dx.baseAddress!)
-                                    let fs = pf.baseAddress, (gw0, gb0) = (gw.baseAddress!, gb.baseAddress!)
-                                    forEachImageRange(batch, workers: workers) { w, images in
-                                        let col = cols[w]
-                                        let gwW = w == 0 ? gw0 : partial + (w - 1) * (wCount + co)
-                                        let gbW = w == 0 ? gb0 : gwW + wCount
-                                        for b in images {
-                                            let gy = gys + b * co * p, xb = xs + b * imageSize
-                                            for c in 0..<co { gbW[c] += sumVec(gy + c * p, p) }
-                                            if winograd { continue }
-                                            let cb = columnMatrix(xb, g, pointwise: direct, into: col)
-                                            if co == 1 {
-                                                Float.gemv(trans: false, m: rows, n: p, alpha: 1, a: cb, lda: p, x: gy, beta: 1, y: gwW)
-                                            } else {
-                                                Float.gemm(transA: false, transB: true, m: co, n: rows, k: p, alpha: 1,
-                                                           a: gy, lda: p, b: cb, ldb: p, beta: 1, c: gwW, ldc: rows)
-                                            }
-                                            let dxb = dxs + b * imageSize
-                                            if !wantsDx {
-                                                continue
-                                            } else if useFlipped {
-                                                let fb = columnMatrix(gy, flippedGeometry, pointwise: direct, into: col)
-                                                Float.gemm(transA: false, transB: false, m: ci, n: p, k: flippedGeometry.rows, alpha: 1,
-                                                           a: fs!, lda: flippedGeometry.rows, b: fb, ldb: p, beta: 0, c: dxb, ldc: p)
-                                            } else {
-                                                Float.gemm(transA: true, transB: false, m: rows, n: p, k: co, alpha: 1,
-                                                           a: ws, lda: rows, b: gy, ldb: p, beta: 0, c: col, ldc: p)
-                                                col2im(col, images: 1, g, addingInto: dxb)
-                                            }
-                                        }
-                                        if winogradDx {
-                                            winogradConvolve(gys, images: images, wgFlipped, weights: fs!, bias: nil, into: dxs, scratch: col)
-                                        }
-                                        if winograd {
-                                            winogradAccumulateTransformedGradient(xs, gys, images: images, wg,
-                                                                                  into: duPartial + w * duCount, scratch: col)
-                                        }
-                                    }
-                                    if winograd {
-                                        for w in 1..<workers { for i in 0..<duCount { duPartial[i] += duPartial[w * duCount + i] } }
-                                        accumulateWinogradWeightGradient(duPartial, outChannels: co, inChannels: ci, tile: wg.tile, into: gw0)
-                                    }
-                                    for w in 1..<max(1, workers) {
-                                        let src = partial + (w - 1) * (wCount + co)
-                                        for i in 0..<wCount { gw0[i] += src[i] }
-                                        for c in 0..<co { gb0[c] += src[wCount + c] }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
     }
 }
 
