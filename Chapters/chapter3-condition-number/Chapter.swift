@@ -74,7 +74,7 @@ final class Chapter {
         if !s.denseFits {
             let sub = setup
             notebook.prose("""
-                **Beyond the dense limit.** Md = \(s.d * s.M) (and d × levels = \(s.d * s.noiseLevels.count)) exceeds \
+                **Beyond the dense limit.** Md = \(s.d * s.M) (and d × levels = \(s.d * s.sigmas.count)) exceeds \
                 \(s.largestDenseSide), the largest side of a dense problem that fits in this machine's memory, so no \
                 Md×Md matrix is built for all d coordinates. The structured routes (d LAPACK calls on M×M blocks, \
                 the closed form T3.3, the secular equation T3.5) need O(dM) memory and run on all \(s.d) \

@@ -21,7 +21,7 @@ struct ChapterSetup {
     static let denseCheckSide = 1024
     let sigmaEff: Double
     let maxM: Int
-    let noiseLevels: [Double]
+    let sigmas: [Double]
     let timingDims: [Int]
 
     var lambdaMax: Double { lambdas.max()! }
@@ -47,10 +47,10 @@ struct ChapterSetup {
         try Validate.inRange(c.maxMeasurements, 1...1024, flag: "max-measurements")
         d = c.dim; M = c.measurements; sigma = c.sigma; sigmaEff = c.sigmaEff; maxM = c.maxMeasurements
         (lambdas, spectrumLabel) = try Self.parseSpectrum(c.spectrum, dimension: c.dim)
-        noiseLevels = try Validate.numberList(c.noiseLevels, flag: "noise-levels")
-        try Validate.inRange(noiseLevels.count, 1...64, flag: "noise-levels (number of values)")
+        sigmas = try Validate.numberList(c.noiseLevels, flag: "noise-levels")
+        try Validate.inRange(sigmas.count, 1...64, flag: "noise-levels (number of values)")
         // The range of --sigma (issue 13: a single level 1e308 made the κ bound ∞/∞ = NaN, which passed).
-        guard noiseLevels.allSatisfy({ (1e-4...100).contains($0) }) else {
+        guard sigmas.allSatisfy({ (1e-4...100).contains($0) }) else {
             throw InputError("--noise-levels: every level must be in 0.0001…100 (got \"\(c.noiseLevels)\")")
         }
         timingDims = try Self.parseDimensions(c.timingSizes)
@@ -63,10 +63,10 @@ struct ChapterSetup {
         let copies = 8.0
         let largestSide = Int((0.75 * Double(ProcessInfo.processInfo.physicalMemory) / (copies * 8)).squareRoot())
         largestDenseSide = largestSide
-        denseFits = d * max(M, noiseLevels.count) <= largestSide
+        denseFits = d * max(M, sigmas.count) <= largestSide
         // The structured routes still hold all Md eigenvalues (a few sorted copies of them at once).
-        try Validate.fitsInMemory(bytes: 6 * 8 * Double(d * max(M, noiseLevels.count)), flag: "dim",
-                                  what: "the structured routes' Md = \(d * max(M, noiseLevels.count)) eigenvalues (six copies)")
+        try Validate.fitsInMemory(bytes: 6 * 8 * Double(d * max(M, sigmas.count)), flag: "dim",
+                                  what: "the structured routes' Md = \(d * max(M, sigmas.count)) eigenvalues (six copies)")
         let largestTiming = timingDims.max()! * M
         try Validate.fitsInMemory(bytes: 3 * 8 * pow(Double(largestTiming), 2), flag: "timing-sizes",
                                   what: "a brute-force matrix of side M·d = \(largestTiming)")
@@ -83,8 +83,8 @@ struct ChapterSetup {
             let least = (lambdaMax / (limit - 1)).squareRoot()
             throw InputError("--sigma-eff must be ≥ \(fmt(least, digits: 3)) here (got \(sigmaEff)): κ(F) = 1 + λ_max/σ_eff² would exceed 1e8")
         }
-        let sMin = noiseLevels.min()!, sMax = noiseLevels.max()!
-        if (Double(noiseLevels.count) * lambdaMax + sMax * sMax) / (sMin * sMin) > limit {
+        let sMin = sigmas.min()!, sMax = sigmas.max()!
+        if (Double(sigmas.count) * lambdaMax + sMax * sMax) / (sMin * sMin) > limit {
             throw InputError("--noise-levels: the smallest level \(sMin) is too small for the others: κ(F) could exceed 1e8, beyond what double precision can verify")
         }
     }
@@ -96,7 +96,7 @@ struct ChapterSetup {
     /// and its spectrum a sub-multiset of the full one.
     func denseSubset() -> ChapterSetup {
         if denseFits { return self }
-        let target = max(2, Self.denseCheckSide / max(M, noiseLevels.count))
+        let target = max(2, Self.denseCheckSide / max(M, sigmas.count))
         let order = lambdas.indices.sorted { lambdas[$0] > lambdas[$1] }
         var copy = self
         copy.lambdas = (0..<target).map { k in lambdas[order[Int((Double(k) * Double(d - 1) / Double(target - 1)).rounded())]] }
@@ -149,7 +149,7 @@ struct ChapterSetup {
     var parameters: [(String, String)] {
         [("d", "\(d)"), ("M", "\(M)"), ("σ", fmt(sigma)), ("spectrum", spectrumLabel),
          ("λ_max", fmt(lambdaMax)), ("λ_min", fmt(lambdaMin)), ("σ_eff", fmt(sigmaEff)), ("max M", "\(maxM)"),
-         ("noise levels", noiseLevels.map { fmt($0) }.joined(separator: ",")),
+         ("noise levels", sigmas.map { fmt($0) }.joined(separator: ",")),
          ("timing d", timingDims.map(String.init).joined(separator: ","))]
     }
 }

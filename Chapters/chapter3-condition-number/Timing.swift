@@ -104,7 +104,7 @@ extension Chapter {
                      task: "Repeat one noise level several times; then try nearly equal levels with --noise-levels 0.3,0.3000001,1.",
                      command: "swift run -c release chapter3-condition-number --noise-levels 0.3,0.3,0.3,1",
                      question: "How many eigenvalues of F (d = --dim) equal 1/σ_1², where σ_1 is the first of --noise-levels?",
-                     solution: .number(Double((s.noiseLevels.filter { $0 == s.noiseLevels[0] }.count - 1) * s.d), absolute: 0.5, hint: "a level repeated k times deflates the secular equation: each of the d blocks keeps 1/σ² as an eigenvalue k − 1 times (T3.5)."),
+                     solution: .number(Double((s.sigmas.filter { $0 == s.sigmas[0] }.count - 1) * s.d), absolute: 0.5, hint: "a level repeated k times deflates the secular equation: each of the d blocks keeps 1/σ² as an eigenvalue k − 1 times (T3.5)."),
                      observe: "1/0.3² appears as an eigenvalue with multiplicity 2d; with nearly equal levels a root is squeezed between two almost equal poles.",
                      check: "the deflation check line counts the multiplicity, and the secular roots still match LAPACK to the stated tolerance."),
             Exercise("3.4", "What the block structure buys",

@@ -8,12 +8,12 @@ extension Chapter {
     /// T3.5: unequal noise levels — Woodbury blocks, the secular equation, deflation, and LAPACK.
     func unequalNoise() throws {
         let s = setup, d = s.d
-        let unequal = GaussianMDensity(spectrum: s.lambdas, noiseLevels: s.noiseLevels)
+        let unequal = GaussianMDensity(spectrum: s.lambdas, sigmas: s.sigmas)
         let Mu = unequal.measurements, n = unequal.size
         notebook.section("Unequal noise levels (T3.5)")
         denseNote()
         notebook.prose("""
-            With noise levels σ_1, …, σ_M = \(s.noiseLevels.map { fmt($0) }.joined(separator: ", ")) the \
+            With noise levels σ_1, …, σ_M = \(s.sigmas.map { fmt($0) }.joined(separator: ", ")) the \
             measurements are no longer exchangeable and T3.2–T3.4 no longer apply, but the block structure \
             survives: per coordinate the M×M block of C is λ_i 1 1ᵀ + D, D = diag(σ_m²), and Woodbury inverts it. \
             F_i is a diagonal matrix minus a rank-one matrix, so its eigenvalues μ solve a secular equation whose \
@@ -60,7 +60,7 @@ extension Chapter {
         notebook.check("LAPACK's eigenvalues of every block F_i interlace with the poles 1/σ_m² (blocks that do)",
                        expected: Double(d), measured: Double(interlacing), tolerance: .absolute(0))
 
-        let groups = Dictionary(grouping: s.noiseLevels, by: { $0 }).filter { $0.value.count > 1 }
+        let groups = Dictionary(grouping: s.sigmas, by: { $0 }).filter { $0.value.count > 1 }
         for (level, members) in groups.sorted(by: { $0.key < $1.key }) {
             let pole = 1 / (level * level), expected = (members.count - 1) * d
             let hits = dense.filter { Stats.relativeError($0, pole) <= tol }.count
@@ -72,7 +72,7 @@ extension Chapter {
             // All d coordinates, structured only. Block LAPACK on every coordinate was checked against
             // the closed form in the spectrum section; here the secular roots of each block are checked
             // against its trace, tr F_i = Σ_m δ_m − ρ_i Σ_m δ_m², which needs no eigensolver.
-            let all = GaussianMDensity(spectrum: full.lambdas, noiseLevels: s.noiseLevels)
+            let all = GaussianMDensity(spectrum: full.lambdas, sigmas: s.sigmas)
             let w = Stopwatch()
             var worst = 0.0, kappaAll = 0.0, lo = Double.infinity, hi = 0.0
             for i in 0..<full.d {
@@ -108,7 +108,7 @@ extension Chapter {
             let v = 1 - rho * delta.reduce(0) { $0 + $1 * $1 / ($1 - mu) }
             return max(-50 * clip, min(50 * clip, v))
         }
-        var plot = Plot(title: "Secular equation of F_i, λ_i = \(fmt(unequal.spectrum[i])), σ_m = \(unequal.noiseLevels.map { fmt($0, digits: 3) }.joined(separator: ", "))",
+        var plot = Plot(title: "Secular equation of F_i, λ_i = \(fmt(unequal.spectrum[i])), σ_m = \(unequal.sigmas.map { fmt($0, digits: 3) }.joined(separator: ", "))",
                         xLabel: "μ", yLabel: "f_i(μ) = 1 − ρ_i Σ δ_m² / (δ_m − μ)")
         let right = poles.last! * 1.12
         plot.xRange = 0...right

@@ -34,7 +34,7 @@ final class Chapter {
                          ("samples", "\(setup.samples)"), ("test size", "\(setup.testSize)"),
                          ("permutations", "\(setup.permutations)"), ("chains", "\(setup.chains)"),
                          ("steps", "\(setup.steps)"), ("δ₁", fmt(setup.step)), ("γδ₁", fmt(setup.effectiveFriction)),
-                         ("σ_m (T4.8)", setup.noiseLevels.map { fmt($0) }.joined(separator: ",")),
+                         ("σ_m (T4.8)", setup.sigmas.map { fmt($0) }.joined(separator: ",")),
                          ("Gamma a, b (T4.9)", "\(fmt(setup.poissonShape)), \(fmt(setup.poissonRate))"),
                          ("MDAE M, steps (T4.10)", "\(setup.mdaeMeasurements), \(setup.mdaeSteps)")])
     }

@@ -38,7 +38,7 @@ extension Chapter {
             Two steps beyond the (M, σ) model keep the multimeasurement estimator intact. With unequal noise \
             levels (T4.8) every index m still gives the same y_m + σ_m²∇_{y_m} log p(y), now Tweedie for the \
             precision-weighted mean ỹ; the plain mean is no longer sufficient — at σ = \
-            (\(s.noiseLevels.map { fmt($0, digits: 3) }.joined(separator: ", "))) the Bayes estimator's MSE is \
+            (\(s.sigmas.map { fmt($0, digits: 3) }.joined(separator: ", "))) the Bayes estimator's MSE is \
             \(fmt(findings["unequal bayes mse"] ?? .nan, digits: 4)) against \(fmt(findings["unequal plain mse"] ?? .nan, digits: 4)) \
             for the best estimator of ȳ alone (\(fmt(findings["unequal gap z"] ?? .nan, digits: 3)) s.e. apart). With Poisson \
             counts (T4.9) Robbins' formula generalises to (y_m + 1)·p(y + e_m)/p(y) for every m: it reproduces the \
@@ -95,7 +95,7 @@ extension Chapter {
                      task: "Unequal noise levels (T4.8): add seven measurements at σ = 3 to one at σ = 0.2. Before running, compute by hand the level s = (Σ_m σ_m⁻²)^{−1/2} of the precision-weighted mean ỹ and the level √(Σ_m σ_m²)/M of the plain mean ȳ after k = 1, 2 and 8 measurements.",
                      command: "swift run -c release chapter4-universality --noise-levels 0.2,3,3,3,3,3,3,3",
                      question: "What are the level s = (Σ_m σ_m⁻²)^{−1/2} of the precision-weighted mean ỹ and the level √(Σ_m σ_m²)/M of the plain mean ȳ, with all M = (count of --noise-levels) measurements, in that order?",
-                     solution: .list([1 / s.noiseLevels.reduce(0) { $0 + 1 / ($1 * $1) }.squareRoot(), s.noiseLevels.reduce(0) { $0 + $1 * $1 }.squareRoot() / Double(s.noiseLevels.count)], relative: 1e-3, hint: "precisions add for the weighted mean; for the plain mean the variances add and the sum is divided by M²."),
+                     solution: .list([1 / s.sigmas.reduce(0) { $0 + 1 / ($1 * $1) }.squareRoot(), s.sigmas.reduce(0) { $0 + $1 * $1 }.squareRoot() / Double(s.sigmas.count)], relative: 1e-3, hint: "precisions add for the weighted mean; for the plain mean the variances add and the sum is divided by M²."),
                      observe: "s barely moves (0.2, 0.1996, 0.197 for k = 1, 2, 8) and the MSE of x̂ falls only a little (0.0694 → 0.0675), but the plain mean's level jumps from 0.2 to 1.50 at k = 2 (0.99 at k = 8), and the MSE of E[X | ȳ] with it (2.18 at k = 2, 1.14 at k = 8): averaging a good measurement with poor ones at equal weights throws the good one away. The paired difference at k = 8 is about 92 s.e.",
                      check: "every T4.8 check passes; the k-column s matches your hand computation; then rerun with equal levels (--noise-levels 1,1,1,1): E[X | ȳ] and x̂ coincide draw by draw, and the paired difference is reported as 0 s.e."),
             Exercise("4.6", "A confident prior for Poisson counts",

@@ -19,7 +19,7 @@ struct ChapterSetup {
     /// δ₁: the step of the single-measurement member (1, σ_eff); γδ₁: its effective friction.
     let step, effectiveFriction: Double
     /// σ_1, …, σ_M of the unequal-noise section (T4.8).
-    let noiseLevels: [Double]
+    let sigmas: [Double]
     /// a, b: shape and rate of the Gamma prior of the Poisson section (T4.9).
     let poissonShape, poissonRate: Double
     /// M of the MDAE-against-GPS section (T4.10), and the training steps of each network there.
@@ -83,7 +83,7 @@ struct ChapterSetup {
         let levels = try Validate.numberList(c.noiseLevels, flag: "noise-levels")
         guard levels.count <= 8 else { throw InputError("--noise-levels takes 1 to 8 levels (got \(levels.count))") }
         for v in levels { try Validate.inRange(v, 0.05...10, flag: "noise-levels") }
-        noiseLevels = levels
+        sigmas = levels
         try Validate.positive(c.poissonShape, flag: "poisson-shape")
         try Validate.inRange(c.poissonShape, 0.2...100, flag: "poisson-shape")
         try Validate.positive(c.poissonRate, flag: "poisson-rate")

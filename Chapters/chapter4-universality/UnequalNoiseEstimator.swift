@@ -42,7 +42,7 @@ extension Chapter {
 
         // One worked point at the --noise-levels, to show the pieces.
         var r = stream()
-        let levels = s.noiseLevels
+        let levels = s.sigmas
         let example = MixtureMDensity(prior: prior, sigmas: levels)
         let exampleY = example.sample(1, using: &r).y[0]
         let g = example.scoreDirect(exampleY)

@@ -11,27 +11,27 @@ public struct GaussianMDensity: Sendable {
     /// λ_i > 0: the data variances (eigenvalues of Λ).
     public let spectrum: [Double]
     /// σ_m > 0: the noise level of each measurement.
-    public let noiseLevels: [Double]
+    public let sigmas: [Double]
 
-    public init(spectrum: [Double], noiseLevels: [Double]) {
+    public init(spectrum: [Double], sigmas: [Double]) {
         precondition(!spectrum.isEmpty && spectrum.allSatisfy { $0 > 0 && $0.isFinite }, "spectrum must be positive")
-        precondition(!noiseLevels.isEmpty && noiseLevels.allSatisfy { $0 > 0 && $0.isFinite }, "noise levels must be positive")
-        self.spectrum = spectrum; self.noiseLevels = noiseLevels
+        precondition(!sigmas.isEmpty && sigmas.allSatisfy { $0 > 0 && $0.isFinite }, "noise levels must be positive")
+        self.spectrum = spectrum; self.sigmas = sigmas
     }
 
     /// The (M, σ) model: M measurements with equal noise level σ.
     public init(spectrum: [Double], measurements: Int, sigma: Double) {
         precondition(measurements >= 1, "need at least one measurement")
-        self.init(spectrum: spectrum, noiseLevels: Array(repeating: sigma, count: measurements))
+        self.init(spectrum: spectrum, sigmas: Array(repeating: sigma, count: measurements))
     }
 
     public var dimension: Int { spectrum.count }
-    public var measurements: Int { noiseLevels.count }
+    public var measurements: Int { sigmas.count }
     /// Side of C and F: M·d.
     public var size: Int { dimension * measurements }
 
     /// σ when every measurement has the same noise level (the (M, σ) model), nil otherwise.
-    public var commonSigma: Double? { noiseLevels.allSatisfy { $0 == noiseLevels[0] } ? noiseLevels[0] : nil }
+    public var commonSigma: Double? { sigmas.allSatisfy { $0 == sigmas[0] } ? sigmas[0] : nil }
 
     /// C = (1 1ᵀ) ⊗ Λ + diag(σ_m²) ⊗ I: entry (m·d + i, m'·d + i) = λ_i + [m = m'] σ_m², zero across coordinates.
     public func covariance() -> Matrix<Double> {
@@ -40,7 +40,7 @@ public struct GaussianMDensity: Sendable {
         for i in 0..<d {
             for m in 0..<measurements {
                 for m2 in 0..<measurements {
-                    c[m * d + i, m2 * d + i] = spectrum[i] + (m == m2 ? noiseLevels[m] * noiseLevels[m] : 0)
+                    c[m * d + i, m2 * d + i] = spectrum[i] + (m == m2 ? sigmas[m] * sigmas[m] : 0)
                 }
             }
         }
@@ -60,7 +60,7 @@ public struct GaussianMDensity: Sendable {
 
     /// (δ, ρ) with F_i = diag(δ) − ρ δ δᵀ.
     public func rankOneForm(coordinate i: Int) -> (delta: [Double], rho: Double) {
-        let delta = noiseLevels.map { 1 / ($0 * $0) }
+        let delta = sigmas.map { 1 / ($0 * $0) }
         return (delta, 1 / (1 / spectrum[i] + delta.reduce(0, +)))
     }
 

@@ -35,7 +35,7 @@ struct GaussianMDensityLargeTests {
 
     @Test("d = 20 000, unequal levels (0.3, 0.5, 0.5, 1): secular roots = block LAPACK, all 80 000")
     func secularMatchesBlocksUnequal() throws {
-        let model = GaussianMDensity(spectrum: spectrum(20_000), noiseLevels: [0.3, 0.5, 0.5, 1])
+        let model = GaussianMDensity(spectrum: spectrum(20_000), sigmas: [0.3, 0.5, 0.5, 1])
         let secular = model.secularEigenvalues()
         let blocks = try model.blockEigenvalues()
         #expect(secular.count == 80_000)
@@ -61,8 +61,8 @@ struct GaussianMDensityLargeTests {
         let subset = (0..<64).map { lambdas[order[$0 * (lambdas.count - 1) / 63]] }
         #expect(subset.contains(lambdas.max()!) && subset.contains(lambdas.min()!))
         for levels in [[0.5, 0.5, 0.5], [0.3, 0.5, 0.5, 1]] {
-            let all = GaussianMDensity(spectrum: lambdas, noiseLevels: levels)
-            let part = GaussianMDensity(spectrum: subset, noiseLevels: levels)
+            let all = GaussianMDensity(spectrum: lambdas, sigmas: levels)
+            let part = GaussianMDensity(spectrum: subset, sigmas: levels)
             let kappaAll = GaussianMDensity.conditionNumber(of: try all.blockEigenvalues())
             let kappaPart = GaussianMDensity.conditionNumber(of: try part.denseEigenvalues())
             #expect(Stats.relativeError(kappaPart, kappaAll) <= tolerance)

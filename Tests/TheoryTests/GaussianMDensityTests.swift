@@ -38,7 +38,7 @@ struct GaussianMDensityClosedFormTests {
     @Test("F·C = I for F assembled from the Woodbury blocks, equal and unequal noise levels")
     func precisionTimesCovarianceIsIdentity() async {
         await propertyCheck(count: 60, input: spectra, noiseLevelLists) { lambdas, levels in
-            let model = GaussianMDensity(spectrum: lambdas, noiseLevels: levels)
+            let model = GaussianMDensity(spectrum: lambdas, sigmas: levels)
             let product = matmul(model.precision(), model.covariance())
             #expect(Stats.maxAbsoluteError(product.storage, Matrix<Double>.identity(model.size).storage) <= tolerance)
         }
@@ -66,7 +66,7 @@ struct GaussianMDensityClosedFormTests {
             // its definition (entry λ_i + [m = m']σ² between y_m and y_m' in coordinate i) and its
             // eigenvalues found by the naive Jacobi sweeps (absolute error ≲ u‖C‖ ≤ 1e-16·31, smallest
             // eigenvalue ≥ σ² ≥ 0.04, so relative error ≲ 1e-13 on κ).
-            let jacobi = Naive.symmetricEigenvalues(Self.covarianceFromDefinition(lambdas, noiseLevels: Array(repeating: sigma, count: M)))
+            let jacobi = Naive.symmetricEigenvalues(Self.covarianceFromDefinition(lambdas, sigmas: Array(repeating: sigma, count: M)))
             #expect(Stats.relativeError(model.closedFormConditionNumber(), jacobi.max()! / jacobi.min()!) <= tolerance)
         }
     }
@@ -94,18 +94,18 @@ struct GaussianMDensityClosedFormTests {
         #expect(abs(single.closedFormConditionNumber() - 3) <= 4 * Double.ulpOfOne * 3)
         let five = GaussianMDensity(spectrum: lambdas, measurements: 5, sigma: sigma)
         #expect(abs(five.closedFormConditionNumber() - 41) <= 4 * Double.ulpOfOne * 41)
-        let jacobi = Naive.symmetricEigenvalues(Self.covarianceFromDefinition(lambdas, noiseLevels: Array(repeating: sigma, count: 5)))
+        let jacobi = Naive.symmetricEigenvalues(Self.covarianceFromDefinition(lambdas, sigmas: Array(repeating: sigma, count: 5)))
         #expect(Stats.relativeError(jacobi.max()! / jacobi.min()!, 41) <= tolerance)
     }
 
     /// C = Cov(y) written from its definition, y_m = x + σ_m ε_m with x ~ N(0, diag λ), entry m·d + i
     /// for coordinate i of y_m: Cov(y_mi, y_m'i') = [i = i'](λ_i + [m = m'] σ_m²). (Not the library's C.)
-    static func covarianceFromDefinition(_ lambdas: [Double], noiseLevels: [Double]) -> Matrix<Double> {
-        let d = lambdas.count, n = d * noiseLevels.count
+    static func covarianceFromDefinition(_ lambdas: [Double], sigmas: [Double]) -> Matrix<Double> {
+        let d = lambdas.count, n = d * sigmas.count
         return Matrix<Double>(rows: n, columns: n) { a, b in
             let (m, i) = a.quotientAndRemainder(dividingBy: d), (m2, i2) = b.quotientAndRemainder(dividingBy: d)
             guard i == i2 else { return 0 }
-            return lambdas[i] + (m == m2 ? noiseLevels[m] * noiseLevels[m] : 0)
+            return lambdas[i] + (m == m2 ? sigmas[m] * sigmas[m] : 0)
         }
     }
 }
@@ -115,7 +115,7 @@ struct GaussianMDensitySecularTests {
     @Test("T3.5: secular-equation roots = LAPACK eigenvalues of the dense F, random unequal noise levels")
     func secularRootsMatchLAPACK() async {
         await propertyCheck(count: 80, input: spectra, noiseLevelLists) { lambdas, levels in
-            let model = GaussianMDensity(spectrum: lambdas, noiseLevels: levels)
+            let model = GaussianMDensity(spectrum: lambdas, sigmas: levels)
             let dense = try symmetricEigen(model.precision()).values
             #expect(Stats.maxRelativeError(model.secularEigenvalues(), dense) <= tolerance)
             #expect(Stats.maxRelativeError(try model.blockEigenvalues(), dense) <= tolerance)
@@ -126,7 +126,7 @@ struct GaussianMDensitySecularTests {
     func repeatedLevelsDeflate() async {
         await propertyCheck(count: 60, input: spectra, noiseLevelLists, Gen.int(in: 1...3)) { lambdas, base, repeats in
             let levels = base + Array(repeating: base[0], count: repeats)  // base[0] now occurs ≥ repeats + 1 times
-            let model = GaussianMDensity(spectrum: lambdas, noiseLevels: levels)
+            let model = GaussianMDensity(spectrum: lambdas, sigmas: levels)
             let dense = try symmetricEigen(model.precision()).values
             let secular = model.secularEigenvalues()
             #expect(Stats.maxRelativeError(secular, dense) <= tolerance)
@@ -189,7 +189,7 @@ struct GaussianMDensitySecularTests {
 
     @Test("equal noise levels through T3.5 reproduce T3.3")
     func equalLevelsReduceToClosedForm() {
-        let model = GaussianMDensity(spectrum: [3, 1, 0.2], noiseLevels: [0.7, 0.7, 0.7, 0.7])
+        let model = GaussianMDensity(spectrum: [3, 1, 0.2], sigmas: [0.7, 0.7, 0.7, 0.7])
         #expect(model.commonSigma == 0.7)
         #expect(Stats.maxRelativeError(model.secularEigenvalues(), model.closedFormSortedSpectrum()) <= tolerance)
     }
