@@ -85,7 +85,7 @@ let package = Package(
 
         // MARK: - Benchmarks
         .executableTarget(name: "engine-bench", dependencies: [
-            "NumericCore", "NeuralNet", "Notebook", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "NumericCore", "NeuralNet", "Samplers", "Notebook", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Benchmarks/engine-bench", swiftSettings: optimise),
 
         // MARK: - Tools: the book as a static site (scripts/site.sh)

@@ -22,6 +22,34 @@ def loadavg(name):
 engine = [load(f"engine-{r}.json") for r in range(1, rounds + 1)]
 peer = [load(f"peers-{r}.json")["frameworks"] for r in range(1, rounds + 1)]
 rows = []
+
+
+def note(r, ratio, p):
+    return (f"{ratio:.2f} [{engine[r]['sgemm_1024_gflops']:.0f}, "
+            f"{loadavg(f'load-engine-{r + 1}')}/{loadavg(f'load-{p}-{r + 1}')}]")
+
+
+if "walk_jump" in engine[0]:
+    # alternate.sh --walk-jump: steps/s per (M, B).
+    print(f"\n{rounds} rounds, engine then {', '.join(peers)} in each; ratio = engine / peer of median walk-jump "
+          f"steps/s (> 1: the engine is faster)")
+    print(f"{'M':>3} {'B':>4} {'peer':8} {'median':>7} {'range':>13}   per round: ratio [sgemm GFLOP/s, load engine/peer]")
+    for i, cell in enumerate(engine[0]["walk_jump"]):
+        for p in peers:
+            ratios = [engine[r]["walk_jump"][i]["steps_per_s"] / peer[r][p]["walk_jump"][i]["steps_per_s"] for r in range(rounds)]
+            assert all(peer[r][p]["walk_jump"][i]["M"] == cell["M"] and peer[r][p]["walk_jump"][i]["B"] == cell["B"] for r in range(rounds))
+            med = statistics.median(ratios)
+            print(f"{cell['M']:>3} {cell['B']:>4} {p:8} {med:7.2f} {min(ratios):6.2f}–{max(ratios):<6.2f}   "
+                  + "  ".join(note(r, ratios[r], p) for r in range(rounds)))
+            rows.append({"M": cell["M"], "B": cell["B"], "peer": p, "median_ratio": med, "ratios": ratios,
+                         "engine_steps_per_s": [engine[r]["walk_jump"][i]["steps_per_s"] for r in range(rounds)],
+                         "peer_steps_per_s": [peer[r][p]["walk_jump"][i]["steps_per_s"] for r in range(rounds)],
+                         "sgemm_1024_gflops": [engine[r]["sgemm_1024_gflops"] for r in range(rounds)]})
+    if out:
+        Path(out).write_text(json.dumps({"rounds": rounds, "rows": rows}, indent=2) + "\n")
+        print(f"wrote {out}")
+    sys.exit(0)
+
 print(f"\n{rounds} rounds, engine then {', '.join(peers)} in each; ratio = engine / peer of median images/s "
       f"(> 1: the engine is faster)")
 print(f"{'input':9} {'measure':8} {'peer':8} {'median':>7} {'range':>13}   per round: ratio [sgemm GFLOP/s, load engine/peer]")

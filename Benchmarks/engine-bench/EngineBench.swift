@@ -263,6 +263,8 @@ struct EngineBench: ChapterCommand {
     @Flag(help: "Lower every convolution by im2col (no Winograd), to compare.") var im2col = false
     @Option(help: "Winograd output tile for every Winograd layer, 2 or 4 (default: Conv2D's choice by width).")
     var winogradTile: Int?
+    @Flag(help: "Time chapter 5's walk-jump step (its U-Net, A-B-O-B-A) for M = 1, 4, 16 and B = 64, 96, 1 instead of the bench U-Net.")
+    var walkJump = false
 
     /// The bench U-Net, with Winograd switched off when --im2col says so.
     func benchModel(channels: Int) -> UNet {
@@ -343,6 +345,12 @@ struct EngineBench: ChapterCommand {
         }
         print("  reference peak (best of 9 at 1024³, the least disturbed by other load): \(f(peak)) GFLOP/s")
         alternativeKernels(config: config)
+        if walkJump {
+            let cells = walkJumpBench(peak: peak)
+            print("  load average before/after: \(loadBefore) / \(loadAverage())")
+            if let json { try writeWalkJumpJSON(cells, peak: peak, to: json) }
+            return
+        }
 
         // 2. The U-Net at both shapes.
         var results = [ShapeResult]()
