@@ -30,6 +30,28 @@ for name, command, d, cells in rows:
         first = False
     a = d["anchor"]
     lines.append(f"| | | anchor: exact walk's jumps | {f(a['fd'])} | {f(a['kid'])} | {100 * a['confident']:.0f} % | 1 |")
+# Quality against training compute: the candidates that differ from ema-baoab only in --steps.
+compute = []
+for name, command, d, cells in rows:
+    if name == "ema-baoab" or name.startswith("ema-baoab-steps"):
+        steps = int(command.split("--steps ")[1].split()[0]) if "--steps " in command else 3000
+        compute.append((steps, name, d, cells))
+if len(compute) > 1:
+    lines += ["", "## Quality against training compute", "",
+              "The same network, schedule (warm-up, cosine decay to 0.1× at the last step), moving average and sampler "
+              "(B-A-O-A-B), trained for different numbers of steps of batch 32. FD ratios are the last window's FD over "
+              "the exact walk's jumps' (the anchor, same n per window as in the table above); the goal of issue 14 at "
+              "the default preset is ≤ 15× for the samples.", "",
+              "| training steps | images seen | loss per pixel | exact start δ = σ/2: FD first → last | last / anchor | noise start: last FD / anchor | exact start δ = σ/4: last / anchor |",
+              "|---:|---:|---:|---:|---:|---:|---:|"]
+    for steps, name, d, cells in sorted(compute):
+        anchor = d["anchor"]["fd"]
+        exact = next(t for n, t in cells.items() if n.startswith("exact start, δ = 0.5σ"))
+        noise = next(t for n, t in cells.items() if n.startswith("noise start"))
+        small = next((t for n, t in cells.items() if n.startswith("exact start, δ = 0.25σ")), None)
+        lines.append(f"| {steps:,} | {32 * steps:,} | {f(d['validation_loss'], 4)} | {f(exact['fd'][0])} → {f(exact['fd'][-1])} | "
+                     f"{exact['fd'][-1] / anchor:.0f}× | {noise['fd'][-1] / anchor:.0f}× | "
+                     + (f"{small['fd'][-1] / anchor:.0f}×" if small else "—") + " |")
 lines += ["", "Commands:", ""] + [f"- `{name}`: `{command}`" for name, command, _, _ in rows]
 notes = root / "NOTES.md"
 if notes.exists():
