@@ -84,7 +84,8 @@ extension Chapter {
         let lam = setup.gaussianVariance
         var rg = stream()
         let sdX = Float(lam.squareRoot())
-        let gNet = train(sigma: sigma, seed: setup.seed &+ 1000, rng: &rg) { r, n in r.gaussiansFloat(n * 2, std: sdX) }
+        let initSeed = rg.next()  // the network's initial weights come from this section's stream too
+        let gNet = train(sigma: sigma, seed: initSeed, rng: &rg) { r, n in r.gaussiansFloat(n * 2, std: sdX) }
         let gx = rg.gaussians(evalSamples * 2, std: lam.squareRoot())
         let gy = gx.map { $0 + sigma * rg.gaussian() }
         let gOut = gNet.denoise(gy.map { Float($0) }, count: evalSamples)
@@ -134,10 +135,10 @@ extension Chapter {
         var rows = [[String]]()
         var mmses = [Double]()
         let drawMixture: (inout Xoshiro256, Int) -> [Float] = { [prior] r, n in prior.sample(n, using: &r).flatMap { $0.map(Float.init) } }
-        for (k, s) in setup.sigmas.enumerated() {
+        for s in setup.sigmas {
             var r = stream()
-            let clock = Stopwatch()
-            let tn = train(sigma: s, seed: setup.seed &+ UInt64(k), rng: &r, draw: drawMixture)
+            let clock = Stopwatch(), initSeed = r.next()
+            let tn = train(sigma: s, seed: initSeed, rng: &r, draw: drawMixture)
             let seconds = clock.seconds
             let h = heldOutLosses(tn, &r)
             let excess = zip(h.network, h.bayes).map { $0 - $1 }
