@@ -17,18 +17,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common  # noqa: E402
 
 args = common.parse_args("PyTorch walk-jump")
-os.environ.setdefault("OMP_NUM_THREADS", str(args.threads))
-
-import torch  # noqa: E402
-import torch.nn as nn  # noqa: E402
-import torch.nn.functional as F  # noqa: E402
-
-torch.set_num_threads(args.threads)
-try:
-    torch.set_num_interop_threads(1)
-except RuntimeError:
-    pass
-torch.manual_seed(args.seed)
+torch = common.setup_torch(args)
+nn, F = torch.nn, torch.nn.functional
 
 
 def groups(c, preferred=8):

@@ -25,6 +25,19 @@ def parse_args(name):
     return p.parse_args()
 
 
+def setup_torch(args):
+    """Imports torch with `args.threads` intra-op threads, one inter-op thread and `args.seed`."""
+    os.environ.setdefault("OMP_NUM_THREADS", str(args.threads))
+    import torch
+    torch.set_num_threads(args.threads)
+    try:
+        torch.set_num_interop_threads(1)
+    except RuntimeError:
+        pass
+    torch.manual_seed(args.seed)
+    return torch
+
+
 def median_seconds(fn, iterations, warmup=2):
     """(median, best) seconds of `iterations` timed calls after `warmup` untimed ones."""
     for _ in range(warmup):
