@@ -13,9 +13,10 @@ out=figures/chapter5-ablation
 last=checkpoints/chapter5-mnist5k-default-w32r3-seff0.25-noavg.safetensors
 ema=checkpoints/chapter5-mnist5k-default-w32r3-seff0.25-ema0.999.safetensors
 # Quality against training compute: the same network and schedule (warm-up, cosine decay to 0.1×) over
-# a third and twice the default preset's 3 000 steps.
+# a third, twice and three times the default preset's 3 000 steps.
 declare -A trainSteps=([1000]=checkpoints/chapter5-mnist5k-default-w32r3-seff0.25-ema0.999-steps1000.safetensors
-                       [6000]=checkpoints/chapter5-mnist5k-default-w32r3-seff0.25-ema0.999-steps6000.safetensors)
+                       [6000]=checkpoints/chapter5-mnist5k-default-w32r3-seff0.25-ema0.999-steps6000.safetensors
+                       [9000]=checkpoints/chapter5-mnist5k-default-w32r3-seff0.25-ema0.999-steps9000.safetensors)
 
 declare -A flags=(
   [aboba]="--integrator aboba --average-decay 0 --checkpoint $last"
@@ -25,8 +26,9 @@ declare -A flags=(
   [ema-baoab-gaussian]="--integrator baoab --average-decay 0.999 --checkpoint $ema --start gaussian"
   [ema-baoab-steps1000]="--integrator baoab --average-decay 0.999 --steps 1000 --checkpoint ${trainSteps[1000]}"
   [ema-baoab-steps6000]="--integrator baoab --average-decay 0.999 --steps 6000 --checkpoint ${trainSteps[6000]}"
+  [ema-baoab-steps9000]="--integrator baoab --average-decay 0.999 --steps 9000 --checkpoint ${trainSteps[9000]}"
 )
-order=(aboba baoab ema-aboba ema-baoab ema-baoab-gaussian ema-baoab-steps1000 ema-baoab-steps6000)
+order=(aboba baoab ema-aboba ema-baoab ema-baoab-gaussian ema-baoab-steps1000 ema-baoab-steps6000 ema-baoab-steps9000)
 [ $# -gt 0 ] && order=("$@")
 
 for name in "${order[@]}"; do
