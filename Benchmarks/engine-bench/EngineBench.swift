@@ -265,6 +265,9 @@ struct EngineBench: ChapterCommand {
     var winogradTile: Int?
     @Flag(help: "Time chapter 5's walk-jump step (its U-Net, A-B-O-B-A) for M = 1, 4, 16 and B = 64, 96, 1 instead of the bench U-Net.")
     var walkJump = false
+    @Option(help: "Chain counts B for --walk-jump, comma-separated.") var walkJumpChains = "64,96,1"
+    @Flag(inversion: .prefixedNo, help: "Split a single image's Winograd layers between the workers (off: one worker, to compare).")
+    var singleImageSplit = true
 
     /// The bench U-Net, with Winograd switched off when --im2col says so.
     func benchModel(channels: Int) -> UNet {
@@ -286,6 +289,10 @@ struct EngineBench: ChapterCommand {
         }
         if let winogradTile, ![2, 4].contains(winogradTile) {
             throw ValidationError("--winograd-tile must be 2 or 4, not \(winogradTile)")
+        }
+        let chainCounts = try Validate.numberList(walkJumpChains, flag: "walk-jump-chains").map { b in
+            guard b == b.rounded(), b <= 4096 else { throw InputError("--walk-jump-chains: every B must be an integer in 1…4096 (got \(b))") }
+            return Int(b)
         }
         setBLASThreads(threads)
         if profile == "sgemm" {
@@ -346,7 +353,7 @@ struct EngineBench: ChapterCommand {
         print("  reference peak (best of 9 at 1024³, the least disturbed by other load): \(f(peak)) GFLOP/s")
         alternativeKernels(config: config)
         if walkJump {
-            let cells = walkJumpBench(peak: peak)
+            let cells = walkJumpBench(peak: peak, chainCounts: chainCounts)
             print("  load average before/after: \(loadBefore) / \(loadAverage())")
             if let json { try writeWalkJumpJSON(cells, peak: peak, to: json) }
             return

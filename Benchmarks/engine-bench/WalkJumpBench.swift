@@ -18,8 +18,9 @@ struct WalkJumpCell {
 
 extension EngineBench {
     /// The chapter's members (σ_eff = 0.25, δ = σ/2, γδ = 1) at every chain count.
-    func walkJumpBench(peak: Double) -> [WalkJumpCell] {
+    func walkJumpBench(peak: Double, chainCounts: [Int]) -> [WalkJumpCell] {
         let unet = UNet(UNet.Configuration(channels: 1, baseWidth: 32, resolutions: 3), seed: seed)
+        for conv in unet.convolutions { conv.splitsSingleImage = singleImageSplit }
         let d = 28 * 28
         let denoiser: WalkJumpSampler.Denoiser = { x, n in
             forwardBatched({ unet.forward($0) }, images: x, count: n, imageShape: [1, 28, 28], batch: 64)
@@ -27,7 +28,7 @@ extension EngineBench {
         print("\n## Walk-jump steps/s: chapter 5's U-Net (width 32, 3 resolutions, \(unet.parameterCount) parameters), A-B-O-B-A")
         print("  " + padRight("M", 4) + pad("B", 5) + pad("steps/s", 10) + pad("best", 9) + pad("chain-steps/s", 15) + pad("ν_θ share", 11))
         var cells = [WalkJumpCell]()
-        for chains in [64, 96, 1] {
+        for chains in chainCounts {
             for M in [1, 4, 16] {
                 let config = WalkJumpConfiguration(measurements: M, sigma: 0.25 * Double(M).squareRoot(), integrator: .aboba)
                 var rng = Xoshiro256(seed: seed &+ UInt64(M))

@@ -39,16 +39,22 @@ func convolutionWorkers(batch: Int, workPerImage: Int) -> Int {
     batch >= 2 && batch * workPerImage >= parallelThreshold ? min(parallelWorkers, batch) : 1
 }
 
-/// Runs `body(worker, images)` for `workers` contiguous ranges of `0..<batch`, concurrently with
-/// OpenBLAS held at one thread when `workers > 1`.
-func forEachImageRange(_ batch: Int, workers: Int, _ body: (Int, Range<Int>) -> Void) {
-    guard workers > 1 else { body(0, 0..<batch); return }
-    let chunk = (batch + workers - 1) / workers
+/// Workers that share one image when the batch is a single image (a long chain's step), which the
+/// image split leaves on one core: Winograd's channels and entries are split instead.
+func singleImageWorkers(batch: Int, workPerImage: Int) -> Int {
+    batch == 1 && workPerImage >= parallelThreshold ? parallelWorkers : 1
+}
+
+/// Runs `body(worker, range)` for `workers` contiguous ranges of `0..<count` (images, channels or
+/// Winograd entries), concurrently with OpenBLAS held at one thread when `workers > 1`.
+func forEachRange(_ count: Int, workers: Int, _ body: (Int, Range<Int>) -> Void) {
+    guard workers > 1 else { body(0, 0..<count); return }
+    let chunk = (count + workers - 1) / workers
     withSingleThreadedBLAS {
         withoutActuallyEscaping(body) { work in
             let box = UncheckedSendable(work)
             DispatchQueue.concurrentPerform(iterations: workers) { w in
-                let lo = w * chunk, hi = min(batch, lo + chunk)
+                let lo = w * chunk, hi = min(count, lo + chunk)
                 if lo < hi { box.value(w, lo..<hi) }
             }
         }
@@ -68,6 +74,9 @@ public final class Conv2D: Layer {
     public var needsInputGradient = true
     /// When false, 3×3 stride-1 convolutions use im2col instead of Winograd (for comparisons).
     public var allowsWinograd = true
+    /// When false, a Winograd forward pass of a single image runs on one worker instead of splitting
+    /// its channels between the workers (for comparisons; the output is bit-identical either way).
+    public var splitsSingleImage = true
     var cachedInput: Tensor?
     /// Winograd's U = G g Gᵀ of the weights at `version`: sampling calls the same weights thousands
     /// of times, and at batch 1 transforming them cost more than the convolution (engine-bench).
@@ -131,7 +140,7 @@ public final class Conv2D: Layer {
                     bias.value.withUnsafeBufferPointer { pb in
                         let (xs, ys, ws, bs) = (px.baseAddress!, y.baseAddress!, pw.baseAddress!, pb.baseAddress!)
                         // One GEMM per image, written straight into the image's (Cout, P) block of y.
-                        forEachImageRange(batch, workers: workers) { w, images in
+                        forEachRange(batch, workers: workers) { w, images in
                             let col = cols[w]
                             for b in images {
                                 let xb = xs + b * imageSize, yb = ys + b * co * p
@@ -156,14 +165,19 @@ public final class Conv2D: Layer {
         let wg = winogradGeometry(inChannels: inChannels, outChannels: outChannels, height: g.height, width: g.width)
         let u = winogradTransformedWeights(tile: wg.tile)
         let workers = convolutionWorkers(batch: batch, workPerImage: g.rows * g.outPixels)
-        workspace.reserve(col: wg.scratchCount, workers: workers)
+        let sharers = splitsSingleImage ? singleImageWorkers(batch: batch, workPerImage: g.rows * g.outPixels) : 1
+        workspace.reserve(col: wg.scratchCount, workers: max(workers, sharers))
         let cols = workspace.cols
         return Tensor(shape: [batch, outChannels, g.height, g.width]) { y in
             x.data.withUnsafeBufferPointer { px in
                 u.withUnsafeBufferPointer { pu in
                     bias.value.withUnsafeBufferPointer { pb in
                         let (xs, us, bs, ys) = (px.baseAddress!, pu.baseAddress!, pb.baseAddress!, y.baseAddress!)
-                        forEachImageRange(batch, workers: workers) { w, images in
+                        if sharers > 1 {
+                            winogradConvolveSplit(xs, image: 0, wg, weights: us, bias: bs, into: ys, scratch: Array(cols.prefix(sharers)))
+                            return
+                        }
+                        forEachRange(batch, workers: workers) { w, images in
                             winogradConvolve(xs, images: images, wg, weights: us, bias: bs, into: ys, scratch: cols[w])
                         }
                     }

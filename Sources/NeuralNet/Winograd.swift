@@ -6,6 +6,8 @@
 // additions per value (WinogradTiles.swift, WinogradTiles4.swift, with the matrices). F(4×4)'s
 // larger coefficients cost about one decimal digit of Float accuracy (tests: 1e-3 instead of 1e-4).
 
+import NumericCore
+
 /// Sizes of one Winograd convolution (per image): output size = input size, ⌈H/m⌉·⌈W/m⌉ tiles.
 struct WinogradGeometry {
     let inChannels: Int, outChannels: Int, height: Int, width: Int
@@ -121,25 +123,81 @@ private func accumulateWinogradWeightGradient2(_ du: UnsafePointer<Float>, outCh
 func winogradConvolve(_ x: UnsafePointer<Float>, images: Range<Int>, _ g: WinogradGeometry,
                       weights u: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                       into y: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
-    let (ci, co, t, pixels) = (g.inChannels, g.outChannels, g.tiles, g.height * g.width)
-    let s = ChunkScratch(scratch, g), ld = s.ld
+    let s = ChunkScratch(scratch, g)
     forEachChunk(images, g) { first, count in
+        let chunk = WinogradChunk(first: first, count: count, scratch: s)
+        chunk.transformInputs(x, channels: 0..<g.inChannels, g, plane: s.plane)
+        chunk.multiply(u, entries: 0..<g.entries, g)
+        chunk.transformOutputs(into: y, channels: 0..<g.outChannels, g, bias: bias, plane: s.plane)
+    }
+}
+
+/// `winogradConvolve` of the single image `image` on `scratch.count` workers, for a batch of one, which
+/// the image split leaves on one core: the Cin input planes and the Cout output planes are divided
+/// between the workers, and so are the (m+2)² GEMMs when OpenBLAS would run each on one thread anyway
+/// (`gemmRunsSingleThreaded`); larger ones stay on the calling thread with OpenBLAS's threads, whose
+/// split rounds differently. Every plane and GEMM is then the call `winogradConvolve` makes, with the
+/// same thread count, so y is bit-identical to it. V and M live in `scratch[0]`, each worker's plane
+/// scratch in its own buffer (each holding `g.scratchCount` Floats).
+func winogradConvolveSplit(_ x: UnsafePointer<Float>, image: Int, _ g: WinogradGeometry,
+                           weights u: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                           into y: UnsafeMutablePointer<Float>, scratch: [UnsafeMutablePointer<Float>]) {
+    let chunk = WinogradChunk(first: image, count: 1, scratch: ChunkScratch(scratch[0], g))
+    let planes = scratch.map { ChunkScratch($0, g).plane }
+    forEachRange(g.inChannels, workers: planes.count) { w, channels in
+        chunk.transformInputs(x, channels: channels, g, plane: planes[w])
+    }
+    if gemmRunsSingleThreaded(m: g.outChannels, n: g.tiles, k: g.inChannels) {
+        forEachRange(g.entries, workers: planes.count) { _, entries in chunk.multiply(u, entries: entries, g) }
+    } else {
+        chunk.multiply(u, entries: 0..<g.entries, g)
+    }
+    forEachRange(g.outChannels, workers: planes.count) { w, channels in
+        chunk.transformOutputs(into: y, channels: channels, g, bias: bias, plane: planes[w])
+    }
+}
+
+/// Whether OpenBLAS, at its current thread count, runs an m×n×k sgemm on one thread: always at one
+/// thread, and otherwise when m·n·k ≤ 65 536·4 (SMP_THRESHOLD_MIN · GEMM_MULTITHREAD_THRESHOLD in
+/// OpenBLAS 0.3's interface/gemm.c). Measured here: a threaded GEMM's last bits differ from the
+/// one-thread result, so only these may move to workers without changing y (ConvLayerTests, UNetTests).
+func gemmRunsSingleThreaded(m: Int, n: Int, k: Int) -> Bool {
+    blasThreadSnapshot().active == 1 || m * n * k <= 65_536 * 4
+}
+
+/// The three steps of one chunk of `count` images from `first`: V = Bᵀ d B of the input planes,
+/// M[ξ] = U[ξ]·V[ξ], and y = Aᵀ M A + bias. Each step touches disjoint parts of V, M and y per
+/// channel or entry, so a step's range may be split between workers.
+private struct WinogradChunk {
+    let first: Int, count: Int, scratch: ChunkScratch
+
+    func transformInputs(_ x: UnsafePointer<Float>, channels: Range<Int>, _ g: WinogradGeometry, plane: PlaneScratch) {
+        let (ci, t, pixels, s) = (g.inChannels, g.tiles, g.height * g.width, scratch)
         for b in 0..<count {
-            for c in 0..<ci {
-                transformInputPlane(x + ((first + b) * ci + c) * pixels, g, s.plane, into: s.v + c * ld + b * t, stride: s.vBlock)
+            for c in channels {
+                transformInputPlane(x + ((first + b) * ci + c) * pixels, g, plane, into: s.v + c * s.ld + b * t, stride: s.vBlock)
             }
         }
-        for xi in 0..<g.entries {
-            Float.gemm(transA: false, transB: false, m: co, n: count * t, k: ci, alpha: 1, a: u + xi * co * ci, lda: ci,
-                       b: s.v + xi * s.vBlock, ldb: ld, beta: 0, c: s.m + xi * s.mBlock, ldc: ld)
+    }
+
+    func multiply(_ u: UnsafePointer<Float>, entries: Range<Int>, _ g: WinogradGeometry) {
+        let (ci, co, s) = (g.inChannels, g.outChannels, scratch)
+        for xi in entries {
+            Float.gemm(transA: false, transB: false, m: co, n: count * g.tiles, k: ci, alpha: 1, a: u + xi * co * ci, lda: ci,
+                       b: s.v + xi * s.vBlock, ldb: s.ld, beta: 0, c: s.m + xi * s.mBlock, ldc: s.ld)
         }
+    }
+
+    func transformOutputs(into y: UnsafeMutablePointer<Float>, channels: Range<Int>, _ g: WinogradGeometry,
+                          bias: UnsafePointer<Float>?, plane: PlaneScratch) {
+        let (co, t, pixels, s) = (g.outChannels, g.tiles, g.height * g.width, scratch)
         for b in 0..<count {
-            for o in 0..<co {
-                let out = y + ((first + b) * co + o) * pixels, bo = bias?[o] ?? 0, mo = s.m + o * ld + b * t
+            for o in channels {
+                let out = y + ((first + b) * co + o) * pixels, bo = bias?[o] ?? 0, mo = s.m + o * s.ld + b * t
                 if g.tile == 4 {
-                    transformOutputTiles4(mo, stride: s.mBlock, g, bias: bo, into: out, s.plane)
+                    transformOutputTiles4(mo, stride: s.mBlock, g, bias: bo, into: out, plane)
                 } else {
-                    transformOutputTiles(mo, stride: s.mBlock, g, bias: bo, into: out, rowBuffer: s.plane.rows)
+                    transformOutputTiles(mo, stride: s.mBlock, g, bias: bo, into: out, rowBuffer: plane.rows)
                 }
             }
         }
