@@ -40,7 +40,7 @@ func convolutionWorkers(batch: Int, workPerImage: Int) -> Int {
 }
 
 /// Workers that share one image when the batch is a single image (a long chain's step), which the
-/// image split leaves on one core: Winograd's channels and entries are split instead.
+/// image split leaves on one core: Winograd's channels and GEMMs are split instead.
 func singleImageWorkers(batch: Int, workPerImage: Int) -> Int {
     batch == 1 && workPerImage >= parallelThreshold ? parallelWorkers : 1
 }
@@ -75,7 +75,7 @@ public final class Conv2D: Layer {
     /// When false, 3×3 stride-1 convolutions use im2col instead of Winograd (for comparisons).
     public var allowsWinograd = true
     /// When false, a Winograd forward pass of a single image runs on one worker instead of splitting
-    /// its channels between the workers (for comparisons; the output is bit-identical either way).
+    /// its channels and GEMMs between the workers (for comparisons; the output is bit-identical).
     public var splitsSingleImage = true
     var cachedInput: Tensor?
     /// Winograd's U = G g Gᵀ of the weights at `version`: sampling calls the same weights thousands
@@ -127,7 +127,21 @@ public final class Conv2D: Layer {
         let g = geometry(x)
         require(weight.isConsistent && bias.isConsistent, "parameter arrays no longer match their shapes")
         cachedInput = x
-        if usesWinograd { return forwardWinograd(x, g) }
+        // A single image (a long chain's step) runs its GEMMs at one OpenBLAS thread whatever the
+        // configured count: threaded GEMMs round differently, so the chain would depend on the core
+        // count, and OpenBLAS's threads would spin against the workers that share the image below.
+        guard x.shape[0] == 1 else { return usesWinograd ? forwardWinograd(x, g) : forwardIm2col(x, g) }
+        return withSingleThreadedBLAS { usesWinograd ? forwardWinograd(x, g) : forwardIm2col(x, g) }
+    }
+
+    /// Workers sharing a single image's Winograd convolution (1: the image split, or none, applies).
+    /// im2col layers keep a single image on one worker: a row or column block of a one-thread sgemm
+    /// does not round as the same block of the whole product does (measured with OpenBLAS 0.3.21).
+    private func imageSharers(batch: Int, _ g: ConvGeometry) -> Int {
+        splitsSingleImage ? singleImageWorkers(batch: batch, workPerImage: g.rows * g.outPixels) : 1
+    }
+
+    private func forwardIm2col(_ x: Tensor, _ g: ConvGeometry) -> Tensor {
         let batch = x.shape[0], p = g.outPixels, co = outChannels, rows = g.rows
         let imageSize = g.inChannels * g.height * g.width
         let direct = isPointwise
@@ -141,10 +155,9 @@ public final class Conv2D: Layer {
                         let (xs, ys, ws, bs) = (px.baseAddress!, y.baseAddress!, pw.baseAddress!, pb.baseAddress!)
                         // One GEMM per image, written straight into the image's (Cout, P) block of y.
                         forEachRange(batch, workers: workers) { w, images in
-                            let col = cols[w]
                             for b in images {
-                                let xb = xs + b * imageSize, yb = ys + b * co * p
-                                let cb = columnMatrix(xb, g, pointwise: direct, into: col)
+                                let yb = ys + b * co * p
+                                let cb = columnMatrix(xs + b * imageSize, g, pointwise: direct, into: cols[w])
                                 if co == 1 {
                                     Float.gemv(trans: true, m: rows, n: p, alpha: 1, a: cb, lda: p, x: ws, beta: 0, y: yb)
                                 } else {
@@ -165,7 +178,7 @@ public final class Conv2D: Layer {
         let wg = winogradGeometry(inChannels: inChannels, outChannels: outChannels, height: g.height, width: g.width)
         let u = winogradTransformedWeights(tile: wg.tile)
         let workers = convolutionWorkers(batch: batch, workPerImage: g.rows * g.outPixels)
-        let sharers = splitsSingleImage ? singleImageWorkers(batch: batch, workPerImage: g.rows * g.outPixels) : 1
+        let sharers = imageSharers(batch: batch, g)
         workspace.reserve(col: wg.scratchCount, workers: max(workers, sharers))
         let cols = workspace.cols
         return Tensor(shape: [batch, outChannels, g.height, g.width]) { y in

@@ -6,8 +6,6 @@
 // additions per value (WinogradTiles.swift, WinogradTiles4.swift, with the matrices). F(4×4)'s
 // larger coefficients cost about one decimal digit of Float accuracy (tests: 1e-3 instead of 1e-4).
 
-import NumericCore
-
 /// Sizes of one Winograd convolution (per image): output size = input size, ⌈H/m⌉·⌈W/m⌉ tiles.
 struct WinogradGeometry {
     let inChannels: Int, outChannels: Int, height: Int, width: Int
@@ -133,12 +131,11 @@ func winogradConvolve(_ x: UnsafePointer<Float>, images: Range<Int>, _ g: Winogr
 }
 
 /// `winogradConvolve` of the single image `image` on `scratch.count` workers, for a batch of one, which
-/// the image split leaves on one core: the Cin input planes and the Cout output planes are divided
-/// between the workers, and so are the (m+2)² GEMMs when OpenBLAS would run each on one thread anyway
-/// (`gemmRunsSingleThreaded`); larger ones stay on the calling thread with OpenBLAS's threads, whose
-/// split rounds differently. Every plane and GEMM is then the call `winogradConvolve` makes, with the
-/// same thread count, so y is bit-identical to it. V and M live in `scratch[0]`, each worker's plane
-/// scratch in its own buffer (each holding `g.scratchCount` Floats).
+/// the image split leaves on one core: the Cin input planes, the (m+2)² GEMMs and the Cout output
+/// planes are each divided between the workers, in three parallel phases. Every plane and GEMM is the
+/// call `winogradConvolve` makes, at one OpenBLAS thread (Conv2D holds it there for a single image),
+/// so y is bit-identical to it. V and M live in `scratch[0]`, each worker's plane scratch in its own
+/// buffer (each holding `g.scratchCount` Floats).
 func winogradConvolveSplit(_ x: UnsafePointer<Float>, image: Int, _ g: WinogradGeometry,
                            weights u: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                            into y: UnsafeMutablePointer<Float>, scratch: [UnsafeMutablePointer<Float>]) {
@@ -147,22 +144,10 @@ func winogradConvolveSplit(_ x: UnsafePointer<Float>, image: Int, _ g: WinogradG
     forEachRange(g.inChannels, workers: planes.count) { w, channels in
         chunk.transformInputs(x, channels: channels, g, plane: planes[w])
     }
-    if gemmRunsSingleThreaded(m: g.outChannels, n: g.tiles, k: g.inChannels) {
-        forEachRange(g.entries, workers: planes.count) { _, entries in chunk.multiply(u, entries: entries, g) }
-    } else {
-        chunk.multiply(u, entries: 0..<g.entries, g)
-    }
+    forEachRange(g.entries, workers: planes.count) { _, entries in chunk.multiply(u, entries: entries, g) }
     forEachRange(g.outChannels, workers: planes.count) { w, channels in
         chunk.transformOutputs(into: y, channels: channels, g, bias: bias, plane: planes[w])
     }
-}
-
-/// Whether OpenBLAS, at its current thread count, runs an m×n×k sgemm on one thread: always at one
-/// thread, and otherwise when m·n·k ≤ 65 536·4 (SMP_THRESHOLD_MIN · GEMM_MULTITHREAD_THRESHOLD in
-/// OpenBLAS 0.3's interface/gemm.c). Measured here: a threaded GEMM's last bits differ from the
-/// one-thread result, so only these may move to workers without changing y (ConvLayerTests, UNetTests).
-func gemmRunsSingleThreaded(m: Int, n: Int, k: Int) -> Bool {
-    blasThreadSnapshot().active == 1 || m * n * k <= 65_536 * 4
 }
 
 /// The three steps of one chunk of `count` images from `first`: V = Bᵀ d B of the input planes,

@@ -82,24 +82,25 @@ func randomizedConv(_ cin: Int, _ cout: Int, kernel: Int, stride: Int, seed: UIn
     }
 
     @Test(arguments: [(32, 32, 28, 28, 4), (13, 11, 18, 17, 4), (13, 11, 18, 17, 2), (64, 64, 14, 14, 2), (128, 64, 14, 14, 2)])
-    func singleImageSplitIsBitIdentical(inChannels: Int, outChannels: Int, height: Int, width: Int, tile: Int) {
+    func singleImageWinogradSplitIsBitIdentical(inChannels: Int, outChannels: Int, height: Int, width: Int, tile: Int) {
         // A batch of one image splits its Cin planes, (m+2)² GEMMs and Cout planes between the workers
         // (Cin·9·P ≥ 2¹⁵ here; 13 and 11 channels split unevenly). Every plane and GEMM is the call the
-        // one-worker path makes, so the two must agree exactly (long chains' outputs must not move),
-        // and both within the Winograd tolerance of the naive twin (2e-4, as above). OpenBLAS's thread
-        // count is process-wide, and tests running concurrently drop it to one thread at times, which
-        // changes a threaded GEMM's roundings between two calls; so both calls run at one thread.
+        // one-worker path makes, both at one OpenBLAS thread, so the two must agree exactly (long
+        // chains' outputs must not move), and both within the Winograd tolerance of the naive twin
+        // (2e-4, as above).
         let conv = randomizedConv(inChannels, outChannels, kernel: 3, stride: 1, seed: UInt64(inChannels * 7 + height))
         conv.winogradTile = tile
-        let x = randomTensor([1, inChannels, height, width], seed: 12)
-        let (split, oneWorker) = withSingleThreadedBLAS {
-            conv.splitsSingleImage = true
-            let split = conv.forward(x)
-            conv.splitsSingleImage = false
-            return (split, conv.forward(x))
-        }
-        #expect(split == oneWorker)
-        #expect(maxAbsDifference(split.data, conv.forwardNaive(x).data) < 2e-4)
+        expectSingleImageSplitBitIdentical(conv, randomTensor([1, inChannels, height, width], seed: 12), tolerance: 2e-4)
+    }
+
+    func expectSingleImageSplitBitIdentical(_ conv: Conv2D, _ x: Tensor, tolerance: Float,
+                                            sourceLocation: SourceLocation = #_sourceLocation) {
+        conv.splitsSingleImage = true
+        let split = conv.forward(x)
+        conv.splitsSingleImage = false
+        let oneWorker = conv.forward(x)
+        #expect(split == oneWorker, "max |Δ| \(maxAbsDifference(split.data, oneWorker.data))", sourceLocation: sourceLocation)
+        #expect(maxAbsDifference(split.data, conv.forwardNaive(x).data) < tolerance, sourceLocation: sourceLocation)
     }
 
     @Test func winogradWeightCacheFollowsEveryWeightChange() {
