@@ -266,8 +266,6 @@ struct EngineBench: ChapterCommand {
     @Flag(help: "Time chapter 5's walk-jump step (its U-Net, A-B-O-B-A) for M = 1, 4, 16 and B = 64, 96, 1 instead of the bench U-Net.")
     var walkJump = false
     @Option(help: "Chain counts B for --walk-jump, comma-separated.") var walkJumpChains = "64,96,1"
-    @Flag(inversion: .prefixedNo, help: "Split a single image's Winograd layers between the workers (off: one worker, to compare).")
-    var singleImageSplit = true
 
     /// The bench U-Net, with Winograd switched off when --im2col says so.
     func benchModel(channels: Int) -> UNet {

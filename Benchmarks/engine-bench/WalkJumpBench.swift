@@ -20,7 +20,6 @@ extension EngineBench {
     /// The chapter's members (σ_eff = 0.25, δ = σ/2, γδ = 1) at every chain count.
     func walkJumpBench(peak: Double, chainCounts: [Int]) -> [WalkJumpCell] {
         let unet = UNet(UNet.Configuration(channels: 1, baseWidth: 32, resolutions: 3), seed: seed)
-        for conv in unet.convolutions { conv.splitsSingleImage = singleImageSplit }
         let d = 28 * 28
         let denoiser: WalkJumpSampler.Denoiser = { x, n in
             forwardBatched({ unet.forward($0) }, images: x, count: n, imageShape: [1, 28, 28], batch: 64)

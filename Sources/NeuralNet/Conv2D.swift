@@ -39,22 +39,16 @@ func convolutionWorkers(batch: Int, workPerImage: Int) -> Int {
     batch >= 2 && batch * workPerImage >= parallelThreshold ? min(parallelWorkers, batch) : 1
 }
 
-/// Workers that share one image when the batch is a single image (a long chain's step), which the
-/// image split leaves on one core: Winograd's channels and GEMMs are split instead.
-func singleImageWorkers(batch: Int, workPerImage: Int) -> Int {
-    batch == 1 && workPerImage >= parallelThreshold ? parallelWorkers : 1
-}
-
-/// Runs `body(worker, range)` for `workers` contiguous ranges of `0..<count` (images, channels or
-/// Winograd entries), concurrently with OpenBLAS held at one thread when `workers > 1`.
-func forEachRange(_ count: Int, workers: Int, _ body: (Int, Range<Int>) -> Void) {
-    guard workers > 1 else { body(0, 0..<count); return }
-    let chunk = (count + workers - 1) / workers
+/// Runs `body(worker, images)` for `workers` contiguous ranges of `0..<batch`, concurrently with
+/// OpenBLAS held at one thread when `workers > 1`.
+func forEachImageRange(_ batch: Int, workers: Int, _ body: (Int, Range<Int>) -> Void) {
+    guard workers > 1 else { body(0, 0..<batch); return }
+    let chunk = (batch + workers - 1) / workers
     withSingleThreadedBLAS {
         withoutActuallyEscaping(body) { work in
             let box = UncheckedSendable(work)
             DispatchQueue.concurrentPerform(iterations: workers) { w in
-                let lo = w * chunk, hi = min(count, lo + chunk)
+                let lo = w * chunk, hi = min(batch, lo + chunk)
                 if lo < hi { box.value(w, lo..<hi) }
             }
         }
@@ -74,9 +68,6 @@ public final class Conv2D: Layer {
     public var needsInputGradient = true
     /// When false, 3×3 stride-1 convolutions use im2col instead of Winograd (for comparisons).
     public var allowsWinograd = true
-    /// When false, a Winograd forward pass of a single image runs on one worker instead of splitting
-    /// its channels and GEMMs between the workers (for comparisons; the output is bit-identical).
-    public var splitsSingleImage = true
     var cachedInput: Tensor?
     /// Winograd's U = G g Gᵀ of the weights at `version`: sampling calls the same weights thousands
     /// of times, and at batch 1 transforming them cost more than the convolution (engine-bench).
@@ -127,21 +118,15 @@ public final class Conv2D: Layer {
         let g = geometry(x)
         require(weight.isConsistent && bias.isConsistent, "parameter arrays no longer match their shapes")
         cachedInput = x
-        // A single image (a long chain's step) runs its GEMMs at one OpenBLAS thread whatever the
-        // configured count: threaded GEMMs round differently, so the chain would depend on the core
-        // count, and OpenBLAS's threads would spin against the workers that share the image below.
-        guard x.shape[0] == 1 else { return usesWinograd ? forwardWinograd(x, g) : forwardIm2col(x, g) }
-        return withSingleThreadedBLAS { usesWinograd ? forwardWinograd(x, g) : forwardIm2col(x, g) }
+        // A single image (a long chain's step), which the image split leaves on one worker, runs its
+        // GEMMs at one OpenBLAS thread whatever the configured count: threaded GEMMs round
+        // differently, so a chain would otherwise depend on the machine's core count.
+        guard x.shape[0] == 1 else { return forwardImages(x, g) }
+        return withSingleThreadedBLAS { forwardImages(x, g) }
     }
 
-    /// Workers sharing a single image's Winograd convolution (1: the image split, or none, applies).
-    /// im2col layers keep a single image on one worker: a row or column block of a one-thread sgemm
-    /// does not round as the same block of the whole product does (measured with OpenBLAS 0.3.21).
-    private func imageSharers(batch: Int, _ g: ConvGeometry) -> Int {
-        splitsSingleImage ? singleImageWorkers(batch: batch, workPerImage: g.rows * g.outPixels) : 1
-    }
-
-    private func forwardIm2col(_ x: Tensor, _ g: ConvGeometry) -> Tensor {
+    private func forwardImages(_ x: Tensor, _ g: ConvGeometry) -> Tensor {
+        if usesWinograd { return forwardWinograd(x, g) }
         let batch = x.shape[0], p = g.outPixels, co = outChannels, rows = g.rows
         let imageSize = g.inChannels * g.height * g.width
         let direct = isPointwise
@@ -154,10 +139,11 @@ public final class Conv2D: Layer {
                     bias.value.withUnsafeBufferPointer { pb in
                         let (xs, ys, ws, bs) = (px.baseAddress!, y.baseAddress!, pw.baseAddress!, pb.baseAddress!)
                         // One GEMM per image, written straight into the image's (Cout, P) block of y.
-                        forEachRange(batch, workers: workers) { w, images in
+                        forEachImageRange(batch, workers: workers) { w, images in
+                            let col = cols[w]
                             for b in images {
-                                let yb = ys + b * co * p
-                                let cb = columnMatrix(xs + b * imageSize, g, pointwise: direct, into: cols[w])
+                                let xb = xs + b * imageSize, yb = ys + b * co * p
+                                let cb = columnMatrix(xb, g, pointwise: direct, into: col)
                                 if co == 1 {
                                     Float.gemv(trans: true, m: rows, n: p, alpha: 1, a: cb, lda: p, x: ws, beta: 0, y: yb)
                                 } else {
@@ -178,19 +164,14 @@ public final class Conv2D: Layer {
         let wg = winogradGeometry(inChannels: inChannels, outChannels: outChannels, height: g.height, width: g.width)
         let u = winogradTransformedWeights(tile: wg.tile)
         let workers = convolutionWorkers(batch: batch, workPerImage: g.rows * g.outPixels)
-        let sharers = imageSharers(batch: batch, g)
-        workspace.reserve(col: wg.scratchCount, workers: max(workers, sharers))
+        workspace.reserve(col: wg.scratchCount, workers: workers)
         let cols = workspace.cols
         return Tensor(shape: [batch, outChannels, g.height, g.width]) { y in
             x.data.withUnsafeBufferPointer { px in
                 u.withUnsafeBufferPointer { pu in
                     bias.value.withUnsafeBufferPointer { pb in
                         let (xs, us, bs, ys) = (px.baseAddress!, pu.baseAddress!, pb.baseAddress!, y.baseAddress!)
-                        if sharers > 1 {
-                            winogradConvolveSplit(xs, image: 0, wg, weights: us, bias: bs, into: ys, scratch: Array(cols.prefix(sharers)))
-                            return
-                        }
-                        forEachRange(batch, workers: workers) { w, images in
+                        forEachImageRange(batch, workers: workers) { w, images in
                             winogradConvolve(xs, images: images, wg, weights: us, bias: bs, into: ys, scratch: cols[w])
                         }
                     }

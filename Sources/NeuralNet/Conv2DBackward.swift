@@ -53,7 +53,7 @@ extension Conv2D {
             // The two convolution strategies overwrite ∂x; col2im adds into it.
             if plan.inputGradient == .none || plan.inputGradient == .col2im { dx.update(repeating: 0) }
             withBackwardBuffers(x, gradOutput, plan, dx: dx) { buffers in
-                forEachRange(batch, workers: plan.workers) { w, images in
+                forEachImageRange(batch, workers: plan.workers) { w, images in
                     self.backwardWorker(w, images: images, plan, buffers)
                 }
                 self.reduceWorkerGradients(plan, buffers)

@@ -1,6 +1,6 @@
 // Swift-side data parallelism over 2 workers. Every use here splits work into disjoint index
 // ranges whose results do not depend on the split (no shared reductions), so outputs are
-// bit-identical for any number of workers. (Conv2D's image split, `forEachRange`, sums two
+// bit-identical for any number of workers. (Conv2D's image split, `forEachImageRange`, sums two
 // partial weight gradients: deterministic for the fixed 2 workers.)
 import Dispatch
 

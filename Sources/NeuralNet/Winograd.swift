@@ -121,68 +121,25 @@ private func accumulateWinogradWeightGradient2(_ du: UnsafePointer<Float>, outCh
 func winogradConvolve(_ x: UnsafePointer<Float>, images: Range<Int>, _ g: WinogradGeometry,
                       weights u: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                       into y: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
-    let s = ChunkScratch(scratch, g)
+    let (ci, co, t, pixels) = (g.inChannels, g.outChannels, g.tiles, g.height * g.width)
+    let s = ChunkScratch(scratch, g), ld = s.ld
     forEachChunk(images, g) { first, count in
-        let chunk = WinogradChunk(first: first, count: count, scratch: s)
-        chunk.transformInputs(x, channels: 0..<g.inChannels, g, plane: s.plane)
-        chunk.multiply(u, entries: 0..<g.entries, g)
-        chunk.transformOutputs(into: y, channels: 0..<g.outChannels, g, bias: bias, plane: s.plane)
-    }
-}
-
-/// `winogradConvolve` of the single image `image` on `scratch.count` workers, for a batch of one, which
-/// the image split leaves on one core: the Cin input planes, the (m+2)² GEMMs and the Cout output
-/// planes are each divided between the workers, in three parallel phases. Every plane and GEMM is the
-/// call `winogradConvolve` makes, at one OpenBLAS thread (Conv2D holds it there for a single image),
-/// so y is bit-identical to it. V and M live in `scratch[0]`, each worker's plane scratch in its own
-/// buffer (each holding `g.scratchCount` Floats).
-func winogradConvolveSplit(_ x: UnsafePointer<Float>, image: Int, _ g: WinogradGeometry,
-                           weights u: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-                           into y: UnsafeMutablePointer<Float>, scratch: [UnsafeMutablePointer<Float>]) {
-    let chunk = WinogradChunk(first: image, count: 1, scratch: ChunkScratch(scratch[0], g))
-    let planes = scratch.map { ChunkScratch($0, g).plane }
-    forEachRange(g.inChannels, workers: planes.count) { w, channels in
-        chunk.transformInputs(x, channels: channels, g, plane: planes[w])
-    }
-    forEachRange(g.entries, workers: planes.count) { _, entries in chunk.multiply(u, entries: entries, g) }
-    forEachRange(g.outChannels, workers: planes.count) { w, channels in
-        chunk.transformOutputs(into: y, channels: channels, g, bias: bias, plane: planes[w])
-    }
-}
-
-/// The three steps of one chunk of `count` images from `first`: V = Bᵀ d B of the input planes,
-/// M[ξ] = U[ξ]·V[ξ], and y = Aᵀ M A + bias. Each step touches disjoint parts of V, M and y per
-/// channel or entry, so a step's range may be split between workers.
-private struct WinogradChunk {
-    let first: Int, count: Int, scratch: ChunkScratch
-
-    func transformInputs(_ x: UnsafePointer<Float>, channels: Range<Int>, _ g: WinogradGeometry, plane: PlaneScratch) {
-        let (ci, t, pixels, s) = (g.inChannels, g.tiles, g.height * g.width, scratch)
         for b in 0..<count {
-            for c in channels {
-                transformInputPlane(x + ((first + b) * ci + c) * pixels, g, plane, into: s.v + c * s.ld + b * t, stride: s.vBlock)
+            for c in 0..<ci {
+                transformInputPlane(x + ((first + b) * ci + c) * pixels, g, s.plane, into: s.v + c * ld + b * t, stride: s.vBlock)
             }
         }
-    }
-
-    func multiply(_ u: UnsafePointer<Float>, entries: Range<Int>, _ g: WinogradGeometry) {
-        let (ci, co, s) = (g.inChannels, g.outChannels, scratch)
-        for xi in entries {
-            Float.gemm(transA: false, transB: false, m: co, n: count * g.tiles, k: ci, alpha: 1, a: u + xi * co * ci, lda: ci,
-                       b: s.v + xi * s.vBlock, ldb: s.ld, beta: 0, c: s.m + xi * s.mBlock, ldc: s.ld)
+        for xi in 0..<g.entries {
+            Float.gemm(transA: false, transB: false, m: co, n: count * t, k: ci, alpha: 1, a: u + xi * co * ci, lda: ci,
+                       b: s.v + xi * s.vBlock, ldb: ld, beta: 0, c: s.m + xi * s.mBlock, ldc: ld)
         }
-    }
-
-    func transformOutputs(into y: UnsafeMutablePointer<Float>, channels: Range<Int>, _ g: WinogradGeometry,
-                          bias: UnsafePointer<Float>?, plane: PlaneScratch) {
-        let (co, t, pixels, s) = (g.outChannels, g.tiles, g.height * g.width, scratch)
         for b in 0..<count {
-            for o in channels {
-                let out = y + ((first + b) * co + o) * pixels, bo = bias?[o] ?? 0, mo = s.m + o * s.ld + b * t
+            for o in 0..<co {
+                let out = y + ((first + b) * co + o) * pixels, bo = bias?[o] ?? 0, mo = s.m + o * ld + b * t
                 if g.tile == 4 {
-                    transformOutputTiles4(mo, stride: s.mBlock, g, bias: bo, into: out, plane)
+                    transformOutputTiles4(mo, stride: s.mBlock, g, bias: bo, into: out, s.plane)
                 } else {
-                    transformOutputTiles(mo, stride: s.mBlock, g, bias: bo, into: out, rowBuffer: plane.rows)
+                    transformOutputTiles(mo, stride: s.mBlock, g, bias: bo, into: out, rowBuffer: s.plane.rows)
                 }
             }
         }

@@ -81,28 +81,6 @@ func randomizedConv(_ cin: Int, _ cout: Int, kernel: Int, stride: Int, seed: UIn
         }
     }
 
-    @Test(arguments: [(32, 32, 28, 28, 4), (13, 11, 18, 17, 4), (13, 11, 18, 17, 2), (64, 64, 14, 14, 2), (128, 64, 14, 14, 2)])
-    func singleImageWinogradSplitIsBitIdentical(inChannels: Int, outChannels: Int, height: Int, width: Int, tile: Int) {
-        // A batch of one image splits its Cin planes, (m+2)² GEMMs and Cout planes between the workers
-        // (Cin·9·P ≥ 2¹⁵ here; 13 and 11 channels split unevenly). Every plane and GEMM is the call the
-        // one-worker path makes, both at one OpenBLAS thread, so the two must agree exactly (long
-        // chains' outputs must not move), and both within the Winograd tolerance of the naive twin
-        // (2e-4, as above).
-        let conv = randomizedConv(inChannels, outChannels, kernel: 3, stride: 1, seed: UInt64(inChannels * 7 + height))
-        conv.winogradTile = tile
-        expectSingleImageSplitBitIdentical(conv, randomTensor([1, inChannels, height, width], seed: 12), tolerance: 2e-4)
-    }
-
-    func expectSingleImageSplitBitIdentical(_ conv: Conv2D, _ x: Tensor, tolerance: Float,
-                                            sourceLocation: SourceLocation = #_sourceLocation) {
-        conv.splitsSingleImage = true
-        let split = conv.forward(x)
-        conv.splitsSingleImage = false
-        let oneWorker = conv.forward(x)
-        #expect(split == oneWorker, "max |Δ| \(maxAbsDifference(split.data, oneWorker.data))", sourceLocation: sourceLocation)
-        #expect(maxAbsDifference(split.data, conv.forwardNaive(x).data) < tolerance, sourceLocation: sourceLocation)
-    }
-
     @Test func winogradWeightCacheFollowsEveryWeightChange() {
         // Forward keeps U = G g Gᵀ while the weights are unchanged; every kind of write (in place as
         // the optimisers do, one element as finite differences do, whole arrays as checkpoints and
