@@ -257,7 +257,7 @@ struct EngineBench: ChapterCommand {
     @Option(help: "Seed for parameters and data.") var seed: UInt64 = 0
     @Option(help: "Peer results written by Benchmarks/peers/run.sh.") var peers = "Benchmarks/peers/results.json"
     @Option(help: "Also write this run's numbers as JSON to this path.") var json: String?
-    @Option(help: "Profiling mode: `sgemm` (square sizes), `layers` (time per layer type in one training step), or only `forward` / `train` steps (for perf).")
+    @Option(help: "Profiling mode: `sgemm` (square sizes), `layers` (time per layer type in one training step), only `forward` / `train` steps (for perf), or `dispatch` (what splitting work between the two workers costs).")
     var profile: String?
     @Option(help: "Input shape for --profile: 28x28x1 or 32x32x3.") var shape = "28x28x1"
     @Flag(help: "Lower every convolution by im2col (no Winograd), to compare.") var im2col = false
@@ -302,6 +302,10 @@ struct EngineBench: ChapterCommand {
             }
             return
         }
+        if profile == "dispatch" {
+            dispatchLatency()
+            return
+        }
         if profile == "layers" {
             let dims = shape.split(separator: "x").compactMap { Int($0) }
             guard dims.count == 3 else { throw ValidationError("--shape HxWxC, e.g. 28x28x1") }
@@ -311,7 +315,7 @@ struct EngineBench: ChapterCommand {
         if let profile {
             let dims = shape.split(separator: "x").compactMap { Int($0) }
             guard dims.count == 3, ["forward", "train"].contains(profile) else {
-                throw ValidationError("--profile sgemm|layers|forward|train (with --shape HxWxC, e.g. 28x28x1)")
+                throw ValidationError("--profile sgemm|layers|forward|train|dispatch (with --shape HxWxC, e.g. 28x28x1)")
             }
             let model = benchModel(channels: dims[2])
             var rng = Xoshiro256(seed: seed &+ 1)
@@ -412,6 +416,23 @@ struct EngineBench: ChapterCommand {
     /// Times every kind of layer of the bench U-Net in isolation at the shapes and multiplicities
     /// of one training step (forward + backward each), splitting convolutions into sgemm and the
     /// rest (im2col, scatter/gather, bias), and compares the sum with a measured training step.
+    /// Two equal pieces of work run serially and as DispatchQueue.concurrentPerform's two iterations,
+    /// at sizes of one layer's share at batch 1 (µs): the difference is the cost of waking a worker.
+    func dispatchLatency() {
+        @Sendable @inline(never) func work(_ n: Int) -> Double { var s = 0.0; for i in 0..<n { s += Double(i).squareRoot() }; return s }
+        print("two pieces of work, serially and by concurrentPerform(iterations: 2) (median of \(iterations * 100) calls, µs):")
+        for n in [2_000, 10_000, 50_000] {
+            var sink = 0.0
+            let serial = medianSeconds(warmup: 10, repeats: iterations * 100) { sink += work(n) + work(n) }
+            let parallel = medianSeconds(warmup: 10, repeats: iterations * 100) {
+                DispatchQueue.concurrentPerform(iterations: 2) { _ in _ = work(n) }
+            }
+            print("  piece \(f(serial / 2 * 1e6)) µs: serial \(f(serial * 1e6)), parallel \(f(parallel * 1e6)), "
+                  + "overhead \(f((parallel - serial / 2) * 1e6)) µs")
+            withExtendedLifetime(sink) {}
+        }
+    }
+
     func profileLayers(height: Int, width: Int, channels: Int) {
         let b = batch, h2 = height / 2, w2 = width / 2
         var rng = Xoshiro256(seed: seed)
