@@ -413,9 +413,6 @@ struct EngineBench: ChapterCommand {
         print("  (rerun with --openblas-coretype SkylakeX to benchmark the engine on them; results then differ in the last bits)")
     }
 
-    /// Times every kind of layer of the bench U-Net in isolation at the shapes and multiplicities
-    /// of one training step (forward + backward each), splitting convolutions into sgemm and the
-    /// rest (im2col, scatter/gather, bias), and compares the sum with a measured training step.
     /// Two equal pieces of work run serially and as DispatchQueue.concurrentPerform's two iterations,
     /// at sizes of one layer's share at batch 1 (µs): the difference is the cost of waking a worker.
     func dispatchLatency() {
@@ -433,6 +430,9 @@ struct EngineBench: ChapterCommand {
         }
     }
 
+    /// Times every kind of layer of the bench U-Net in isolation at the shapes and multiplicities
+    /// of one training step (forward + backward each), splitting convolutions into sgemm and the
+    /// rest (im2col, scatter/gather, bias), and compares the sum with a measured training step.
     func profileLayers(height: Int, width: Int, channels: Int) {
         let b = batch, h2 = height / 2, w2 = width / 2
         var rng = Xoshiro256(seed: seed)
