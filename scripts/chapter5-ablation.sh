@@ -13,10 +13,13 @@ out=figures/chapter5-ablation
 last=checkpoints/chapter5-mnist5k-default-w32r3-seff0.25-noavg.safetensors
 ema=checkpoints/chapter5-mnist5k-default-w32r3-seff0.25-ema0.999.safetensors
 # Quality against training compute: the same network and schedule (warm-up, cosine decay to 0.1×) over
-# a third, twice and three times the default preset's 3 000 steps.
-declare -A trainSteps=([1000]=checkpoints/chapter5-mnist5k-default-w32r3-seff0.25-ema0.999-steps1000.safetensors
-                       [6000]=checkpoints/chapter5-mnist5k-default-w32r3-seff0.25-ema0.999-steps6000.safetensors
-                       [9000]=checkpoints/chapter5-mnist5k-default-w32r3-seff0.25-ema0.999-steps9000.safetensors)
+# a third, twice and three times the default preset's 3 000 steps; and over training seeds 2 and 3 (seed 1
+# is the rows above) at 3 000 and 6 000 steps, so that the comparison of the two is over 3 training seeds.
+ck=checkpoints/chapter5-mnist5k-default-w32r3-seff0.25-ema0.999
+declare -A trainOf=([$ck-steps1000.safetensors]="--steps 1000" [$ck-steps6000.safetensors]="--steps 6000"
+                    [$ck-steps9000.safetensors]="--steps 9000"
+                    [$ck-seed2.safetensors]="--seed 2" [$ck-seed3.safetensors]="--seed 3"
+                    [$ck-steps6000-seed2.safetensors]="--steps 6000 --seed 2" [$ck-steps6000-seed3.safetensors]="--steps 6000 --seed 3")
 
 declare -A flags=(
   [aboba]="--integrator aboba --average-decay 0 --checkpoint $last"
@@ -24,11 +27,13 @@ declare -A flags=(
   [ema-aboba]="--integrator aboba --average-decay 0.999 --checkpoint $ema"
   [ema-baoab]="--integrator baoab --average-decay 0.999 --checkpoint $ema"
   [ema-baoab-gaussian]="--integrator baoab --average-decay 0.999 --checkpoint $ema --start gaussian"
-  [ema-baoab-steps1000]="--integrator baoab --average-decay 0.999 --steps 1000 --checkpoint ${trainSteps[1000]}"
-  [ema-baoab-steps6000]="--integrator baoab --average-decay 0.999 --steps 6000 --checkpoint ${trainSteps[6000]}"
-  [ema-baoab-steps9000]="--integrator baoab --average-decay 0.999 --steps 9000 --checkpoint ${trainSteps[9000]}"
 )
-order=(aboba baoab ema-aboba ema-baoab ema-baoab-gaussian ema-baoab-steps1000 ema-baoab-steps6000 ema-baoab-steps9000)
+for train in "${!trainOf[@]}"; do
+  name=ema-baoab-${train#$ck-}; name=${name%.safetensors}
+  flags[$name]="--integrator baoab --average-decay 0.999 ${trainOf[$train]} --checkpoint $train"
+done
+order=(aboba baoab ema-aboba ema-baoab ema-baoab-gaussian ema-baoab-steps1000 ema-baoab-steps6000 ema-baoab-steps9000
+       ema-baoab-seed2 ema-baoab-seed3 ema-baoab-steps6000-seed2 ema-baoab-steps6000-seed3)
 [ $# -gt 0 ] && order=("$@")
 
 for name in "${order[@]}"; do
@@ -39,9 +44,10 @@ for name in "${order[@]}"; do
   if [[ "${flags[$name]}" == *"$last"* && ! -f "$last" ]]; then
     "$bin" train --average-decay 0 --checkpoint "$last" --figures-dir "$out/train-noavg"
   fi
-  for n in "${!trainSteps[@]}"; do
-    if [[ "${flags[$name]}" == *"${trainSteps[$n]}"* && ! -f "${trainSteps[$n]}" ]]; then
-      "$bin" train --average-decay 0.999 --steps "$n" --checkpoint "${trainSteps[$n]}" --figures-dir "$out/train-steps$n"
+  for train in "${!trainOf[@]}"; do
+    if [[ "${flags[$name]}" == *"$train"* && ! -f "$train" ]]; then
+      # shellcheck disable=SC2086
+      "$bin" train --average-decay 0.999 ${trainOf[$train]} --checkpoint "$train" --figures-dir "$out/train-${name#ema-baoab-}"
     fi
   done
   # shellcheck disable=SC2086
