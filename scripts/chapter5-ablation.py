@@ -30,12 +30,18 @@ for name, command, d, cells in rows:
         first = False
     a = d["anchor"]
     lines.append(f"| | | anchor: exact walk's jumps | {f(a['fd'])} | {f(a['kid'])} | {100 * a['confident']:.0f} % | 1 |")
-# Quality against training compute: the candidates that differ from ema-baoab only in --steps.
-compute = []
+# Networks that differ from ema-baoab only in --steps and --seed: (steps, seed, name, d, cells).
+networks = []
 for name, command, d, cells in rows:
-    if name == "ema-baoab" or name.startswith("ema-baoab-steps"):
+    if name == "ema-baoab" or name.startswith("ema-baoab-steps") or name.startswith("ema-baoab-seed"):
         steps = int(command.split("--steps ")[1].split()[0]) if "--steps " in command else 3000
-        compute.append((steps, name, d, cells))
+        networks.append((steps, d["seed"], name, d, cells))
+
+def trace(cells, prefix):
+    return next((t for n, t in cells.items() if n.startswith(prefix)), None)
+
+# Quality against training compute: the seed-1 networks.
+compute = [(steps, name, d, cells) for steps, seed, name, d, cells in networks if seed == 1]
 if len(compute) > 1:
     lines += ["", "## Quality against training compute", "",
               "The same network, schedule (warm-up, cosine decay to 0.1× at the last step), moving average and sampler "
@@ -54,6 +60,39 @@ if len(compute) > 1:
         lines.append(f"| {steps:,} | {32 * steps:,} | {f(d['validation_loss'], 4)} | {f(exact['fd'][0])} → {f(exact['fd'][-1])} | "
                      f"{exact['fd'][-1] / anchor:.0f}× | {noise['fd'][-1] / anchor:.0f}× | "
                      + (f"{small['fd'][-1] / anchor:.0f}×" if small else "—") + " |")
+# The same comparison over training seeds: step counts trained at ≥ 3 seeds, each seed's network sampled
+# with its own seed (its own classifier yardstick too), so the differences between step counts are paired by seed.
+bySteps = {}
+for steps, seed, name, d, cells in networks:
+    bySteps.setdefault(steps, {})[seed] = (d, cells)
+replicated = sorted(k for k, v in bySteps.items() if len(v) >= 3)
+if len(replicated) >= 2:
+    def stats(xs):
+        m = sum(xs) / len(xs)
+        se = (sum((x - m) ** 2 for x in xs) / (len(xs) - 1) / len(xs)) ** 0.5
+        return m, se
+    def metrics(d, cells):
+        anchor = d["anchor"]["fd"]
+        exact, noise = trace(cells, "exact start, δ = 0.5σ"), trace(cells, "noise start")
+        return {"loss": d["validation_loss"], "exact last/first": exact["fd"][-1] / exact["fd"][0],
+                "exact last/anchor": exact["fd"][-1] / anchor, "noise last/anchor": noise["fd"][-1] / anchor}
+    keys = ["loss", "exact last/first", "exact last/anchor", "noise last/anchor"]
+    seeds = sorted(set.intersection(*(set(bySteps[k]) for k in replicated)))
+    lines += ["", "## Over training seeds", "",
+              f"The networks of the table above at {' and '.join(f'{k:,}' for k in replicated)} steps, trained and sampled at seeds "
+              f"{', '.join(map(str, seeds))} (`--seed` sets the initial weights, the batches, the chains' noise and the classifier "
+              "yardstick; the data split is the same). Per seed, then mean ± standard error over the seeds. The last column is "
+              "the difference between the step counts per seed (paired by seed), mean ± s.e.; a difference is resolved "
+              "when it exceeds about 2 s.e.", "",
+              "| measure | " + " | ".join(f"{k:,} steps, seed {s}" for k in replicated for s in seeds) + " | "
+              + " | ".join(f"{k:,} steps: mean ± s.e." for k in replicated) + f" | {replicated[-1]:,} − {replicated[0]:,}: mean ± s.e. |",
+              "|---|" + "---:|" * (len(replicated) * len(seeds) + len(replicated) + 1)]
+    for key in keys:
+        values = {k: [metrics(*bySteps[k][s])[key] for s in seeds] for k in replicated}
+        cells_ = [f(v, 4 if key == "loss" else 3) for k in replicated for v in values[k]]
+        means = [f"{f(stats(values[k])[0], 4 if key == 'loss' else 3)} ± {f(stats(values[k])[1], 2)}" for k in replicated]
+        diff = stats([b - a for a, b in zip(values[replicated[0]], values[replicated[-1]])])
+        lines.append(f"| {key} | " + " | ".join(cells_ + means) + f" | {f(diff[0], 3)} ± {f(diff[1], 2)} |")
 lines += ["", "Commands:", ""] + [f"- `{name}`: `{command}`" for name, command, _, _ in rows]
 notes = root / "NOTES.md"
 if notes.exists():
