@@ -31,7 +31,7 @@ public struct Layout {
                 .header(.class("topbar"),
                     .a(.class("brand"), .href("index.html"), .text(Layout.bookTitle)),
                     .nav(.class("parts"),
-                        .forEach(pages.filter { $0.part != .appendix }) { p in
+                        .forEach(pages.filter { $0.part == .front || $0.part == .chapter }) { p in
                             .a(.href(p.output), .class(p.output == output ? "current" : ""),
                                .text(p.part == .chapter ? Layout.shortTitle(p.title) : p.title.replacingOccurrences(of: " (README)", with: "")))
                         },
@@ -56,7 +56,7 @@ public struct Layout {
     private func sidebar(current: String, sections: [(text: String, id: String)]) -> Node<HTML.BodyContext> {
         .group(
             .a(.class(current == "index.html" ? "current" : ""), .href("index.html"), .text("Contents")),
-            .forEach([Page.Part.front, .chapter, .appendix].filter { part in pages.contains { $0.part == part } }) { part in
+            .forEach([Page.Part.front, .chapter, .run, .appendix].filter { part in pages.contains { $0.part == part } }) { part in
                 .group(
                     .h2(.text(part.rawValue)),
                     .ul(.forEach(pages.filter { $0.part == part }) { p in

@@ -81,8 +81,19 @@ public struct SiteBuilder {
             let mark = summary.map { $0.checks.contains("FAILED") ? "✗ " + $0.checks : "✓ " + $0.checks } ?? "—"
             md.append("| [\(page.title)](\(page.source)) | \(mark) | \(summary?.runTime ?? "") |")
         }
+        let runs = zip(pages, sources).filter { $0.0.part == .run }
+        if !runs.isEmpty {
+            md += ["", "## Committed runs", "",
+                   "Chapter 5's other committed runs (its modes, its ablation, other data sets), each with the command that made it.", "",
+                   "| run | checks | run time |", "|---|---|---:|"]
+            for (page, source) in runs {
+                let summary = reportSummary(source)
+                let mark = summary.map { $0.checks.contains("FAILED") ? "✗ " + $0.checks : "✓ " + $0.checks } ?? "—"
+                md.append("| [\(page.title)](\(page.source)) | \(mark) | \(summary?.runTime ?? "") |")
+            }
+        }
         md += ["", "## Also in the book", ""]
-        for page in pages where page.part != .chapter {
+        for page in pages where page.part == .front || page.part == .appendix {
             md.append("- [\(page.title)](\(page.source))")
         }
         md.append(apiDocs.map { "- [API documentation](\($0)) of the library modules (DocC). Its pages load with "
