@@ -14,10 +14,10 @@ extension Chapter {
         var trace = QualityTrace(name: "noise start (burn-in), δ = \(fmt(m.step / m.sigma, digits: 3))σ", member: m)
         var window = WindowPool()
         let windowSteps = max(every, p.burnIn / p.diagnosticWindows)
-        var r = Xoshiro256(seed: s.seed &+ 98)
+        var r = s.rng(.burnInStart)
         let start: WalkJumpStart = s.start == .gaussian ? .givenMeans(gaussianFitMeans(count: B, rng: &r)) : .uniformPlusNoiseCopied
         if s.start == .gaussian { trace.name = "Gaussian-fit start (burn-in), δ = \(fmt(m.step / m.sigma, digits: 3))σ" }
-        let pool = runWalk(m, chains: B, steps: p.burnIn, start: start, seed: s.seed &+ 99, denoiser: networkDenoiser,
+        let pool = runWalk(m, chains: B, steps: p.burnIn, start: start, seed: s.seed(.burnInWalk), denoiser: networkDenoiser,
                            label: "burn-in " + m.label) { t, sampler in
             guard t % every == 0 else { return }
             let x = sampler.jump()

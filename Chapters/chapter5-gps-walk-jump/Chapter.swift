@@ -14,7 +14,6 @@ final class Chapter {
     let s: Settings
     let data: ChapterData
     let notebook: Notebook
-    var rng: Xoshiro256
     var unet: UNet
     var trainer: DenoiserTrainer
     /// The memorising denoiser of the training set (T2.3), on `empiricalPoints` training images.
@@ -67,15 +66,14 @@ final class Chapter {
                          ("resolutions", String(p.resolutions)), ("steps", String(p.steps)), ("batch", String(p.batch)),
                          ("lr", fmt(p.learningRate)), ("members M", settings.members.map { String($0.measurements) }.joined(separator: ",")),
                          ("γδ", fmt(settings.friction)), ("seed", String(settings.seed))])
-        rng = Xoshiro256(seed: settings.seed)
         unet = UNet(UNet.Configuration(channels: data.train.channels, baseWidth: p.width, resolutions: p.resolutions),
-                    seed: settings.seed)
+                    seed: settings.seed(.network))
         trainer = DenoiserTrainer(
             model: unet,
             configuration: DenoiserTrainingConfiguration(
                 steps: p.steps, batchSize: p.batch, learningRate: Float(p.learningRate), warmupSteps: p.warmup,
                 decayToFraction: p.finalLearningRate < 1 ? Float(p.finalLearningRate) : nil, clipNorm: 1,
-                sigmaEff: Float(settings.sigmaEff), seed: settings.seed, validateEvery: p.validateEvery,
+                sigmaEff: Float(settings.sigmaEff), seed: settings.seed(.network), validateEvery: p.validateEvery,
                 checkpointEvery: p.checkpointEvery, averageDecay: p.averageDecay > 0 ? Float(p.averageDecay) : nil),
             images: data.train.images, count: data.train.count, imageShape: data.imageShape)
         let nEmp = min(p.empiricalPoints, data.train.count)
@@ -251,7 +249,7 @@ final class Chapter {
         var rows = [[String]]()
         var perMember = [(m: Int, mean: Double, se: Double, losses: [Double])]()
         for member in s.members {
-            var r = Xoshiro256(seed: s.seed &+ 0x7E45 &+ UInt64(member.measurements))  // --seed changes the noise too
+            var r = s.rng(.universalityNoise, member.measurements)
             // y_m = x + σ ε_m, measurement-major (y[m·(n·d) + j]); ȳ in MeasurementMean's one order.
             var y = [Float](); y.reserveCapacity(member.measurements * n * d)
             for _ in 0..<member.measurements {

@@ -36,7 +36,7 @@ extension Chapter {
         for (i, member) in s.members.enumerated() {
             for (k, friction) in s.sweepFrictions.enumerated() {
                 var m = member; m.friction = friction
-                cells.append(sweepCell(m, seedBase: s.seed &+ 700 &+ UInt64(100 * i + 10 * k)))
+                cells.append(sweepCell(m, member: i, friction: k))
             }
         }
         let anchor = sweepAnchor()
@@ -47,11 +47,11 @@ extension Chapter {
         sweepFigure(cells, anchor: anchor)
     }
 
-    func sweepCell(_ member: Member, seedBase: UInt64) -> SweepCell {
+    func sweepCell(_ member: Member, member i: Int, friction k: Int) -> SweepCell {
         let B = s.sweepChains, jumpEvery = s.preset.jumpEvery
         var fds = [Double](), kids = [Double](), sure = [Double](), finite = true
         for seed in 0..<s.sweepSeeds {
-            var r = Xoshiro256(seed: seedBase &+ UInt64(seed))
+            var r = Xoshiro256(seed: s.seed(.sweepWalk, i, k, seed))
             let start = exactMeans(count: B, rng: &r)
             let sampler = WalkJumpSampler(configuration: member.walkConfiguration, chains: B, dimension: data.pixels, start: .givenMeans(start), rng: &r, denoiser: networkDenoiser)
             var jumps = [Float]()
@@ -69,7 +69,7 @@ extension Chapter {
         let n = min(data.heldOut.count, s.sweepChains * (s.sweepSteps / s.preset.jumpEvery))
         var fds = [Double](), kids = [Double]()
         for seed in 0..<s.sweepSeeds {
-            let x = exactWalkJumps(count: n, seed: s.seed &+ 900 &+ UInt64(seed))
+            let x = exactWalkJumps(count: n, seed: s.seed(.sweepAnchor, seed))
             let j = judge(x, count: n)
             fds.append(j.fd); kids.append(j.kid)
         }

@@ -37,7 +37,7 @@ extension Chapter {
         Started at the law the chains should keep, any loss of quality is the stationary bias of the learned, \
         discretised walk.
         """)
-        var rng = Xoshiro256(seed: s.seed &+ 500)
+        var rng = s.rng(.exactStart)
         let start = exactStart(member, chains: B, rng: &rng)
         let runs = s.compareIntegrators.map { name -> IntegratorRun in
             var r = rng.split()

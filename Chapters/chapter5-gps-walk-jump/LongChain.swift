@@ -77,7 +77,7 @@ extension Chapter {
     /// stationary law against the data's (the exact-start diagnostic), not the transient from noise.
     var longChainStart: WalkJumpStart {
         if exactLongStart.isEmpty {
-            var r = Xoshiro256(seed: s.seed &+ 500)
+            var r = s.rng(.exactStart)
             exactLongStart = exactMeans(count: s.preset.longChains, rng: &r)
         }
         return .givenMeans(exactLongStart)
@@ -89,8 +89,8 @@ extension Chapter {
         let compare = s.comparisonLongMember
         notebook.prose("\(B) chains of \(m.description) run as one batch for \(fmt(p.longSteps)) steps each at δ = \(fmt(m.step / m.sigma, digits: 3))σ, jumping every \(p.longJumpEvery) steps\(p.longSteps < 10_000 ? " (the full preset runs 10,000 steps; this preset runs fewer to fit its time budget)" : "")\(compare.map { ", and beside them the same \(B) chains at δ = \(fmt($0.step / $0.sigma, digits: 3))σ = \(fmt($0.step, digits: 3)) for comparison" } ?? ""). They start at an exact draw of the data's M-density: ȳ = x + σ_eff ε for \(B) held-out images x, y_m = ȳ + σ(ε_m − ε̄), v ~ N(0, u I) (exact in y; v is drawn from the mid-step law, whose end-of-step counterpart u/(1 − δ²λu/4) differs by a few per cent at δ = σ/2). So they start at the law the walk should keep, and what follows measures the walk's own stationary law, not the transient from noise (the diagnosis below compares them with the burn-in's chains from noise). Chain 0 is shown as a strip: the noisy walk ȳ_t on top, its jumps x̂_t = ν_θ(ȳ_t) below. Mixing is measured by the classifier's label of consecutive jumps: the number of class switches along each chain (blank jumps, see below, count as no class).")
         notebook.prose("A second yardstick watches for drift. At stationarity ȳ has the law of X + σ_eff ε (T4.1), so an exact walk's jumps have the law of ν_θ(X + σ_eff ε): their mean contrast (pixel standard deviation) is that of ν_θ on noisy held-out images. A discretised walk with too large a step samples a biased law (T1.6's step bias, here in R^{Md}); on these images the bias shows as jumps that thin out and fade towards blank, which the classifier would still label with some class.")
-        let main = runLongChains(m, seed: s.seed &+ 300)
-        let comparison = compare.map { runLongChains($0, seed: s.seed &+ 301) }
+        let main = runLongChains(m, seed: s.seed(.longChains))
+        let comparison = compare.map { runLongChains($0, seed: s.seed(.longChainsComparison)) }
         longResult = main
         stripFigure(main)
         let runs = [main] + (comparison.map { [$0] } ?? [])

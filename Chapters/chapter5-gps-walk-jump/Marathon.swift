@@ -116,7 +116,7 @@ extension Chapter {
             print("Continuing the chain of \(s.marathonState) at step \(state.step).")
             return state
         }
-        var r = Xoshiro256(seed: s.seed &+ 600)
+        var r = s.rng(.marathon)
         let mean = exactMeans(count: 1, rng: &r)
         let start = WalkJumpSampler(configuration: m.walkConfiguration, chains: 1, dimension: d, start: .givenMeans(mean), rng: &r,
                                     denoiser: { x, _ in x })

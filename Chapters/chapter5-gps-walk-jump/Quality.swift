@@ -116,7 +116,7 @@ extension Chapter {
         let p = s.preset, trials = 10, size = min(n, data.heldOut.count)
         var classFails = 0, fdFails = 0, decayFails = 0
         for t in 0..<trials {
-            let x = exactWalkJumps(count: size, seed: s.seed &+ 0xFA15E &+ UInt64(t))
+            let x = exactWalkJumps(count: size, seed: s.seed(.falseAlarms, t))
             let q = quality(x, count: size, groups: replicateGroups) { $0 % self.replicateGroups }
             let lo = q.classShares.min() ?? 0, hi = q.classShares.max() ?? 1
             if lo < p.minClassShare || hi > p.maxClassShare { classFails += 1 }

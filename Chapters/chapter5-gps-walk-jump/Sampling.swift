@@ -37,7 +37,7 @@ extension Chapter {
     func classifierSection() {
         let p = s.preset
         notebook.section("A yardstick: a classifier trained here, and a Fréchet distance on its features")
-        let clf = Classifier(channels: data.train.channels, width: p.classifierWidth, classes: data.train.classCount, seed: s.seed &+ 11)
+        let clf = Classifier(channels: data.train.channels, width: p.classifierWidth, classes: data.train.classCount, seed: s.seed(.classifierWeights))
         let labels = data.train.labels.map(Int.init)
         // The classifier depends only on the data, its width, steps and the seed: cached next to the
         // denoiser's checkpoint and reused by later runs.
@@ -49,7 +49,7 @@ extension Chapter {
         } else {
             let bar = ProgressBar(total: p.classifierSteps, label: "classifier")
             let r = trainClassifier(clf, images: data.train.images, labels: labels, imageShape: data.imageShape,
-                                    steps: p.classifierSteps, batchSize: 64, learningRate: 3e-3, seed: s.seed &+ 12,
+                                    steps: p.classifierSteps, batchSize: 64, learningRate: 3e-3, seed: s.seed(.classifierBatches),
                                     progress: { bar.draw($0, lossDigits: 4) })
             bar.finish()
             how = "trained now at \(fmtTiming(r.imagesPerSecond, digits: 4)) images/s and saved to \(cache)"
@@ -126,7 +126,7 @@ extension Chapter {
     /// the member (T4.1), so the jumps have the law of ν_θ(X + σ_eff ε): here for the held-out images,
     /// one fixed noise draw each. Any statistic of the sampler's jumps (contrast, FD, classes) should
     /// approach the same statistic of these; the gap is the walk's error, not the network's.
-    func computeExactWalkJumps() -> [Float] { exactWalkJumps(count: data.heldOut.count, seed: s.seed &+ 400) }
+    func computeExactWalkJumps() -> [Float] { exactWalkJumps(count: data.heldOut.count, seed: s.seed(.exactWalk)) }
 
     /// ν_θ(x + σ_eff ε) for the first `count` held-out x, with the noise drawn from `seed`.
     func exactWalkJumps(count: Int, seed: UInt64) -> [Float] {
@@ -210,12 +210,12 @@ extension Chapter {
         }
         for (i, run) in runs.enumerated() {
             let r = walkJump(run.0, denoiser: run.2, name: run.3, stepVariant: run.1, start: start, burnIn: 0,
-                             seed: s.seed &+ 100 &+ UInt64(i), figure: true)
+                             seed: s.seed(.memberWalk, i), figure: true)
             results.append(r)
         }
 
         // Anchors with the same n.
-        var r = Xoshiro256(seed: s.seed &+ 77)
+        var r = s.rng(.anchorImages)
         let realIdx = r.permutation(data.train.count).prefix(n)
         let realImages = data.train.subset(indices: Array(realIdx)).images, nReal = min(n, data.train.count)
         func anchor(_ name: String, _ images: [Float], count: Int) {
@@ -230,7 +230,7 @@ extension Chapter {
         // The memorising denoiser's walk has its own burn-in from noise: its chains fall onto training
         // images, not onto ν_θ's law.
         let mem = walkJump(lm, denoiser: empiricalDenoiser, name: "memorising " + lm.label, stepVariant: false,
-                           start: .uniformPlusNoiseCopied, burnIn: p.burnIn, seed: s.seed &+ 200, figure: false)
+                           start: .uniformPlusNoiseCopied, burnIn: p.burnIn, seed: s.seed(.memorisingWalk), figure: false)
         anchors.append(("walk-jump with the memorising denoiser " + lm.description, mem.fd, mem.confident))
         var memorising = mem
         memorising.name = "memorising"; memorising.isStepVariant = true

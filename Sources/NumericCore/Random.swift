@@ -20,6 +20,27 @@ public struct Xoshiro256: RandomNumberGenerator, Sendable {
         s0 = splitMix(&sm); s1 = splitMix(&sm); s2 = splitMix(&sm); s3 = splitMix(&sm)
     }
 
+    /// The stream named by `keys` of `seed`: the seed and each key in turn folded through
+    /// `mix`, so distinct key paths (or seeds) give unrelated generators. Unlike `seed + k`
+    /// streams, under which seed 1's stream 2 is seed 2's stream 1 and a block of offsets can run
+    /// into the next, two streams coincide only if their 64-bit hashes do.
+    public init(seed: UInt64, stream keys: [UInt64]) { self.init(seed: Xoshiro256.seed(seed, stream: keys)) }
+
+    /// The seed of `init(seed:stream:)`'s generator, for APIs that take a seed.
+    public static func seed(_ seed: UInt64, stream keys: [UInt64]) -> UInt64 {
+        keys.reduce(seed) { mix($0, $1) }
+    }
+
+    /// Folds `key` into `a`: SplitMix64's finaliser of a + γ·(key + 1), γ the golden-ratio increment
+    /// (a bijection of a for each key). The trainers key their per-step and per-epoch streams with it.
+    @inline(__always)
+    public static func mix(_ a: UInt64, _ key: UInt64) -> UInt64 {
+        var z = a &+ 0x9E37_79B9_7F4A_7C15 &* (key &+ 1)
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
     /// The 256-bit state, to save a stream and continue it exactly later (`init(state:)`).
     public var state: [UInt64] { [s0, s1, s2, s3] }
 

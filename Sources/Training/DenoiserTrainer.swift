@@ -17,12 +17,7 @@ import Storage
 
 // MARK: - Seeds
 
-@inline(__always) func mixSeed(_ a: UInt64, _ b: UInt64) -> UInt64 {
-    var z = a &+ 0x9E37_79B9_7F4A_7C15 &* (b &+ 1)
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-}
+@inline(__always) func mixSeed(_ a: UInt64, _ b: UInt64) -> UInt64 { Xoshiro256.mix(a, b) }
 
 // MARK: - Progress and errors
 
