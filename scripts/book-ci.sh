@@ -7,7 +7,8 @@
 #   2. each regenerated chapter 1–4 report equals the committed one except for ⏱-marked timings
 #      (scripts/compare-reports.py): a committed report older than its code fails CI;
 #   3. every theory citation resolves in docs/THEORY.md and its generated index is current
-#      (scripts/theory-index.py --check);
+#      (scripts/theory-index.py --check), and README's table of chapter 5's committed runs is the one
+#      their reports give (scripts/chapter5-runs.py --check);
 #   4. every exercise command printed in the reports parses and runs (scripts/run-exercises.sh);
 #   5. hostile flag values end in a one-line exit 2 or a passing run, never a crash or a hang
 #      (scripts/flag-fuzz.py --size ci, a few minutes; docs/flag-fuzz.md).
@@ -73,6 +74,7 @@ python3 scripts/compare-reports.py "$out/figures" figures \
 if [ -f scripts/theory-index.py ]; then
     python3 scripts/theory-index.py --check || failed+=("theory-index")
 fi
+python3 scripts/chapter5-runs.py --check || failed+=("chapter5-runs")
 # The book as a static site from the committed reports (scripts/site.sh, seconds: book-site is built
 # above); fails when a page links a file that does not exist.
 bash scripts/site.sh --out "$out/site" || failed+=("site")

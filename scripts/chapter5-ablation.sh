@@ -32,8 +32,13 @@ for train in "${!trainOf[@]}"; do
   name=ema-baoab-${train#$ck-}; name=${name%.safetensors}
   flags[$name]="--integrator baoab --average-decay 0.999 ${trainOf[$train]} --checkpoint $train"
 done
+# The moving average over training seeds: the same runs' last weights (--average-decay 0 samples a
+# checkpoint's last weights, not its average), paired with ema-baoab-seed2/3; for seed 1 `baoab`.
+for seed in 2 3; do
+  flags[baoab-seed$seed]="--integrator baoab --average-decay 0 --seed $seed --checkpoint $ck-seed$seed.safetensors"
+done
 order=(aboba baoab ema-aboba ema-baoab ema-baoab-gaussian ema-baoab-steps1000 ema-baoab-steps6000 ema-baoab-steps9000
-       ema-baoab-seed2 ema-baoab-seed3 ema-baoab-steps6000-seed2 ema-baoab-steps6000-seed3)
+       ema-baoab-seed2 ema-baoab-seed3 ema-baoab-steps6000-seed2 ema-baoab-steps6000-seed3 baoab-seed2 baoab-seed3)
 [ $# -gt 0 ] && order=("$@")
 
 for name in "${order[@]}"; do
