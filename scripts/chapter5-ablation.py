@@ -30,18 +30,19 @@ for name, command, d, cells in rows:
         first = False
     a = d["anchor"]
     lines.append(f"| | | anchor: exact walk's jumps | {f(a['fd'])} | {f(a['kid'])} | {100 * a['confident']:.0f} % | 1 |")
-# Networks that differ from ema-baoab only in --steps and --seed: (steps, seed, name, d, cells).
+# B-A-O-A-B networks of the default schedule that differ in --steps, --seed and the moving average:
+# (steps, seed, average, name, d, cells); `baoab` is seed 1's last weights.
 networks = []
 for name, command, d, cells in rows:
-    if name == "ema-baoab" or name.startswith("ema-baoab-steps") or name.startswith("ema-baoab-seed"):
+    if name in ("ema-baoab", "baoab") or name.startswith(("ema-baoab-steps", "ema-baoab-seed", "baoab-seed")):
         steps = int(command.split("--steps ")[1].split()[0]) if "--steps " in command else 3000
-        networks.append((steps, d["seed"], name, d, cells))
+        networks.append((steps, d["seed"], "--average-decay 0 " not in command, name, d, cells))
 
 def trace(cells, prefix):
     return next((t for n, t in cells.items() if n.startswith(prefix)), None)
 
 # Quality against training compute: the seed-1 networks.
-compute = [(steps, name, d, cells) for steps, seed, name, d, cells in networks if seed == 1]
+compute = [(steps, name, d, cells) for steps, seed, average, name, d, cells in networks if seed == 1 and average]
 if len(compute) > 1:
     lines += ["", "## Quality against training compute", "",
               "The same network, schedule (warm-up, cosine decay to 0.1× at the last step), moving average and sampler "
@@ -60,39 +61,53 @@ if len(compute) > 1:
         lines.append(f"| {steps:,} | {32 * steps:,} | {f(d['validation_loss'], 4)} | {f(exact['fd'][0])} → {f(exact['fd'][-1])} | "
                      f"{exact['fd'][-1] / anchor:.0f}× | {noise['fd'][-1] / anchor:.0f}× | "
                      + (f"{small['fd'][-1] / anchor:.0f}×" if small else "—") + " |")
-# The same comparison over training seeds: step counts trained at ≥ 3 seeds, each seed's network sampled
-# with its own seed (its own classifier yardstick too), so the differences between step counts are paired by seed.
-bySteps = {}
-for steps, seed, name, d, cells in networks:
-    bySteps.setdefault(steps, {})[seed] = (d, cells)
-replicated = sorted(k for k, v in bySteps.items() if len(v) >= 3)
-if len(replicated) >= 2:
+# The comparisons over training seeds: networks trained at ≥ 3 seeds, each sampled with its own seed (its
+# own classifier yardstick too), so that two networks of one seed are compared paired.
+byVariant = {}
+for steps, seed, average, name, d, cells in networks:
+    byVariant.setdefault((steps, average), {})[seed] = (d, cells)
+replicated = {k: v for k, v in byVariant.items() if len(v) >= 3}
+comparisons = [(a, b) for a, b in [((6000, True), (3000, True)), ((3000, True), (3000, False))]
+               if a in replicated and b in replicated]
+if comparisons:
     def stats(xs):
         m = sum(xs) / len(xs)
-        se = (sum((x - m) ** 2 for x in xs) / (len(xs) - 1) / len(xs)) ** 0.5
-        return m, se
+        return m, (sum((x - m) ** 2 for x in xs) / (len(xs) - 1) / len(xs)) ** 0.5
     def metrics(d, cells):
         anchor = d["anchor"]["fd"]
         exact, noise = trace(cells, "exact start, δ = 0.5σ"), trace(cells, "noise start")
-        return {"loss": d["validation_loss"], "exact last/first": exact["fd"][-1] / exact["fd"][0],
-                "exact last/anchor": exact["fd"][-1] / anchor, "noise last/anchor": noise["fd"][-1] / anchor}
-    keys = ["loss", "exact last/first", "exact last/anchor", "noise last/anchor"]
-    seeds = sorted(set.intersection(*(set(bySteps[k]) for k in replicated)))
+        return {"held-out loss": d["validation_loss"], "exact start: FD last / first": exact["fd"][-1] / exact["fd"][0],
+                "exact start: FD last / anchor": exact["fd"][-1] / anchor, "noise start: FD last / anchor": noise["fd"][-1] / anchor}
+    keys = ["held-out loss", "exact start: FD last / first", "exact start: FD last / anchor", "noise start: FD last / anchor"]
+    def label(v):
+        return f"{v[0]:,} steps, " + ("moving average" if v[1] else "last weights")
+    def digits(key):
+        return 4 if key == "held-out loss" else 3
+    seeds = sorted(set.intersection(*(set(v) for v in replicated.values())))
     lines += ["", "## Over training seeds", "",
-              f"The networks of the table above at {' and '.join(f'{k:,}' for k in replicated)} steps, trained and sampled at seeds "
-              f"{', '.join(map(str, seeds))} (`--seed` sets the initial weights, the batches, the chains' noise and the classifier "
-              "yardstick; the data split is the same). Per seed, then mean ± standard error over the seeds. The last column is "
-              "the difference between the step counts per seed (paired by seed), mean ± s.e.; a difference is resolved "
-              "when it exceeds about 2 s.e.", "",
-              "| measure | " + " | ".join(f"{k:,} steps, seed {s}" for k in replicated for s in seeds) + " | "
-              + " | ".join(f"{k:,} steps: mean ± s.e." for k in replicated) + f" | {replicated[-1]:,} − {replicated[0]:,}: mean ± s.e. |",
-              "|---|" + "---:|" * (len(replicated) * len(seeds) + len(replicated) + 1)]
-    for key in keys:
-        values = {k: [metrics(*bySteps[k][s])[key] for s in seeds] for k in replicated}
-        cells_ = [f(v, 4 if key == "loss" else 3) for k in replicated for v in values[k]]
-        means = [f"{f(stats(values[k])[0], 4 if key == 'loss' else 3)} ± {f(stats(values[k])[1], 2)}" for k in replicated]
-        diff = stats([b - a for a, b in zip(values[replicated[0]], values[replicated[-1]])])
-        lines.append(f"| {key} | " + " | ".join(cells_ + means) + f" | {f(diff[0], 3)} ± {f(diff[1], 2)} |")
+              f"The networks trained at seeds {', '.join(map(str, seeds))} (`--seed` sets the initial weights, the batches, the "
+              "chains' noise and the classifier yardstick; the data split and the validation noise are the same). Each is "
+              "sampled with its own seed, so two networks of one seed are compared paired: the second table gives the "
+              "difference per seed and its mean ± standard error over the seeds, resolved when it exceeds about 2 s.e. "
+              "(with 3 seeds the s.e. itself is rough). `baoab` and `baoab-seedN` sample the last weights of the runs "
+              "whose moving average `ema-baoab` and `ema-baoab-seedN` sample (seed 1's was trained separately, at "
+              "5a37d2b, with the same seed and schedule).", "",
+              "| network | measure | " + " | ".join(f"seed {s}" for s in seeds) + " | mean ± s.e. |",
+              "|---|---|" + "---:|" * (len(seeds) + 1)]
+    for variant in sorted(replicated, key=lambda v: (v[0], not v[1])):
+        for key in keys:
+            values = [metrics(*replicated[variant][s])[key] for s in seeds]
+            m, se = stats(values)
+            lines.append(f"| {label(variant) if key == keys[0] else ''} | {key} | " + " | ".join(f(v, digits(key)) for v in values)
+                         + f" | {f(m, digits(key))} ± {f(se, 2)} |")
+    lines += ["", "| comparison | measure | " + " | ".join(f"seed {s}" for s in seeds) + " | mean ± s.e. | mean / s.e. |",
+              "|---|---|" + "---:|" * (len(seeds) + 2)]
+    for a, b in comparisons:
+        for key in keys:
+            diffs = [metrics(*replicated[a][s])[key] - metrics(*replicated[b][s])[key] for s in seeds]
+            m, se = stats(diffs)
+            lines.append(f"| {label(a) + ' − ' + label(b) if key == keys[0] else ''} | {key} | " + " | ".join(f(x, 3) for x in diffs)
+                         + f" | {f(m, 3)} ± {f(se, 2)} | " + (f"{m / se:.1f} |" if se > 0 else "— |"))
 lines += ["", "Commands:", ""] + [f"- `{name}`: `{command}`" for name, command, _, _ in rows]
 notes = root / "NOTES.md"
 if notes.exists():
