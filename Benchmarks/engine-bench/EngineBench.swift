@@ -257,7 +257,7 @@ struct EngineBench: ChapterCommand {
     @Option(help: "Seed for parameters and data.") var seed: UInt64 = 0
     @Option(help: "Peer results written by Benchmarks/peers/run.sh.") var peers = "Benchmarks/peers/results.json"
     @Option(help: "Also write this run's numbers as JSON to this path.") var json: String?
-    @Option(help: "Profiling mode: `sgemm` (square sizes), `layers` (time per layer type in one training step), only `forward` / `train` steps (for perf), or `dispatch` (what splitting work between the two workers costs).")
+    @Option(help: "Profiling mode: `sgemm` (square sizes), `layers` (time per layer type in one training step), only `forward` (the inference pass, `infer`), `forward-keeping` (the forward pass that keeps every input for backward) or `train` steps (for perf), or `dispatch` (what splitting work between the two workers costs).")
     var profile: String?
     @Option(help: "Input shape for --profile: 28x28x1 or 32x32x3.") var shape = "28x28x1"
     @Flag(help: "Lower every convolution by im2col (no Winograd), to compare.") var im2col = false
@@ -314,8 +314,8 @@ struct EngineBench: ChapterCommand {
         }
         if let profile {
             let dims = shape.split(separator: "x").compactMap { Int($0) }
-            guard dims.count == 3, ["forward", "train"].contains(profile) else {
-                throw ValidationError("--profile sgemm|layers|forward|train|dispatch (with --shape HxWxC, e.g. 28x28x1)")
+            guard dims.count == 3, ["forward", "forward-keeping", "train"].contains(profile) else {
+                throw ValidationError("--profile sgemm|layers|forward|forward-keeping|train|dispatch (with --shape HxWxC, e.g. 28x28x1)")
             }
             let model = benchModel(channels: dims[2])
             var rng = Xoshiro256(seed: seed &+ 1)
@@ -325,7 +325,11 @@ struct EngineBench: ChapterCommand {
             var times = [Double]()
             for _ in 0..<iterations {
                 let clock = Stopwatch()
-                if profile == "forward" { _ = model.forward(x) } else { mseTrainingStep(model, input: x, target: target, optimizer: optimizer) }
+                switch profile {
+                case "forward": _ = model.infer(x)
+                case "forward-keeping": _ = model.forward(x)
+                default: mseTrainingStep(model, input: x, target: target, optimizer: optimizer)
+                }
                 times.append(clock.seconds)
             }
             print("\(profile) \(shape) batch \(batch): \(f(times.reduce(0, +) / Double(iterations) * 1e3)) ms/iteration "
@@ -541,7 +545,7 @@ struct EngineBench: ChapterCommand {
         var inF = [Double](), inT = [Double](), callsF = 0, callsT = 0, flopsF = 0.0, flopsT = 0.0
         for _ in 0..<max(1, iterations) {
             GEMMCounter.reset()
-            var w = Stopwatch(); _ = model.forward(x); tf.append(w.seconds)
+            var w = Stopwatch(); _ = model.infer(x); tf.append(w.seconds)
             inF.append(GEMMCounter.seconds); callsF = GEMMCounter.calls; flopsF = GEMMCounter.flops
             w.restart(); buffers.run(fwdCalls); gf.append(w.seconds)
             GEMMCounter.reset()

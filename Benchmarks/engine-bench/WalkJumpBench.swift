@@ -22,7 +22,7 @@ extension EngineBench {
         let unet = UNet(UNet.Configuration(channels: 1, baseWidth: 32, resolutions: 3), seed: seed)
         let d = 28 * 28
         let denoiser: WalkJumpSampler.Denoiser = { x, n in
-            forwardBatched({ unet.forward($0) }, images: x, count: n, imageShape: [1, 28, 28], batch: 64)
+            forwardBatched({ unet.infer($0) }, images: x, count: n, imageShape: [1, 28, 28], batch: 64)
         }
         print("\n## Walk-jump steps/s: chapter 5's U-Net (width 32, 3 resolutions, \(unet.parameterCount) parameters), A-B-O-B-A")
         print("  " + padRight("M", 4) + pad("B", 5) + pad("steps/s", 10) + pad("best", 9) + pad("chain-steps/s", 15) + pad("ν_θ share", 11))

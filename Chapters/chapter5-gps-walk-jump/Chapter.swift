@@ -93,7 +93,7 @@ final class Chapter {
 
     /// ν_θ on `count` images (batched, 64 at a time).
     func denoise(_ images: [Float], count: Int) -> [Float] {
-        forwardBatched({ self.unet.forward($0) }, images: images, count: count, imageShape: data.imageShape, batch: 64)
+        forwardBatched({ self.unet.infer($0) }, images: images, count: count, imageShape: data.imageShape, batch: 64)
     }
 
     /// The sampler's view of ν_θ: B rows of d Floats.
@@ -214,7 +214,7 @@ final class Chapter {
         let nVal = min(data.heldOut.count, 500)
         let images = Array(data.heldOut.images.prefix(nVal * data.pixels))
         let shape = data.imageShape
-        let net = DenoiserTrainer.denoisingLoss(apply: { self.unet.forward($0) }, images: images, count: nVal, imageShape: shape,
+        let net = DenoiserTrainer.denoisingLoss(apply: { self.unet.infer($0) }, images: images, count: nVal, imageShape: shape,
                                                 sigma: sigmaEff, seed: 0xBA11)
         let e = empirical
         let sig = s.sigmaEff

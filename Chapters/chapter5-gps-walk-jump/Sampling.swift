@@ -62,7 +62,7 @@ extension Chapter {
         accuracy = classifierAccuracy(clf, images: data.heldOut.images, labels: data.heldOut.labels.map(Int.init), imageShape: data.imageShape)
         let reference = features(data.heldOut.images, count: data.heldOut.count)
         featureReference = FeatureReference(features: reference, count: data.heldOut.count, dimension: clf.featureDimension)
-        heldOutConfident = confidentShare(clf.head.forward(Tensor(shape: [data.heldOut.count, clf.featureDimension], data: reference)))
+        heldOutConfident = confidentShare(clf.head.infer(Tensor(shape: [data.heldOut.count, clf.featureDimension], data: reference)))
         notebook.prose("The classifier (engine's Classifier, width \(p.classifierWidth): three 3×3 convolutions with GroupNorm and SiLU, global average pooling to \(clf.featureDimension) features, a linear head) is trained on the training images for \(p.classifierSteps) steps of batch 64 with Adam (\(how)). Its held-out accuracy: \(fmt(100 * accuracy, digits: 4)) %.")
         notebook.check("classifier's held-out accuracy ≥ \(fmt(100 * p.minAccuracy)) % (preset \(p.name))", measured: accuracy, atLeast: p.minAccuracy)
         notebook.prose("Sample quality is a Fréchet distance between Gaussians fitted to the classifier's \(clf.featureDimension) penultimate features of a sample set and of the \(data.heldOut.count) held-out images. This is the formula of FID, but NOT Inception FID: the features come from this small classifier, so the numbers are comparable only within this book (same classifier, same sample size n; the finite-n bias is included in every row, which is why real images are also scored as an anchor):")
@@ -79,7 +79,7 @@ extension Chapter {
     func classify(_ images: [Float], count: Int) -> (features: [Float], logits: Tensor)? {
         guard let clf = classifier, count > 0 else { return nil }
         let f = features(images, count: count)
-        return (f, clf.head.forward(Tensor(shape: [count, clf.featureDimension], data: f)))
+        return (f, clf.head.infer(Tensor(shape: [count, clf.featureDimension], data: f)))
     }
 
     func predictions(_ images: [Float], count: Int) -> [Int] {

@@ -32,9 +32,10 @@ public final class Classifier: Layer {
     }
 
     /// Penultimate features (B, 4w): the pooled activations that feed the linear head.
-    public func features(_ x: Tensor) -> Tensor { body.forward(x) }
+    public func features(_ x: Tensor) -> Tensor { body.infer(x) }
 
     public func forward(_ x: Tensor) -> Tensor { head.forward(body.forward(x)) }
+    public func infer(_ x: Tensor) -> Tensor { head.infer(body.infer(x)) }
 
     public func backward(_ gradOutput: Tensor) -> Tensor { body.backward(head.backward(gradOutput)) }
 

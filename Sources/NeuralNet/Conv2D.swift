@@ -115,9 +115,15 @@ public final class Conv2D: Layer {
     }
 
     public func forward(_ x: Tensor) -> Tensor {
+        let y = infer(x)
+        cachedInput = x
+        return y
+    }
+
+    public func infer(_ x: Tensor) -> Tensor {
         let g = geometry(x)
         require(weight.isConsistent && bias.isConsistent, "parameter arrays no longer match their shapes")
-        cachedInput = x
+        cachedInput = nil
         // A single image (a long chain's step), which the image split leaves on one worker, runs its
         // GEMMs at one OpenBLAS thread whatever the configured count: threaded GEMMs round
         // differently, so a chain would otherwise depend on the machine's core count.

@@ -15,7 +15,7 @@ public final class GroupNorm: Layer {
     public let gamma: Parameter
     public let beta: Parameter
     // The backward pass recomputes x̂ = (x − μ)·r from the input instead of storing it.
-    private var cachedInput: Tensor?
+    private(set) var cachedInput: Tensor?
     private var cachedMean: [Float] = [], cachedInverseStd: [Float] = []   // μ, r = 1/√(σ² + ε) per (b, g)
 
     public init(groups: Int, channels: Int, thenSiLU: Bool = false) {
@@ -29,6 +29,18 @@ public final class GroupNorm: Layer {
     public var namedParameters: [(name: String, parameter: Parameter)] { [("weight", gamma), ("bias", beta)] }
 
     public func forward(_ x: Tensor) -> Tensor {
+        let (y, mean, invStd) = normalise(x)
+        cachedInput = x; cachedMean = mean; cachedInverseStd = invStd
+        return y
+    }
+
+    public func infer(_ x: Tensor) -> Tensor {
+        cachedInput = nil; cachedMean = []; cachedInverseStd = []
+        return normalise(x).y
+    }
+
+    /// y (or SiLU(y)) with the per-(image, group) mean μ and r = 1/√(σ² + ε).
+    private func normalise(_ x: Tensor) -> (y: Tensor, mean: [Float], invStd: [Float]) {
         require(x.rank == 4 && x.shape[1] == channels, "GroupNorm: input \(x.shape), expected (B, \(channels), H, W)")
         require(gamma.isConsistent && beta.isConsistent, "GroupNorm: parameter arrays no longer match their shapes")
         let batch = x.shape[0], hw = x.shape[2] * x.shape[3], cpg = channels / groups, n = cpg * hw
@@ -61,8 +73,7 @@ public final class GroupNorm: Layer {
                 }
             }
         }
-        cachedInput = x; cachedMean = mean; cachedInverseStd = invStd
-        return y
+        return (y, mean, invStd)
     }
 
     /// Per (image, group) block, with a = γx̂ + β and ∂a = ∂z·SiLU′(a) (or ∂a = ∂y without SiLU):

@@ -46,9 +46,12 @@ public final class Parameter {
 
 /// A differentiable map of one tensor. `forward` caches what `backward` needs; `backward` takes
 /// ∂L/∂output, ADDS ∂L/∂parameters into each parameter's `gradient`, and returns ∂L/∂input.
-/// `backward` must follow the `forward` whose cache it uses.
+/// `backward` must follow the `forward` whose cache it uses. `infer` is the inference path: the
+/// same output, bit for bit, keeping nothing for backward (and dropping what an earlier `forward`
+/// kept), so that sampling holds no activations between calls.
 public protocol Layer: AnyObject {
     func forward(_ x: Tensor) -> Tensor
+    func infer(_ x: Tensor) -> Tensor
     func backward(_ gradOutput: Tensor) -> Tensor
     /// Parameters with stable, dot-separated names (e.g. `down.0.conv1.weight`), in a fixed order.
     var namedParameters: [(name: String, parameter: Parameter)] { get }
@@ -72,6 +75,9 @@ public enum ParameterLoadError: Error, CustomStringConvertible {
 }
 
 extension Layer {
+    /// Layers that keep nothing for backward infer by their forward pass.
+    public func infer(_ x: Tensor) -> Tensor { forward(x) }
+
     public var parameters: [Parameter] { namedParameters.map(\.parameter) }
     public var parameterCount: Int { namedParameters.reduce(0) { $0 + $1.parameter.count } }
 
@@ -108,11 +114,8 @@ public final class Sequential: Layer {
     public let layers: [Layer]
     public init(_ layers: [Layer]) { self.layers = layers }
 
-    public func forward(_ x: Tensor) -> Tensor {
-        var h = x
-        for l in layers { h = l.forward(h) }
-        return h
-    }
+    public func forward(_ x: Tensor) -> Tensor { layers.reduce(x) { $1.forward($0) } }
+    public func infer(_ x: Tensor) -> Tensor { layers.reduce(x) { $1.infer($0) } }
 
     public func backward(_ gradOutput: Tensor) -> Tensor {
         var g = gradOutput

@@ -6,7 +6,7 @@ public final class Linear: Layer {
     public let inFeatures: Int, outFeatures: Int
     public let weight: Parameter
     public let bias: Parameter
-    private var cachedInput: Tensor?
+    private(set) var cachedInput: Tensor?
 
     /// He-normal weights (fan-in = `inFeatures`), zero bias.
     public init(_ inFeatures: Int, _ outFeatures: Int, rng: inout Xoshiro256) {
@@ -20,9 +20,15 @@ public final class Linear: Layer {
     }
 
     public func forward(_ x: Tensor) -> Tensor {
+        let y = infer(x)
+        cachedInput = x
+        return y
+    }
+
+    public func infer(_ x: Tensor) -> Tensor {
         require(x.rank == 2 && x.shape[1] == inFeatures, "Linear: input \(x.shape), expected (N, \(inFeatures))")
         require(weight.isConsistent && bias.isConsistent, "parameter arrays no longer match their shapes")
-        cachedInput = x
+        cachedInput = nil
         let n = x.shape[0], o = outFeatures, i = inFeatures
         return Tensor(shape: [n, o]) { y in
             bias.value.withUnsafeBufferPointer { b in

@@ -16,11 +16,14 @@ public final class MLP: Layer {
         activations = hidden.map { _ in SiLU() }
     }
 
-    public func forward(_ x: Tensor) -> Tensor {
+    public func forward(_ x: Tensor) -> Tensor { run(x) { $0.forward($1) } }
+    public func infer(_ x: Tensor) -> Tensor { run(x) { $0.infer($1) } }
+
+    private func run(_ x: Tensor, _ apply: (Layer, Tensor) -> Tensor) -> Tensor {
         var h = x
         for i in linears.indices {
-            h = linears[i].forward(h)
-            if i < activations.count { h = activations[i].forward(h) }
+            h = apply(linears[i], h)
+            if i < activations.count { h = apply(activations[i], h) }
         }
         return h
     }

@@ -25,10 +25,14 @@ public final class ResBlock: Layer {
             : Conv2D(inChannels, outChannels, kernelSize: 1, workspace: workspace, rng: &rng)
     }
 
-    public func forward(_ x: Tensor) -> Tensor {
-        var h = conv1.forward(norm1.forward(x))
-        h = conv2.forward(norm2.forward(h))
-        h.add(skip?.forward(x) ?? x)
+    public func forward(_ x: Tensor) -> Tensor { run(x) { $0.forward($1) } }
+    public func infer(_ x: Tensor) -> Tensor { run(x) { $0.infer($1) } }
+
+    /// The block with each layer applied by `apply` (its forward or its inference pass).
+    private func run(_ x: Tensor, _ apply: (Layer, Tensor) -> Tensor) -> Tensor {
+        var h = apply(conv1, apply(norm1, x))
+        h = apply(conv2, apply(norm2, h))
+        h.add(skip.map { apply($0, x) } ?? x)
         return h
     }
 

@@ -6,12 +6,18 @@ import Glibc
 /// SiLU (swish) activation: y = x / (1 + e^(−x)); dy/dx = σ(x)·(1 + x·(1 − σ(x))).
 /// The fast path uses the vectorisable `fastExp`; `forwardNaive` uses libm's `expf`.
 public final class SiLU: Layer {
-    private var cachedInput: Tensor?
+    private(set) var cachedInput: Tensor?
     public init() { tuneAllocator() }
     public var namedParameters: [(name: String, parameter: Parameter)] { [] }
 
     public func forward(_ x: Tensor) -> Tensor {
+        let y = infer(x)
         cachedInput = x
+        return y
+    }
+
+    public func infer(_ x: Tensor) -> Tensor {
+        cachedInput = nil
         return Tensor(shape: x.shape) { y in
             x.data.withUnsafeBufferPointer { px in
                 let src = px.baseAddress!, dst = y.baseAddress!

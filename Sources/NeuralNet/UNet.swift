@@ -91,23 +91,28 @@ public final class UNet: Layer {
         UNet(Configuration(channels: channels, baseWidth: 32, resolutions: 2), seed: seed)
     }
 
-    public func forward(_ x: Tensor) -> Tensor {
+    public func forward(_ x: Tensor) -> Tensor { run(x) { $0.forward($1) } }
+    /// ν_θ(x) keeping nothing for backward: what sampling calls.
+    public func infer(_ x: Tensor) -> Tensor { run(x) { $0.infer($1) } }
+
+    /// The network with each layer applied by `apply` (its forward or its inference pass).
+    private func run(_ x: Tensor, _ apply: (Layer, Tensor) -> Tensor) -> Tensor {
         let levels = configuration.resolutions, factor = 1 << (levels - 1)
         require(x.rank == 4 && x.shape[1] == configuration.channels && x.shape[2] % factor == 0 && x.shape[3] % factor == 0,
                      "UNet: input \(x.shape), expected (B, \(configuration.channels), H, W) with H, W divisible by \(factor)")
-        var h = input.forward(x)
+        var h = apply(input, x)
         var skips = [Tensor]()
         for i in 0..<(levels - 1) {
-            h = down[i].forward(h)
+            h = apply(down[i], h)
             skips.append(h)
-            h = downsample[i].forward(h)
+            h = apply(downsample[i], h)
         }
-        for block in mid { h = block.forward(h) }
+        for block in mid { h = apply(block, h) }
         for i in (0..<(levels - 1)).reversed() {
-            h = upsample[i].forward(upsamplers[i].forward(h))
-            h = up[i].forward(concats[i].forward(h, skips[i]))
+            h = apply(upsample[i], apply(upsamplers[i], h))
+            h = apply(up[i], concats[i].forward(h, skips[i]))
         }
-        h = outputConv.forward(outputNorm.forward(h))
+        h = apply(outputConv, apply(outputNorm, h))
         if configuration.residualOutput { h.add(x) }
         return h
     }

@@ -47,7 +47,7 @@ public func trainClassifier(_ model: Layer, images: [Float], labels: [Int], imag
 
 /// Fraction of `labels` the classifier predicts correctly (batched inference).
 public func classifierAccuracy(_ model: Layer, images: [Float], labels: [Int], imageShape: [Int], batch: Int = 200) -> Double {
-    let logits = forwardBatched({ model.forward($0) }, images: images, count: labels.count, imageShape: imageShape, batch: batch)
+    let logits = forwardBatched({ model.infer($0) }, images: images, count: labels.count, imageShape: imageShape, batch: batch)
     let k = logits.count / max(1, labels.count)
     let predicted = SoftmaxCrossEntropy.predictions(Tensor(shape: [labels.count, k], data: logits))
     return Double(zip(predicted, labels).filter { $0 == $1 }.count) / Double(max(1, labels.count))

@@ -201,7 +201,7 @@ public final class DenoiserTrainer {
     /// across calls, so successive validations are comparable). Also returns the identity baseline
     /// (x̂ = ȳ) on the same noise.
     public func validate(images val: [Float], count: Int, seed: UInt64 = 0xBA11, batch: Int = 100) -> (model: Double, identity: Double) {
-        DenoiserTrainer.denoisingLoss(apply: { self.model.forward($0) }, images: val, count: count, imageShape: imageShape,
+        DenoiserTrainer.denoisingLoss(apply: { self.model.infer($0) }, images: val, count: count, imageShape: imageShape,
                                       sigma: configuration.sigmaEff, seed: seed, batch: batch)
     }
 
