@@ -47,6 +47,8 @@
 ///   every layer above except ChannelConcat, of the composites (`MLP`, `UNet`, `Classifier`, the
 ///   last a `Sequential`) and both losses' gradients are checked against central finite
 ///   differences (Tests/NeuralNetTests/GradientCheck.swift).
+/// - Inference: every layer's `infer` is its forward pass keeping nothing for backward, bit for bit
+///   (Tests/NeuralNetTests/InferenceTests.swift); sampling and evaluation call it.
 /// - Optimisers: `Adam`, `Adagrad` (both `Optimizer`): linear learning-rate warm-up over
 ///   `warmupSteps`, an optional half-cosine decay after it (`OptimizerSchedule`), optional
 ///   global-norm clipping `clipNorm`, `gradientNorm` of the last step.
