@@ -69,6 +69,13 @@ public struct SiteBuilder {
         return result
     }
 
+    /// A contents-table row: the report's title linked, its check summary marked ✓ or ✗, its run time.
+    func summaryRow(_ page: Page, _ source: String) -> String {
+        let summary = reportSummary(source)
+        let mark = summary.map { $0.checks.contains("FAILED") ? "✗ " + $0.checks : "✓ " + $0.checks } ?? "—"
+        return "| [\(page.title)](\(page.source)) | \(mark) | \(summary?.runTime ?? "") |"
+    }
+
     /// The contents page: every chapter with its check summary, then the other documents.
     func indexMarkdown(pages: [Page], sources: [String]) -> String {
         var md = ["# \(Layout.bookTitle)", "",
@@ -77,9 +84,7 @@ public struct SiteBuilder {
                   + "tolerance, ✓ or ✗. Each page below is a chapter's committed report, with its figures.", "",
                   "## Chapters", "", "| chapter | checks | run time |", "|---|---|---:|"]
         for (page, source) in zip(pages, sources) where page.part == .chapter {
-            let summary = reportSummary(source)
-            let mark = summary.map { $0.checks.contains("FAILED") ? "✗ " + $0.checks : "✓ " + $0.checks } ?? "—"
-            md.append("| [\(page.title)](\(page.source)) | \(mark) | \(summary?.runTime ?? "") |")
+            md.append(summaryRow(page, source))
         }
         let runs = zip(pages, sources).filter { $0.0.part == .run }
         if !runs.isEmpty {
@@ -87,9 +92,7 @@ public struct SiteBuilder {
                    "Chapter 5's other committed runs (its modes, its ablation, other data sets), each with the command that made it.", "",
                    "| run | checks | run time |", "|---|---|---:|"]
             for (page, source) in runs {
-                let summary = reportSummary(source)
-                let mark = summary.map { $0.checks.contains("FAILED") ? "✗ " + $0.checks : "✓ " + $0.checks } ?? "—"
-                md.append("| [\(page.title)](\(page.source)) | \(mark) | \(summary?.runTime ?? "") |")
+                md.append(summaryRow(page, source))
             }
         }
         md += ["", "## Also in the book", ""]
