@@ -57,7 +57,7 @@ extension Chapter {
         trace.contrastRatio.append(meanContrast(pool.jumps, count: n) / exactWalkContrast)
         trace.residual.append(Stats.mean(pool.residuals))
         trace.perWindow = n
-        print("  \(trace.name), window to step \(t): FD \(fmt(j.fd, digits: 3)), KID \(fmt(j.kid, digits: 3)), confident \(fmt(100 * j.confident, digits: 3)) %, TV \(fmt(trace.classTV.last!, digits: 2)), contrast \(fmt(trace.contrastRatio.last!, digits: 3)), ‖ȳ − ν_θ(ȳ)‖²/d \(fmt(trace.residual.last!, digits: 4))")
+        notebook.progress("  \(trace.name), window to step \(t): FD \(fmt(j.fd, digits: 3)), KID \(fmt(j.kid, digits: 3)), confident \(fmt(100 * j.confident, digits: 3)) %, TV \(fmt(trace.classTV.last!, digits: 2)), contrast \(fmt(trace.contrastRatio.last!, digits: 3)), ‖ȳ − ν_θ(ȳ)‖²/d \(fmt(trace.residual.last!, digits: 4))")
         pool = WindowPool()
     }
 

@@ -60,7 +60,7 @@ extension Chapter {
             let j = judge(jumps, count: jumps.count / data.pixels)
             fds.append(j.fd); kids.append(j.kid); sure.append(j.confident)
         }
-        print("sweep: \(member.description) γδ = \(fmt(member.friction)): FD \(Replicated(values: fds).text)")
+        notebook.progress("sweep: \(member.description) γδ = \(fmt(member.friction)): FD \(Replicated(values: fds).text)")
         return SweepCell(member: member, friction: member.friction, fd: Replicated(values: fds), kid: Replicated(values: kids), confident: Replicated(values: sure), finite: finite)
     }
 

@@ -57,6 +57,13 @@ public final class Notebook {
         markdown.append("## \(heading)\n")
     }
 
+    /// A progress line for the terminal or log only (not the report), flushed at once: a file or pipe
+    /// is block-buffered, and a long run's progress would otherwise appear only at its exit.
+    public func progress(_ line: String) {
+        print(line)
+        fflush(nil)
+    }
+
     /// A paragraph (wrapped to 88 columns on the terminal; one line in Markdown).
     public func prose(_ text: String) {
         print(wrap(text, width: 88) + "\n")
