@@ -108,6 +108,25 @@ if comparisons:
             m, se = stats(diffs)
             lines.append(f"| {label(a) + ' − ' + label(b) if key == keys[0] else ''} | {key} | " + " | ".join(f(x, 3) for x in diffs)
                          + f" | {f(m, 3)} ± {f(se, 2)} | " + (f"{m / se:.1f} |" if se > 0 else "— |"))
+# Quality against σ_eff: the default network (3 000 steps, moving average, seed 1) trained and sampled at
+# each σ_eff. The classifier yardstick is the same, so FDs compare across rows; each row's anchor is the
+# exact walk at its own σ_eff.
+bySigma = sorted((float(command.split("--sigma-eff ")[1].split()[0]) if "--sigma-eff " in command else 0.25, name, d, cells)
+                 for name, command, d, cells in rows if name == "ema-baoab" or name.startswith("ema-baoab-seff"))
+if len(bySigma) > 1:
+    lines += ["", "## Quality against σ_eff", "",
+              "The default network, schedule and moving average, trained and sampled at each σ_eff (members M = 1, 4, 16 at "
+              "σ = σ_eff √M, δ = σ/2). The classifier yardstick is the same in every row, so FDs compare across rows; each "
+              "row's anchor is the exact walk's jumps ν_θ(x + σ_eff ε) at its own σ_eff, which are smoother the larger σ_eff "
+              "is. The loss per pixel grows with σ_eff and does not compare across rows.", "",
+              "| σ_eff | loss per pixel | anchor FD | anchor confident | noise start: last FD (/ anchor) | noise start: confident last | exact start δ = σ/2: FD first → last (last / anchor) |",
+              "|---:|---:|---:|---:|---:|---:|---:|"]
+    for sigmaEff, name, d, cells in bySigma:
+        a = d["anchor"]
+        exact, noise = trace(cells, "exact start, δ = 0.5σ"), trace(cells, "noise start")
+        lines.append(f"| [{sigmaEff:g}]({name}/chapter5-gps-walk-jump/README.md) | {f(d['validation_loss'], 4)} | {f(a['fd'])} | {100 * a['confident']:.0f} % | "
+                     f"{f(noise['fd'][-1])} ({noise['fd'][-1] / a['fd']:.0f}×) | {100 * noise['confident'][-1]:.0f} % | "
+                     f"{f(exact['fd'][0])} → {f(exact['fd'][-1])} ({exact['fd'][-1] / a['fd']:.0f}×) |")
 lines += ["", "Commands:", ""] + [f"- `{name}`: `{command}`" for name, command, _, _ in rows]
 notes = root / "NOTES.md"
 if notes.exists():

@@ -14,12 +14,15 @@ last=checkpoints/chapter5-mnist5k-default-w32r3-seff0.25-noavg.safetensors
 ema=checkpoints/chapter5-mnist5k-default-w32r3-seff0.25-ema0.999.safetensors
 # Quality against training compute: the same network and schedule (warm-up, cosine decay to 0.1×) over
 # a third, twice and three times the default preset's 3 000 steps; and over training seeds 2 and 3 (seed 1
-# is the rows above) at 3 000 and 6 000 steps, so that the comparison of the two is over 3 training seeds.
+# is the rows above) at 3 000 and 6 000 steps, so that the comparison of the two is over 3 training seeds;
+# and σ_eff: the same network trained and sampled at a larger σ_eff, whose smoother density the learned
+# score may fit better where the chains go (its exact walk, the anchor, is smoother too).
 ck=checkpoints/chapter5-mnist5k-default-w32r3-seff0.25-ema0.999
 declare -A trainOf=([$ck-steps1000.safetensors]="--steps 1000" [$ck-steps6000.safetensors]="--steps 6000"
                     [$ck-steps9000.safetensors]="--steps 9000"
                     [$ck-seed2.safetensors]="--seed 2" [$ck-seed3.safetensors]="--seed 3"
-                    [$ck-steps6000-seed2.safetensors]="--steps 6000 --seed 2" [$ck-steps6000-seed3.safetensors]="--steps 6000 --seed 3")
+                    [$ck-steps6000-seed2.safetensors]="--steps 6000 --seed 2" [$ck-steps6000-seed3.safetensors]="--steps 6000 --seed 3"
+                    [$ck-seff0.35.safetensors]="--sigma-eff 0.35" [$ck-seff0.5.safetensors]="--sigma-eff 0.5")
 
 declare -A flags=(
   [aboba]="--integrator aboba --average-decay 0 --checkpoint $last"
@@ -38,7 +41,8 @@ for seed in 2 3; do
   flags[baoab-seed$seed]="--integrator baoab --average-decay 0 --seed $seed --checkpoint $ck-seed$seed.safetensors"
 done
 order=(aboba baoab ema-aboba ema-baoab ema-baoab-gaussian ema-baoab-steps1000 ema-baoab-steps6000 ema-baoab-steps9000
-       ema-baoab-seed2 ema-baoab-seed3 ema-baoab-steps6000-seed2 ema-baoab-steps6000-seed3 baoab-seed2 baoab-seed3)
+       ema-baoab-seed2 ema-baoab-seed3 ema-baoab-steps6000-seed2 ema-baoab-steps6000-seed3 baoab-seed2 baoab-seed3
+       ema-baoab-seff0.35 ema-baoab-seff0.5)
 [ $# -gt 0 ] && order=("$@")
 
 for name in "${order[@]}"; do
