@@ -4,6 +4,7 @@ import NeuralNet
 import Notebook
 import NumericCore
 import Samplers
+import Storage
 import Training
 
 /// What one walk-jump run of one member produced.
@@ -40,12 +41,14 @@ extension Chapter {
         let clf = Classifier(channels: data.train.channels, width: p.classifierWidth, classes: data.train.classCount, seed: s.seed(.classifierWeights))
         let labels = data.train.labels.map(Int.init)
         // The classifier depends only on the data, its width, steps and the seed: cached next to the
-        // denoiser's checkpoint and reused by later runs.
+        // denoiser's checkpoint and reused by later runs. Beside a shipped model it is read from models/
+        // but a new one is written to checkpoints/, so that runs never add to what is shipped.
         let dir = s.checkpoint.contains("/") ? String(s.checkpoint[..<s.checkpoint.lastIndex(of: "/")!]) : "."
-        let cache = "\(dir)/chapter5-\(data.name)-classifier-w\(p.classifierWidth)-s\(p.classifierSteps)-n\(data.train.count)-seed\(s.seed).safetensors"
+        let file = "chapter5-\(data.name)-classifier-w\(p.classifierWidth)-s\(p.classifierSteps)-n\(data.train.count)-seed\(s.seed).safetensors"
+        let cache = (dir == "models" ? "checkpoints" : dir) + "/" + file
         var how: String
-        if FileManager.default.fileExists(atPath: cache), (try? Checkpoint.load(cache, into: clf)) != nil {
-            how = "loaded from \(cache), trained by an earlier run"
+        if let found = [dir + "/" + file, cache].first(where: { FileManager.default.fileExists(atPath: $0) && (try? Checkpoint.load($0, into: clf)) != nil }) {
+            how = "loaded from \(found), trained by an earlier run"
         } else {
             let bar = ProgressBar(total: p.classifierSteps, label: "classifier")
             let r = trainClassifier(clf, images: data.train.images, labels: labels, imageShape: data.imageShape,
@@ -53,7 +56,7 @@ extension Chapter {
                                     progress: { bar.draw($0, lossDigits: 4) })
             bar.finish()
             how = "trained now at \(fmtTiming(r.imagesPerSecond, digits: 4)) images/s and saved to \(cache)"
-            do { try Checkpoint.save(clf, to: cache, metadata: ["dataset": data.name, "steps": String(p.classifierSteps)]) } catch {
+            do { try AtomicFile.makeParentDirectory(cache); try Checkpoint.save(clf, to: cache, metadata: ["dataset": data.name, "steps": String(p.classifierSteps)]) } catch {
                 how += " (could not save: \(error))"
             }
             how += "; later runs reuse it"
