@@ -41,13 +41,11 @@ extension Chapter {
         let clf = Classifier(channels: data.train.channels, width: p.classifierWidth, classes: data.train.classCount, seed: s.seed(.classifierWeights))
         let labels = data.train.labels.map(Int.init)
         // The classifier depends only on the data, its width, steps and the seed: cached next to the
-        // denoiser's checkpoint and reused by later runs. Beside a shipped model it is read from models/
-        // but a new one is written to checkpoints/, so that runs never add to what is shipped.
-        let dir = s.checkpoint.contains("/") ? String(s.checkpoint[..<s.checkpoint.lastIndex(of: "/")!]) : "."
+        // denoiser's checkpoint (never into models/) and reused by later runs.
         let file = "chapter5-\(data.name)-classifier-w\(p.classifierWidth)-s\(p.classifierSteps)-n\(data.train.count)-seed\(s.seed).safetensors"
-        let cache = (dir == "models" ? "checkpoints" : dir) + "/" + file
+        let (candidates, cache) = DerivedFile.locations(name: file, beside: s.checkpoint)
         var how: String
-        if let found = [dir + "/" + file, cache].first(where: { FileManager.default.fileExists(atPath: $0) && (try? Checkpoint.load($0, into: clf)) != nil }) {
+        if let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0) && (try? Checkpoint.load($0, into: clf)) != nil }) {
             how = "loaded from \(found), trained by an earlier run"
         } else {
             let bar = ProgressBar(total: p.classifierSteps, label: "classifier")
