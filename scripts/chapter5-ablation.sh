@@ -16,13 +16,15 @@ ema=checkpoints/chapter5-mnist5k-default-w32r3-seff0.25-ema0.999.safetensors
 # a third, twice and three times the default preset's 3 000 steps; and over training seeds 2 and 3 (seed 1
 # is the rows above) at 3 000 and 6 000 steps, so that the comparison of the two is over 3 training seeds;
 # and σ_eff: the same network trained and sampled at a larger σ_eff, whose smoother density the learned
-# score may fit better where the chains go (its exact walk, the anchor, is smoother too).
+# score may fit better where the chains go (its exact walk, the anchor, is smoother too); σ_eff = 0.35 at
+# training seeds 2 and 3 too, so that its comparison with 0.25 is over 3 training seeds.
 ck=checkpoints/chapter5-mnist5k-default-w32r3-seff0.25-ema0.999
 declare -A trainOf=([$ck-steps1000.safetensors]="--steps 1000" [$ck-steps6000.safetensors]="--steps 6000"
                     [$ck-steps9000.safetensors]="--steps 9000"
                     [$ck-seed2.safetensors]="--seed 2" [$ck-seed3.safetensors]="--seed 3"
                     [$ck-steps6000-seed2.safetensors]="--steps 6000 --seed 2" [$ck-steps6000-seed3.safetensors]="--steps 6000 --seed 3"
-                    [$ck-seff0.35.safetensors]="--sigma-eff 0.35" [$ck-seff0.5.safetensors]="--sigma-eff 0.5")
+                    [$ck-seff0.35.safetensors]="--sigma-eff 0.35" [$ck-seff0.5.safetensors]="--sigma-eff 0.5"
+                    [$ck-seff0.35-seed2.safetensors]="--sigma-eff 0.35 --seed 2" [$ck-seff0.35-seed3.safetensors]="--sigma-eff 0.35 --seed 3")
 
 declare -A flags=(
   [aboba]="--integrator aboba --average-decay 0 --checkpoint $last"
@@ -42,7 +44,7 @@ for seed in 2 3; do
 done
 order=(aboba baoab ema-aboba ema-baoab ema-baoab-gaussian ema-baoab-steps1000 ema-baoab-steps6000 ema-baoab-steps9000
        ema-baoab-seed2 ema-baoab-seed3 ema-baoab-steps6000-seed2 ema-baoab-steps6000-seed3 baoab-seed2 baoab-seed3
-       ema-baoab-seff0.35 ema-baoab-seff0.5)
+       ema-baoab-seff0.35 ema-baoab-seff0.5 ema-baoab-seff0.35-seed2 ema-baoab-seff0.35-seed3)
 [ $# -gt 0 ] && order=("$@")
 
 for name in "${order[@]}"; do
