@@ -30,19 +30,22 @@ for name, command, d, cells in rows:
         first = False
     a = d["anchor"]
     lines.append(f"| | | anchor: exact walk's jumps | {f(a['fd'])} | {f(a['kid'])} | {100 * a['confident']:.0f} % | 1 |")
-# B-A-O-A-B networks of the default schedule that differ in --steps, --seed and the moving average:
-# (steps, seed, average, name, d, cells); `baoab` is seed 1's last weights.
+# B-A-O-A-B networks of the default schedule that differ in --steps, --seed, the moving average and σ_eff:
+# (steps, seed, average, σ_eff, name, d, cells); `baoab` is seed 1's last weights.
+def flag(command, name, default):
+    return type(default)(command.split(f"--{name} ")[1].split()[0]) if f"--{name} " in command else default
 networks = []
 for name, command, d, cells in rows:
-    if name in ("ema-baoab", "baoab") or name.startswith(("ema-baoab-steps", "ema-baoab-seed", "baoab-seed")):
-        steps = int(command.split("--steps ")[1].split()[0]) if "--steps " in command else 3000
-        networks.append((steps, d["seed"], "--average-decay 0 " not in command, name, d, cells))
+    if name in ("ema-baoab", "baoab") or name.startswith(("ema-baoab-steps", "ema-baoab-seed", "baoab-seed", "ema-baoab-seff")):
+        networks.append((flag(command, "steps", 3000), d["seed"], "--average-decay 0 " not in command,
+                         flag(command, "sigma-eff", 0.25), name, d, cells))
 
 def trace(cells, prefix):
     return next((t for n, t in cells.items() if n.startswith(prefix)), None)
 
 # Quality against training compute: the seed-1 networks.
-compute = [(steps, name, d, cells) for steps, seed, average, name, d, cells in networks if seed == 1 and average]
+compute = [(steps, name, d, cells) for steps, seed, average, sigmaEff, name, d, cells in networks
+           if seed == 1 and average and sigmaEff == 0.25]
 if len(compute) > 1:
     lines += ["", "## Quality against training compute", "",
               "The same network, schedule (warm-up, cosine decay to 0.1× at the last step), moving average and sampler "
@@ -64,10 +67,11 @@ if len(compute) > 1:
 # The comparisons over training seeds: networks trained at ≥ 3 seeds, each sampled with its own seed (its
 # own classifier yardstick too), so that two networks of one seed are compared paired.
 byVariant = {}
-for steps, seed, average, name, d, cells in networks:
-    byVariant.setdefault((steps, average), {})[seed] = (d, cells)
+for steps, seed, average, sigmaEff, name, d, cells in networks:
+    byVariant.setdefault((steps, average, sigmaEff), {})[seed] = (d, cells)
 replicated = {k: v for k, v in byVariant.items() if len(v) >= 3}
-comparisons = [(a, b) for a, b in [((6000, True), (3000, True)), ((3000, True), (3000, False))]
+comparisons = [(a, b) for a, b in [((6000, True, 0.25), (3000, True, 0.25)), ((3000, True, 0.25), (3000, False, 0.25)),
+                                    ((3000, True, 0.35), (3000, True, 0.25))]
                if a in replicated and b in replicated]
 if comparisons:
     def stats(xs):
@@ -77,10 +81,12 @@ if comparisons:
         anchor = d["anchor"]["fd"]
         exact, noise = trace(cells, "exact start, δ = 0.5σ"), trace(cells, "noise start")
         return {"held-out loss": d["validation_loss"], "exact start: FD last / first": exact["fd"][-1] / exact["fd"][0],
-                "exact start: FD last / anchor": exact["fd"][-1] / anchor, "noise start: FD last / anchor": noise["fd"][-1] / anchor}
-    keys = ["held-out loss", "exact start: FD last / first", "exact start: FD last / anchor", "noise start: FD last / anchor"]
+                "exact start: FD last / anchor": exact["fd"][-1] / anchor, "noise start: FD last / anchor": noise["fd"][-1] / anchor,
+                "exact start: FD last": exact["fd"][-1], "noise start: FD last": noise["fd"][-1]}
+    keys = ["held-out loss", "exact start: FD last / first", "exact start: FD last / anchor", "noise start: FD last / anchor",
+            "exact start: FD last", "noise start: FD last"]
     def label(v):
-        return f"{v[0]:,} steps, " + ("moving average" if v[1] else "last weights")
+        return f"{v[0]:,} steps, " + ("moving average" if v[1] else "last weights") + ("" if v[2] == 0.25 else f", σ_eff {v[2]}")
     def digits(key):
         return 4 if key == "held-out loss" else 3
     seeds = sorted(set.intersection(*(set(v) for v in replicated.values())))
@@ -91,10 +97,12 @@ if comparisons:
               "difference per seed and its mean ± standard error over the seeds, resolved when it exceeds about 2 s.e. "
               "(with 3 seeds the s.e. itself is rough). `baoab` and `baoab-seedN` sample the last weights of the runs "
               "whose moving average `ema-baoab` and `ema-baoab-seedN` sample (seed 1's was trained separately, at "
-              "5a37d2b, with the same seed and schedule).", "",
+              "5a37d2b, with the same seed and schedule). Networks at another σ_eff have their own anchor and loss scale, "
+              "so compare them with the default σ_eff = 0.25 by the FDs themselves (one yardstick within a seed), not by the "
+              "loss or the ratios to the anchor.", "",
               "| network | measure | " + " | ".join(f"seed {s}" for s in seeds) + " | mean ± s.e. |",
               "|---|---|" + "---:|" * (len(seeds) + 1)]
-    for variant in sorted(replicated, key=lambda v: (v[0], not v[1])):
+    for variant in sorted(replicated, key=lambda v: (v[2], v[0], not v[1])):
         for key in keys:
             values = [metrics(*replicated[variant][s])[key] for s in seeds]
             m, se = stats(values)
@@ -111,8 +119,8 @@ if comparisons:
 # Quality against σ_eff: the default network (3 000 steps, moving average, seed 1) trained and sampled at
 # each σ_eff. The classifier yardstick is the same, so FDs compare across rows; each row's anchor is the
 # exact walk at its own σ_eff.
-bySigma = sorted((float(command.split("--sigma-eff ")[1].split()[0]) if "--sigma-eff " in command else 0.25, name, d, cells)
-                 for name, command, d, cells in rows if name == "ema-baoab" or name.startswith("ema-baoab-seff"))
+bySigma = sorted((sigmaEff, name, d, cells) for steps, seed, average, sigmaEff, name, d, cells in networks
+                 if steps == 3000 and seed == 1 and average)
 if len(bySigma) > 1:
     lines += ["", "## Quality against σ_eff", "",
               "The default network, schedule and moving average, trained and sampled at each σ_eff (members M = 1, 4, 16 at "
