@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 export OPENBLAS_CORETYPE=Haswell
 preset="${1:-default}"
 sigmaEff="${2:-0.25}"
-[[ "$sigmaEff" =~ ^[0-9]+(\.[0-9]+)?$ ]] || { echo "ship-model: sigma-eff must be a number like 0.35 (got $sigmaEff)" >&2; exit 2; }
+[[ "$sigmaEff" =~ ^[0-9]+\.([0-9]*[1-9]|0)$ ]] || { echo "ship-model: sigma-eff must be written as the chapter writes it in checkpoint names, like 0.35 or 1.0 (got $sigmaEff)" >&2; exit 2; }
 case "$preset" in   # the classifier's training steps of each preset (Chapters/chapter5-gps-walk-jump/Setup.swift)
   default) classifierSteps=1500 ;;
   full) classifierSteps=2500 ;;
