@@ -112,11 +112,11 @@ if comparisons:
               "|---|---|" + "---:|" * (len(seeds) + 2)]
     for a, b in comparisons:
         # Losses at two σ_eff are on different scales (the identity's loss is σ_eff²): not compared.
-        for key in [k for k in keys if a[2] == b[2] or k != "held-out loss"]:
-            first = key == keys[0] or (key == keys[1] and a[2] != b[2])
+        shown = [k for k in keys if a[2] == b[2] or k != "held-out loss"]
+        for key in shown:
             diffs = [metrics(*replicated[a][s])[key] - metrics(*replicated[b][s])[key] for s in seeds]
             m, se = stats(diffs)
-            lines.append(f"| {label(a) + ' − ' + label(b) if first else ''} | {key} | " + " | ".join(f(x, 3) for x in diffs)
+            lines.append(f"| {label(a) + ' − ' + label(b) if key == shown[0] else ''} | {key} | " + " | ".join(f(x, 3) for x in diffs)
                          + f" | {f(m, 3)} ± {f(se, 2)} | " + (f"{m / se:.1f} |" if se > 0 else "— |"))
 # Quality against σ_eff: the default network (3 000 steps, moving average, seed 1) trained and sampled at
 # each σ_eff. The classifier yardstick is the same, so FDs compare across rows; each row's anchor is the
