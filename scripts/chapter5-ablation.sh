@@ -37,6 +37,15 @@ for train in "${!trainOf[@]}"; do
   name=ema-baoab-${train#$ck-}; name=${name%.safetensors}
   flags[$name]="--integrator baoab --average-decay 0.999 ${trainOf[$train]} --checkpoint $train"
 done
+# Discretisation against model (the diagnosis' split): the σ_eff = 0.35 networks of training seeds 1–3
+# sampled by the same Langevin dynamics (the same physical friction γ) at half the step, δ = σ/4, for
+# twice the steps and jump intervals, so that the chains cover the same time as at δ = σ/2. The long
+# chains' second arm then runs at δ = σ/2 with that friction.
+quarter="--long-step-factor 0.25 --friction 0.5 --burn-in 2000 --jump-every 50 --long-steps 4000 --long-jump-every 40"
+flags[ema-baoab-seff0.35-quarter]="--integrator baoab --average-decay 0.999 --sigma-eff 0.35 $quarter --checkpoint $ck-seff0.35.safetensors"
+for seed in 2 3; do
+  flags[ema-baoab-seff0.35-quarter-seed$seed]="--integrator baoab --average-decay 0.999 --sigma-eff 0.35 $quarter --seed $seed --checkpoint $ck-seff0.35-seed$seed.safetensors"
+done
 # The moving average over training seeds: the same runs' last weights (--average-decay 0 samples a
 # checkpoint's last weights, not its average), paired with ema-baoab-seed2/3; for seed 1 `baoab`.
 for seed in 2 3; do
@@ -44,7 +53,8 @@ for seed in 2 3; do
 done
 order=(aboba baoab ema-aboba ema-baoab ema-baoab-gaussian ema-baoab-steps1000 ema-baoab-steps6000 ema-baoab-steps9000
        ema-baoab-seed2 ema-baoab-seed3 ema-baoab-steps6000-seed2 ema-baoab-steps6000-seed3 baoab-seed2 baoab-seed3
-       ema-baoab-seff0.35 ema-baoab-seff0.5 ema-baoab-seff0.35-seed2 ema-baoab-seff0.35-seed3)
+       ema-baoab-seff0.35 ema-baoab-seff0.5 ema-baoab-seff0.35-seed2 ema-baoab-seff0.35-seed3
+       ema-baoab-seff0.35-quarter ema-baoab-seff0.35-quarter-seed2 ema-baoab-seff0.35-quarter-seed3)
 [ $# -gt 0 ] && order=("$@")
 
 for name in "${order[@]}"; do
