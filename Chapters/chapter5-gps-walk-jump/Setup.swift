@@ -100,8 +100,11 @@ enum BurnInStart: String, CaseIterable {
 /// What the run does.
 enum Mode: String, CaseIterable {
     case all, train, sample, diagnose, integrators, sweep, marathon
+    case falseAlarms = "false-alarms"
     /// Reads a trained checkpoint instead of training.
-    var loadsModel: Bool { self != .all && self != .train }
+    var loadsModel: Bool { self != .all && self != .train && self != .falseAlarms }
+    /// Neither trains nor reads a network (the false-alarm model needs only the data).
+    var usesModel: Bool { self != .falseAlarms }
 }
 
 /// One member (M, σ) of the class, with its walk settings.
@@ -163,6 +166,10 @@ struct Settings {
     var sweepSeeds: Int, sweepChains: Int, sweepSteps: Int
     /// Mode marathon: the file its chain is saved to, and (with --resume) the chain read from it.
     var marathonState: String
+    /// Mode false-alarms: the switch rates s (class switches per jump) the check's false alarms are simulated at.
+    var switchRates: [Double]
+    /// Mode false-alarms: runs' rarest class shares, paired with `switchRates`.
+    var rarestShares: [Double]?
     var savedChain: (state: MarathonState, model: String)?
 
     init(_ c: GPSWalkJumpChapter) throws {
@@ -170,6 +177,9 @@ struct Settings {
             throw InputError("mode must be one of \(Mode.allCases.map(\.rawValue).joined(separator: ", ")) (got \"\(c.mode)\")")
         }
         self.mode = mode
+        if c.resume && !mode.usesModel {
+            throw InputError("--resume: mode \(mode.rawValue) trains nothing and reads no checkpoint")
+        }
         if c.resume && mode.loadsModel && mode != .marathon {
             throw InputError("--resume continues training (or, in mode marathon, its chain); it cannot be combined with \(mode.rawValue), which only reads --checkpoint (use `train --resume` or `all --resume`)")
         }
@@ -239,6 +249,17 @@ struct Settings {
             throw InputError("--compare-calls (\(calls)) must leave at least two jumps at --jump-every \(p.jumpEvery)")
         }
         compareCalls = calls
+        switchRates = try Validate.numberList(c.switchRates, flag: "switch-rates", positive: false)
+        guard switchRates.count <= 12, switchRates.allSatisfy({ (0..<1).contains($0) }) else {
+            throw InputError("--switch-rates must list at most 12 switch rates s in [0, 1) (got \"\(c.switchRates)\")")
+        }
+        if let text = c.rarestShares {
+            let v = try Validate.numberList(text, flag: "rarest-shares", positive: false)
+            guard v.count == switchRates.count, v.allSatisfy({ (0...1).contains($0) }) else {
+                throw InputError("--rarest-shares must list one share in [0, 1] per --switch-rates value (\(switchRates.count); got \"\(text)\")")
+            }
+            rarestShares = v
+        }
         sweepFrictions = try Validate.numberList(c.sweepFrictions, flag: "sweep-frictions")
         guard (2...12).contains(sweepFrictions.count), sweepFrictions.allSatisfy({ (0.001...20).contains($0) }) else {
             throw InputError("--sweep-frictions must list 2…12 values of γδ in 0.001…20 (got \"\(c.sweepFrictions)\")")

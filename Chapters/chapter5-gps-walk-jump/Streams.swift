@@ -42,6 +42,9 @@ enum KeyedStream: UInt64 {
     case sweepWalk = 1
     /// The sweep's exact-walk anchor of sweep seed j: [sweepAnchor, j].
     case sweepAnchor = 2
+    /// Mode false-alarms: the simulated sample sets of switch rate i at layout k, [classFloor, i, k],
+    /// and the variance check's draws at rate i, [classFloorVariance, i].
+    case classFloor = 3, classFloorVariance = 4
 }
 
 extension Settings {

@@ -12,7 +12,7 @@ struct GPSWalkJumpChapter: ChapterCommand {
         commandName: "chapter5-gps-walk-jump",
         abstract: "Chapter 5 — train a GPS denoiser on MNIST (CPU) and sample it by walk-jump sampling for several members of one class.",
         discussion: """
-            MODE is all (default: train, then sample), train, sample (needs a checkpoint from train), diagnose, integrators (the five Langevin integrators compared at equal ν_θ calls from an exact start), sweep (quality against the effective friction per member, over seeds), or marathon (one chain of a million steps, checkpointed; --resume continues it). \
+            MODE is all (default: train, then sample), train, sample (needs a checkpoint from train), diagnose, integrators (the five Langevin integrators compared at equal ν_θ calls from an exact start), sweep (quality against the effective friction per member, over seeds), marathon (one chain of a million steps, checkpointed; --resume continues it), or false-alarms (the class-share check's false-alarm rate for chains that keep their class; no network). \
             Pixels are in [0, 1] for every data set (CIFAR-10 included). --preset tiny|default|full sets every size \
             (tiny: seconds, for CI; default: about 7 minutes of training on two cores; full: at most an hour, the \
             committed figures); each field is overridable by its flag. Checkpoints are written atomically to \
@@ -23,7 +23,7 @@ struct GPSWalkJumpChapter: ChapterCommand {
 
     @OptionGroup var common: CommonOptions
 
-    @Argument(help: "all | train | sample | diagnose | integrators | sweep | marathon")
+    @Argument(help: "all | train | sample | diagnose | integrators | sweep | marathon | false-alarms")
     var mode = "all"
 
     @Option(help: "Run size: tiny, default or full.")
@@ -97,12 +97,21 @@ struct GPSWalkJumpChapter: ChapterCommand {
     @Option(help: "Mode marathon: windows the chain's jumps are scored in (default 10, tiny 2).") var marathonWindows: Int?
     @Option(help: "Mode marathon: save the chain every N steps (0: only at the end; default 50000, tiny 100).") var marathonCheckpointEvery: Int?
     @Option(help: "Mode marathon: file of the saved chain (default: checkpoints/<checkpoint name>-marathon-M<M>-seed<seed>.safetensors).") var marathonState: String?
+    @Option(help: "Mode false-alarms: class switches per jump s (comma-separated, each in [0, 1)) at which the check's false alarms are simulated; independent draws are always added.")
+    var switchRates = "0,0.05,0.1,0.15,0.2,0.3"
+    @Option(help: "Mode false-alarms: runs' rarest class shares (in [0, 1]), one per --switch-rates value, scored against the null model.")
+    var rarestShares: String?
     @Option(help: "Start of the shared burn-in: noise (U(0,1)^d + σε) or gaussian (a Gaussian fitted to the training images).")
     var start = "noise"
 
     func run() throws {
         let settings = try Settings(self)   // every flag error is thrown here, before anything is written
         let data = try ChapterData.load(settings)  // missing data files: exit 2, nothing written
+        if !settings.mode.usesModel {
+            let chapter = Chapter(settings: settings, data: data)
+            try chapter.classFloorFalseAlarms()
+            chapter.notebook.finish()
+        }
         // Training writes the checkpoint, mode marathon its chain: one run per file (a second one is
         // exit 2; two marathons on one chain overwrote each other's state), and the temporaries of
         // killed runs are removed.
