@@ -60,7 +60,7 @@ for f in marathon-strip.png marathon-classes.png; do
 done
 # The class-share check's false alarms for chains that keep their class (mode false-alarms, no network):
 # its checks compare the simulated share variance with the closed form.
-run chapter5-false-alarms "$c5" false-alarms --preset tiny --switch-rates 0,0.2 --rarest-shares 0.01,0.05 --figures-dir "$out/false-alarms"
+run chapter5-false-alarms "$c5" false-alarms --preset tiny --switch-rates 0,0.2 --rarest-shares 0.01,0.05 --labels "frozen,M=4 of a run" --figures-dir "$out/false-alarms"
 run chapter5-fashion-mnist "$c5" --preset tiny --dataset fashion-mnist \
     --figures-dir "$out/fashion" --checkpoint "$out/c5-fashion.safetensors"
 python3 scripts/make-cifar-fixture.py "$out/cifar" >/dev/null

@@ -26,7 +26,7 @@ extension Chapter {
         }
         var rows = [[String]]()
         for (i, rate) in rates.enumerated() {
-            var row = [i == rates.count - 1 ? "\(fmt(rate, digits: 3)) (independent)" : fmt(rate, digits: 3)]
+            var row = [i == rates.count - 1 ? "independent draws" : s.rateLabels?[i] ?? "", fmt(rate, digits: 3)]
             for (k, layout) in layouts.enumerated() {
                 row.append(cell(model(rate, layout).falseAlarmRate(floor: p.minClassShare, ceiling: p.maxClassShare, trials: trials, seed: s.seed(.classFloor, i, k))))
             }
@@ -38,7 +38,7 @@ extension Chapter {
             rows.append(row)
         }
         let observedColumns = s.rarestShares == nil ? [] : ["a run's rarest class", "P(rarest ≤ it), \(p.chains) × \(jumps)"]
-        notebook.table(["switches/jump s"] + layouts.map { "\($0.chains) × \($0.jumps)" } + observedColumns, rows)
+        notebook.table(["run", "switches/jump s"] + layouts.map { "\($0.chains) × \($0.jumps)" } + observedColumns, rows)
         notebook.prose("Each cell: the share of \(fmt(trials)) simulated sample sets of B chains × J jumps (column) that fail the check, ± its binomial standard error (none failing: \"0 of \(fmt(trials))\"). The first column is the preset's layout; the others keep n and trade jumps per chain for chains.\(s.rarestShares == nil ? "" : " The last two columns: a run's measured rarest class share at that switch rate (--rarest-shares), and how often the null model's rarest class is that rare or rarer, at the preset's layout: a small value says the shortfall is not the chains' persistence but the sampler's law.")")
         for (i, rate) in rates.enumerated() { checkVariance(model(rate, layouts[0]), rate: rate, index: i) }
     }

@@ -170,6 +170,8 @@ struct Settings {
     var switchRates: [Double]
     /// Mode false-alarms: runs' rarest class shares, paired with `switchRates`.
     var rarestShares: [Double]?
+    /// Mode false-alarms: a label per switch rate (the run and member it was measured on).
+    var rateLabels: [String]?
     var savedChain: (state: MarathonState, model: String)?
 
     init(_ c: GPSWalkJumpChapter) throws {
@@ -259,6 +261,13 @@ struct Settings {
                 throw InputError("--rarest-shares must list one share in [0, 1] per --switch-rates value (\(switchRates.count); got \"\(text)\")")
             }
             rarestShares = v
+        }
+        if let text = c.labels {
+            let v = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard v.count == switchRates.count, v.allSatisfy({ !$0.isEmpty && $0.count <= 60 && !$0.contains("|") }) else {
+                throw InputError("--labels must give one non-empty label (≤ 60 characters, no |) per --switch-rates value (\(switchRates.count); got \"\(text)\")")
+            }
+            rateLabels = v
         }
         sweepFrictions = try Validate.numberList(c.sweepFrictions, flag: "sweep-frictions")
         guard (2...12).contains(sweepFrictions.count), sweepFrictions.allSatisfy({ (0.001...20).contains($0) }) else {

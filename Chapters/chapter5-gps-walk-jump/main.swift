@@ -101,6 +101,8 @@ struct GPSWalkJumpChapter: ChapterCommand {
     var switchRates = "0,0.05,0.1,0.15,0.2,0.3"
     @Option(help: "Mode false-alarms: runs' rarest class shares (in [0, 1]), one per --switch-rates value, scored against the null model.")
     var rarestShares: String?
+    @Option(help: "Mode false-alarms: a label per --switch-rates value (comma-separated, e.g. the run and member it was measured on).")
+    var labels: String?
     @Option(help: "Start of the shared burn-in: noise (U(0,1)^d + σε) or gaussian (a Gaussian fitted to the training images).")
     var start = "noise"
 
