@@ -8,7 +8,8 @@
 #      (scripts/compare-reports.py): a committed report older than its code fails CI;
 #   3. every theory citation resolves in docs/THEORY.md and its generated index is current
 #      (scripts/theory-index.py --check), and README's table of chapter 5's committed runs is the one
-#      their reports give (scripts/chapter5-runs.py --check);
+#      their reports give (scripts/chapter5-runs.py --check), and the class floor's false-alarm reports
+#      are the ones those runs' switch rates give (scripts/chapter5-false-alarms.py);
 #   4. every exercise command printed in the reports parses and runs (scripts/run-exercises.sh);
 #   5. hostile flag values end in a one-line exit 2 or a passing run, never a crash or a hang
 #      (scripts/flag-fuzz.py --size ci, a few minutes; docs/flag-fuzz.md).
@@ -78,6 +79,12 @@ if [ -f scripts/theory-index.py ]; then
     python3 scripts/theory-index.py --check || failed+=("theory-index")
 fi
 python3 scripts/chapter5-runs.py --check || failed+=("chapter5-runs")
+# The class floor's false alarms at the committed runs' switch rates (mode false-alarms, seconds):
+# regenerated from the runs' reports, they must equal the committed ones.
+python3 scripts/chapter5-false-alarms.py "$c5" --out "$out/false-alarms-fresh" >/dev/null \
+    && python3 scripts/compare-reports.py "$out/false-alarms-fresh" figures/chapter5-ablation \
+        $(cd figures/chapter5-ablation && ls -d false-alarms*/chapter5-gps-walk-jump) \
+    || failed+=("chapter5-false-alarms")
 # The book as a static site from the committed reports (scripts/site.sh, seconds: book-site is built
 # above); fails when a page links a file that does not exist.
 bash scripts/site.sh --out "$out/site" || failed+=("site")

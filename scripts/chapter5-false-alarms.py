@@ -4,11 +4,16 @@
 For each (data set, preset) of the committed sample-mode runs, reads from each run's report every main
 member's class switches per jump (its quality table) and rarest class share (its class-share check),
 and runs `chapter5-gps-walk-jump false-alarms` with them, so that no rate is typed by hand. Reports go
-to figures/chapter5-ablation/false-alarms[-<data set>][-<preset>]/. Usage: chapter5-false-alarms.py [BIN]."""
-import pathlib, re, subprocess, sys
+to OUT/false-alarms[-<data set>][-<preset>]/ (OUT: figures/chapter5-ablation; CI writes them elsewhere
+and compares). Usage: chapter5-false-alarms.py [BIN] [--out OUT]."""
+import argparse, pathlib, re, subprocess, sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-BIN = sys.argv[1] if len(sys.argv) > 1 else str(ROOT / ".build/release/chapter5-gps-walk-jump")
+parser = argparse.ArgumentParser()
+parser.add_argument("bin", nargs="?", default=str(ROOT / ".build/release/chapter5-gps-walk-jump"))
+parser.add_argument("--out", default=str(ROOT / "figures/chapter5-ablation"))
+options = parser.parse_args()
+BIN, OUT = options.bin, pathlib.Path(options.out).resolve()
 MEMBER_ROW = re.compile(r"^\| ν_θ M=(\d+) σ=([\d.]+) δ=([\d.]+) \|[^|]*\|[^|]*\| ([\d.]+) \|")
 FLOOR = re.compile(r"\(M=(\d+), σ=[^)]*\): every class has .*: rarest ([\d.]+) %")
 HEADER = re.compile(r"`mode = (\w+)`, `preset = (\w+)`, `dataset = ([\w-]+)`")
@@ -33,9 +38,9 @@ for (dataset, preset), rows in sorted(groups.items()):
             "--switch-rates", ",".join(f"{r:g}" for _, r, _ in rows),
             "--rarest-shares", ",".join(f"{x:g}" for _, _, x in rows),
             "--labels", ",".join(label for label, _, _ in rows),
-            "--figures-dir", str(ROOT / "figures/chapter5-ablation" / name)]
+            "--figures-dir", str(OUT / name)]
     result = subprocess.run(args, cwd=ROOT, capture_output=True, text=True)
     summary = next((l for l in result.stdout.splitlines() if re.match(r"^\d+ checks", l)), result.stderr.strip())
     print(f"chapter5-false-alarms: {name} ({len(rows)} members): {summary}")
-    if result.returncode == 2:
-        sys.exit(2)
+    if result.returncode != 0:
+        sys.exit(result.returncode)
