@@ -46,6 +46,11 @@ flags[ema-baoab-seff0.35-quarter]="--integrator baoab --average-decay 0.999 --si
 for seed in 2 3; do
   flags[ema-baoab-seff0.35-quarter-seed$seed]="--integrator baoab --average-decay 0.999 --sigma-eff 0.35 $quarter --seed $seed --checkpoint $ck-seff0.35-seed$seed.safetensors"
 done
+# The same split at the default σ_eff = 0.25: the moving-average networks of training seeds 1–3.
+flags[ema-baoab-quarter]="--integrator baoab --average-decay 0.999 $quarter --checkpoint $ema"
+for seed in 2 3; do
+  flags[ema-baoab-quarter-seed$seed]="--integrator baoab --average-decay 0.999 $quarter --seed $seed --checkpoint $ck-seed$seed.safetensors"
+done
 # The moving average over training seeds: the same runs' last weights (--average-decay 0 samples a
 # checkpoint's last weights, not its average), paired with ema-baoab-seed2/3; for seed 1 `baoab`.
 for seed in 2 3; do
@@ -54,7 +59,8 @@ done
 order=(aboba baoab ema-aboba ema-baoab ema-baoab-gaussian ema-baoab-steps1000 ema-baoab-steps6000 ema-baoab-steps9000
        ema-baoab-seed2 ema-baoab-seed3 ema-baoab-steps6000-seed2 ema-baoab-steps6000-seed3 baoab-seed2 baoab-seed3
        ema-baoab-seff0.35 ema-baoab-seff0.5 ema-baoab-seff0.35-seed2 ema-baoab-seff0.35-seed3
-       ema-baoab-seff0.35-quarter ema-baoab-seff0.35-quarter-seed2 ema-baoab-seff0.35-quarter-seed3)
+       ema-baoab-seff0.35-quarter ema-baoab-seff0.35-quarter-seed2 ema-baoab-seff0.35-quarter-seed3
+       ema-baoab-quarter ema-baoab-quarter-seed2 ema-baoab-quarter-seed3)
 [ $# -gt 0 ] && order=("$@")
 
 for name in "${order[@]}"; do
