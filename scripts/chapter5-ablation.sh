@@ -37,10 +37,12 @@ for train in "${!trainOf[@]}"; do
   name=ema-baoab-${train#$ck-}; name=${name%.safetensors}
   flags[$name]="--integrator baoab --average-decay 0.999 ${trainOf[$train]} --checkpoint $train"
 done
-# Discretisation against model (the diagnosis' split): the σ_eff = 0.35 networks of training seeds 1–3
-# sampled by the same Langevin dynamics (the same physical friction γ) at half the step, δ = σ/4, for
-# twice the steps and jump intervals, so that the chains cover the same time as at δ = σ/2. The long
-# chains' second arm then runs at δ = σ/2 with that friction.
+# Discretisation against model (the diagnosis' split): the exact-start chains of the σ_eff = 0.35 networks
+# of training seeds 1–3 walked by the same Langevin dynamics (the same physical friction γ) at half the
+# step, δ = σ/4, for twice the steps and jump intervals, so that they cover the same time as at δ = σ/2.
+# --friction sets γδ for every walk: the burn-in from noise (at the members' δ = σ/2, for 2 000 steps)
+# and the long chains' second arm (δ = σ/2) run at half the friction, for twice the time; they are not
+# part of the split.
 quarter="--long-step-factor 0.25 --friction 0.5 --burn-in 2000 --jump-every 50 --long-steps 4000 --long-jump-every 40"
 flags[ema-baoab-seff0.35-quarter]="--integrator baoab --average-decay 0.999 --sigma-eff 0.35 $quarter --checkpoint $ck-seff0.35.safetensors"
 for seed in 2 3; do
