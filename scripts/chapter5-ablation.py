@@ -70,6 +70,10 @@ if len(compute) > 1:
         lines.append(f"| {steps:,} | {32 * steps:,} | {f(d['validation_loss'], 4)} | {f(exact['fd'][0])} → {f(exact['fd'][-1])} | "
                      f"{exact['fd'][-1] / anchor:.0f}× | {noise['fd'][-1] / anchor:.0f}× | "
                      + (f"{small['fd'][-1] / anchor:.0f}×" if small else "—") + " |")
+def stats(xs):
+    """Mean and standard error of the mean over seeds."""
+    m = sum(xs) / len(xs)
+    return m, (sum((x - m) ** 2 for x in xs) / (len(xs) - 1) / len(xs)) ** 0.5
 # The comparisons over training seeds: networks trained at ≥ 3 seeds, each sampled with its own seed (its
 # own classifier yardstick too), so that two networks of one seed are compared paired.
 byVariant = {}
@@ -80,9 +84,6 @@ comparisons = [(a, b) for a, b in [((6000, True, 0.25), (3000, True, 0.25)), ((3
                                     ((3000, True, 0.35), (3000, True, 0.25))]
                if a in replicated and b in replicated]
 if comparisons:
-    def stats(xs):
-        m = sum(xs) / len(xs)
-        return m, (sum((x - m) ** 2 for x in xs) / (len(xs) - 1) / len(xs)) ** 0.5
     def metrics(d, cells):
         anchor = d["anchor"]["fd"]
         exact, noise = trace(cells, "exact start, δ = 0.5σ"), trace(cells, "noise start")
@@ -162,8 +163,7 @@ for sigmaEff in sorted({p[0] for p in pairs}):
     def meanSE(xs, ratio=False):
         if len(xs) < 2:
             return f"{f(xs[0])} (one seed)"
-        m = sum(xs) / len(xs)
-        se = (sum((x - m) ** 2 for x in xs) / (len(xs) - 1) / len(xs)) ** 0.5
+        m, se = stats(xs)
         return f"{f(m)} ± {f(se, 2)}" + (f" ({m / se:.1f} s.e.)" if ratio and se > 0 else "")
     lines += ["", f"## Discretisation against model (σ_eff {sigmaEff:g})", "",
               "The chains started at an exact draw of the M-density, on the same networks (3 000 steps, moving average), "

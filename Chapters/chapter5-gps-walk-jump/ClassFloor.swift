@@ -8,7 +8,7 @@ extension Chapter {
     func classFloorFalseAlarms() throws {
         let p = s.preset, jumps = p.sampleSteps / p.jumpEvery, n = p.chains * jumps, trials = 4_000
         let shares = SampleQuality.classShares(data.heldOut.labels.map(Int.init), classes: data.heldOut.classNames.count)
-        let change = 1 - shares.reduce(0) { $0 + $1 * $1 }
+        let change = PersistentClassChains.independentSwitchRate(classShares: shares)
         if let bad = s.switchRates.first(where: { $0 > change }) {
             throw InputError("--switch-rates: \(bad) exceeds 1 − Σ p² = \(fmt(change, digits: 4)), the switch rate of independent draws from these held-out classes")
         }

@@ -14,10 +14,13 @@ public struct PersistentClassChains: Sendable {
     /// The probability of a redraw between two jumps.
     public let redrawProbability: Double
 
+    /// The switch rate of independent draws from p, 1 − Σ_c p_c²: the largest s a persistence can have.
+    public static func independentSwitchRate(classShares p: [Double]) -> Double { 1 - p.reduce(0) { $0 + $1 * $1 } }
+
     /// Nil unless `classShares` is a distribution (non-negative, sum 1 within 1e-9, ≥ 2 classes),
     /// `chains`, `jumps` ≥ 1 and 0 ≤ `switchRate` ≤ 1 − Σ p² (a redraw probability in [0, 1]).
     public init?(classShares p: [Double], chains: Int, jumps: Int, switchRate s: Double) {
-        let total = p.reduce(0, +), change = 1 - p.reduce(0) { $0 + $1 * $1 }
+        let total = p.reduce(0, +), change = Self.independentSwitchRate(classShares: p)
         guard p.count >= 2, p.allSatisfy({ $0 >= 0 }), abs(total - 1) < 1e-9, chains >= 1, jumps >= 1,
               s.isFinite, s >= 0, change > 0, s <= change * (1 + 1e-12) else { return nil }
         (classShares, self.chains, self.jumps, redrawProbability) = (p, chains, jumps, min(1, s / change))
